@@ -1,0 +1,61 @@
+package org.odegen.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.odegen.net.Accuracy;
+import org.odegen.net.Cifar100;
+import org.odegen.net.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code odegen evaluate}: top-1/top-5 accuracy of a network's two twins on CIFAR-100 data. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Top-1 and top-5 accuracy of given weights on CIFAR-100 binary data, fixed point and float.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NetworkOptions net;
+
+    @Option(names = "--data", required = true, description = "CIFAR-100 binary file (test.bin or train.bin)")
+    Path data;
+
+    @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N images (default: all)")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+        Network network = net.network();
+        List<Cifar100.Sample> samples = Cifar100.read(data, limit);
+        var err = spec.commandLine().getErr();
+        Accuracy fixed = new Accuracy();
+        Accuracy flt = new Accuracy();
+        long start = System.nanoTime();
+        int every = Math.max(1, samples.size() / 20);
+        for (int i = 0; i < samples.size(); i++) {
+            Cifar100.Sample s = samples.get(i);
+            var img = s.normalized();
+            fixed.add(network.forwardFixed(img), s.fineLabel());
+            flt.add(network.forwardFloat(img), s.fineLabel());
+            if ((i + 1) % every == 0 || i + 1 == samples.size()) {
+                double sec = (System.nanoTime() - start) / 1e9;
+                err.printf(Locale.ROOT, "[%d/%d] %.1f s, top-1 fixed %.2f%%%n", i + 1, samples.size(), sec,
+                        100 * fixed.top1());
+                err.flush();
+            }
+        }
+        var out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s, %s, %s norm, %d images of %s%n", network.spec().name(), network.format(),
+                network.norm(), samples.size(), data.getFileName());
+        out.printf(Locale.ROOT, "fixed point: top-1 %.2f%%  top-5 %.2f%%%n", 100 * fixed.top1(), 100 * fixed.top5());
+        out.printf(Locale.ROOT, "float:       top-1 %.2f%%  top-5 %.2f%%%n", 100 * flt.top1(), 100 * flt.top5());
+        out.flush();
+        return 0;
+    }
+}

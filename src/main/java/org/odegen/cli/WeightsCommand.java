@@ -1,0 +1,41 @@
+package org.odegen.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.Variant;
+import org.odegen.net.Weights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code odegen weights}: writes seeded random weights of a network as a safetensors file. */
+@Command(name = "weights", mixinStandardHelpOptions = true,
+        description = "Write seeded random weights of one network as a safetensors file (the README names its tensors).")
+final class WeightsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--variant", defaultValue = "rodenet-3", description = "network variant (default: ${DEFAULT-VALUE})")
+    String variant;
+
+    @Option(names = {"--depth", "-N"}, defaultValue = "20", description = "N: 20, 32, 44 or 56 (default: ${DEFAULT-VALUE})")
+    int depth;
+
+    @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "the .safetensors file to write")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        NetworkSpec net = NetworkSpec.of(Variant.parse(variant), depth);
+        Weights w = Weights.random(net, seed);
+        w.write(out);
+        spec.commandLine().getErr().printf("%s: %d tensors, %d parameters -> %s%n", net.name(), w.tensors().size(),
+                w.parameterCount(), out);
+        return 0;
+    }
+}

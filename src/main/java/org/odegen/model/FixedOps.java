@@ -1,0 +1,220 @@
+package org.odegen.model;
+
+import org.odegen.fixed.FixedMath;
+import org.odegen.fixed.QFormat;
+
+/**
+ * The fixed-point primitives of ARITHMETIC.md, bit-exact, on raw values. The ODEBlock golden model
+ * and the host layers of the whole network are built from these and nothing else.
+ */
+public final class FixedOps {
+    private final QFormat q;
+
+    public FixedOps(QFormat q) {
+        this.q = q;
+    }
+
+    public QFormat format() {
+        return q;
+    }
+
+    /**
+     * conv3x3, zero padding 1, no bias: {@code out = sat(SUM mulq(in, w))}, the sum exact.
+     *
+     * @param weights {@code [co][ci][ky][kx]}; with a time channel, {@code ci = 0} is the time plane
+     * @param time    the time channel's raw value {@code t}, or {@code null} for no time channel
+     * @param stride  1, or 2 (outputs sampled at even y, x)
+     */
+    public FixedMap conv3x3(FixedMap in, int[] weights, int cout, int stride, Long time) {
+        int c = in.channels();
+        int h = in.height();
+        int w = in.width();
+        int cinTotal = c + (time != null ? 1 : 0);
+        if (weights.length != cout * cinTotal * 9) {
+            throw new IllegalArgumentException("conv3x3 " + cinTotal + "->" + cout + " needs "
+                    + cout * cinTotal * 9 + " weights, got " + weights.length);
+        }
+        if (stride != 1 && stride != 2) {
+            throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
+        }
+        int ho = (h + stride - 1) / stride;
+        int wo = (w + stride - 1) / stride;
+        long[] acc = new long[cout * ho * wo];
+        int[] src = in.data();
+        int frac = q.frac();
+        long half = 1L << (frac - 1);
+        for (int co = 0; co < cout; co++) {
+            int accBase = co * ho * wo;
+            for (int ci = 0; ci < cinTotal; ci++) {
+                boolean timePlane = time != null && ci == 0;
+                int srcBase = (timePlane ? 0 : ci - (time != null ? 1 : 0)) * h * w;
+                for (int ky = 0; ky < 3; ky++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        long wv = weights[((co * cinTotal + ci) * 3 + ky) * 3 + kx];
+                        if (timePlane) {
+                            // The time plane is t inside the image, 0 in the padding: one product per tap.
+                            long p = (time * wv + half) >> frac;
+                            for (int oy = 0; oy < ho; oy++) {
+                                int iy = oy * stride + ky - 1;
+                                if (iy < 0 || iy >= h) {
+                                    continue;
+                                }
+                                for (int ox = 0; ox < wo; ox++) {
+                                    int ix = ox * stride + kx - 1;
+                                    if (ix >= 0 && ix < w) {
+                                        acc[accBase + oy * wo + ox] += p;
+                                    }
+                                }
+                            }
+                            continue;
+                        }
+                        for (int oy = 0; oy < ho; oy++) {
+                            int iy = oy * stride + ky - 1;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int row = srcBase + iy * w;
+                            int accRow = accBase + oy * wo;
+                            for (int ox = 0; ox < wo; ox++) {
+                                int ix = ox * stride + kx - 1;
+                                if (ix >= 0 && ix < w) {
+                                    acc[accRow + ox] += (src[row + ix] * wv + half) >> frac;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        int[] out = new int[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            out[i] = (int) q.sat(acc[i]);
+        }
+        return new FixedMap(cout, ho, wo, out);
+    }
+
+    /** relu: {@code max(v, 0)}. */
+    public FixedMap relu(FixedMap in) {
+        int[] out = in.data().clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(out[i], 0);
+        }
+        return new FixedMap(in.channels(), in.height(), in.width(), out);
+    }
+
+    /** norm, mode folded: {@code y = sat(mulq(x, scale[c]) + shift[c])}. */
+    public FixedMap normFolded(FixedMap in, int[] scale, int[] shift) {
+        checkPerChannel(in, scale, shift);
+        int n = in.pixels();
+        int[] out = new int[in.data().length];
+        for (int c = 0; c < in.channels(); c++) {
+            for (int i = c * n; i < (c + 1) * n; i++) {
+                out[i] = (int) q.sat(q.mulq(in.data()[i], scale[c]) + shift[c]);
+            }
+        }
+        return new FixedMap(in.channels(), in.height(), in.width(), out);
+    }
+
+    /** Per-channel statistics of the batch-stats norm, exposed for tests and the hardware's check. */
+    public record ChannelStats(long mean, long var, long std, long inv, long scale) {
+    }
+
+    /** The batch-stats statistics of one channel's values (ARITHMETIC.md), before the output map. */
+    public ChannelStats batchStats(int[] x, int from, int n, long gamma, long eps) {
+        int k = FixedMath.log2Exact(n, "values per channel");
+        long sum = 0;
+        for (int i = from; i < from + n; i++) {
+            sum += x[i];
+        }
+        long mean = sum >> k;
+        long sq = 0;
+        for (int i = from; i < from + n; i++) {
+            long d = q.sat(x[i] - mean);
+            sq += QFormat.rnd(d * d, q.frac());
+        }
+        long var = sq >> k;
+        long std = FixedMath.isqrt((var + eps) << q.frac());
+        long inv = q.sat((1L << (2 * q.frac())) / std);
+        long scale = q.sat(q.mulq(inv, gamma));
+        return new ChannelStats(mean, var, std, inv, scale);
+    }
+
+    /** norm, mode batch-stats: statistics of the feature map itself, then {@code sat(mulq(d, scale) + beta)}. */
+    public FixedMap normBatchStats(FixedMap in, int[] gamma, int[] beta, long eps) {
+        checkPerChannel(in, gamma, beta);
+        int n = in.pixels();
+        int[] x = in.data();
+        int[] out = new int[x.length];
+        for (int c = 0; c < in.channels(); c++) {
+            ChannelStats s = batchStats(x, c * n, n, gamma[c], eps);
+            for (int i = c * n; i < (c + 1) * n; i++) {
+                long d = q.sat(x[i] - s.mean());
+                out[i] = (int) q.sat(q.mulq(d, s.scale()) + beta[c]);
+            }
+        }
+        return new FixedMap(in.channels(), in.height(), in.width(), out);
+    }
+
+    /** norm in either mode; {@code a, b} are gamma, beta (batch-stats) or scale, shift (folded). */
+    public FixedMap norm(NormMode mode, FixedMap in, int[] a, int[] b, long eps) {
+        return mode == NormMode.BATCH_STATS ? normBatchStats(in, a, b, eps) : normFolded(in, a, b);
+    }
+
+    /** One Euler update, {@code sat(z + mulq(h, f))}. */
+    public FixedMap eulerUpdate(FixedMap z, long h, FixedMap f) {
+        int[] out = new int[z.data().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) q.sat(z.data()[i] + q.mulq(h, f.data()[i]));
+        }
+        return new FixedMap(z.channels(), z.height(), z.width(), out);
+    }
+
+    /** {@code sat(a + b)}, elementwise (the ResNet block's residual add). */
+    public FixedMap addSat(FixedMap a, FixedMap b) {
+        int[] out = new int[a.data().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) q.sat((long) a.data()[i] + b.data()[i]);
+        }
+        return new FixedMap(a.channels(), a.height(), a.width(), out);
+    }
+
+    /** Global average pooling, {@code (SUM) >> k}, one value per channel. */
+    public int[] averagePool(FixedMap in) {
+        int n = in.pixels();
+        int k = FixedMath.log2Exact(n, "pooled values per channel");
+        int[] out = new int[in.channels()];
+        for (int c = 0; c < in.channels(); c++) {
+            long sum = 0;
+            for (int i = c * n; i < (c + 1) * n; i++) {
+                sum += in.data()[i];
+            }
+            out[c] = (int) (sum >> k);
+        }
+        return out;
+    }
+
+    /** The classifier: {@code sat(SUM mulq(x_i, w[j][i]) + b[j])}. */
+    public int[] linear(int[] x, int[] weights, int[] bias) {
+        int outs = bias.length;
+        if (weights.length != outs * x.length) {
+            throw new IllegalArgumentException("linear " + x.length + "->" + outs + " needs "
+                    + outs * x.length + " weights, got " + weights.length);
+        }
+        int[] out = new int[outs];
+        for (int j = 0; j < outs; j++) {
+            long acc = bias[j];
+            for (int i = 0; i < x.length; i++) {
+                acc += q.mulq(x[i], weights[j * x.length + i]);
+            }
+            out[j] = (int) q.sat(acc);
+        }
+        return out;
+    }
+
+    private static void checkPerChannel(FixedMap in, int[] a, int[] b) {
+        if (a.length != in.channels() || b.length != in.channels()) {
+            throw new IllegalArgumentException("norm over " + in.channels() + " channels needs "
+                    + in.channels() + " values per vector, got " + a.length + " and " + b.length);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package org.odegen.net;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.odegen.fixed.QFormat;
+import org.odegen.model.BlockConfig;
+import org.odegen.model.BlockParams;
+import org.odegen.model.FixedMap;
+import org.odegen.model.FixedOps;
+import org.odegen.model.FloatMap;
+import org.odegen.model.FloatOps;
+import org.odegen.model.NormMode;
+import org.odegen.model.OdeBlock;
+
+/**
+ * One network of the zoo with its weights, in two twins: float (double) and fixed point
+ * (ARITHMETIC.md, bit-exact). The fixed twin's ODEBlocks are {@link OdeBlock} golden models, and
+ * can be handed to another executor (the Verilated RTL) through {@link BlockExecutor}.
+ */
+public final class Network {
+    /** Float eps of the norm layers (PyTorch's default). */
+    public static final double EPS = 1e-5;
+
+    private final NetworkSpec spec;
+    private final NormMode norm;
+    private final QFormat q;
+    private final FixedOps ops;
+    private final List<Layer> layers = new ArrayList<>();
+
+    /** Runs an ODEBlock of the fixed-point twin: the golden model by default, the RTL in co-simulation. */
+    public interface BlockExecutor {
+        FixedMap run(OdeBlock block, FixedMap z0, int steps, long h, long t0);
+    }
+
+    public static final BlockExecutor GOLDEN = (block, z0, steps, h, t0) -> block.run(z0, steps, h, t0);
+
+    /** A convolution's weights, float and quantized. */
+    record Conv(double[] w, int[] raw, int cout) {
+    }
+
+    /** A norm layer's two per-channel vectors for the chosen mode, float and quantized. */
+    record Norm(double[] a, double[] b, int[] rawA, int[] rawB) {
+    }
+
+    sealed interface Layer permits Stem, Basic, Ode, Classifier {
+    }
+
+    record Stem(Conv conv, Norm norm) implements Layer {
+    }
+
+    record Basic(Conv c1, Norm n1, Conv c2, Norm n2, int stride) implements Layer {
+    }
+
+    record Ode(OdeBlock block, Conv c1, Norm n1, Conv c2, Norm n2, int executions) implements Layer {
+    }
+
+    record Classifier(double[] w, double[] b, int[] rawW, int[] rawB) implements Layer {
+    }
+
+    public Network(Weights weights, NormMode norm, QFormat format) {
+        this.spec = weights.spec();
+        this.norm = norm;
+        this.q = format;
+        this.ops = new FixedOps(format);
+        for (LayerRow row : spec.rows()) {
+            Stage s = row.stage();
+            switch (row.kind()) {
+                case STEM -> layers.add(new Stem(conv(weights, "conv1"), norm(weights, "bn1")));
+                case RESNET -> {
+                    for (int i = 0; i < row.instances(); i++) {
+                        String p = s.id() + "." + i + ".";
+                        layers.add(new Basic(conv(weights, p + "conv1"), norm(weights, p + "bn1"),
+                                conv(weights, p + "conv2"), norm(weights, p + "bn2"), s.stride()));
+                    }
+                }
+                case ODE -> {
+                    for (int i = 0; i < row.instances(); i++) {
+                        String p = s.id() + "." + i + ".";
+                        Conv c1 = conv(weights, p + "conv1");
+                        Norm n1 = norm(weights, p + "bn1");
+                        Conv c2 = conv(weights, p + "conv2");
+                        Norm n2 = norm(weights, p + "bn2");
+                        BlockConfig cfg = new BlockConfig(s.id(), s.outChannels(), s.outSize(), s.outSize(), q, norm,
+                                true);
+                        BlockParams bp = new BlockParams(c1.raw, n1.rawA, n1.rawB, c2.raw, n2.rawA, n2.rawB);
+                        layers.add(new Ode(new OdeBlock(cfg, bp), c1, n1, c2, n2, row.executions()));
+                    }
+                }
+                case CLASSIFIER -> {
+                    double[] w = weights.get("fc.weight").data();
+                    double[] b = weights.get("fc.bias").data();
+                    layers.add(new Classifier(w, b, quantize(w), quantize(b)));
+                }
+                default -> throw new IllegalStateException(row.kind().name());
+            }
+        }
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    public QFormat format() {
+        return q;
+    }
+
+    public NormMode norm() {
+        return norm;
+    }
+
+    /** The ODEBlocks of the network, in order (what an FPGA would run). */
+    public List<OdeBlock> odeBlocks() {
+        return layers.stream().filter(l -> l instanceof Ode).map(l -> ((Ode) l).block()).toList();
+    }
+
+    /** The Euler steps each ODEBlock runs (its executions per instance), in the order of {@link #odeBlocks()}. */
+    public List<Integer> odeSteps() {
+        return layers.stream().filter(l -> l instanceof Ode).map(l -> ((Ode) l).executions()).toList();
+    }
+
+    /** The normalized image in the network's number format. */
+    public FixedMap quantize(FloatMap image) {
+        int[] raw = new int[image.data().length];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (int) q.quantize(image.data()[i]);
+        }
+        return new FixedMap(image.channels(), image.height(), image.width(), raw);
+    }
+
+    public int[] forwardFixed(FloatMap image) {
+        return forwardFixed(quantize(image), GOLDEN);
+    }
+
+    /** Fixed-point logits (raw). ODEBlocks run M = executions Euler steps, h = quantize(1/M), t0 = 0. */
+    public int[] forwardFixed(FixedMap x, BlockExecutor executor) {
+        for (Layer layer : layers) {
+            if (layer instanceof Stem st) {
+                x = ops.relu(normFixed(ops.conv3x3(x, st.conv.raw, st.conv.cout, 1, null), st.norm));
+            } else if (layer instanceof Basic b) {
+                FixedMap y = ops.relu(normFixed(ops.conv3x3(x, b.c1.raw, b.c1.cout, b.stride, null), b.n1));
+                y = normFixed(ops.conv3x3(y, b.c2.raw, b.c2.cout, 1, null), b.n2);
+                x = ops.relu(ops.addSat(y, shortcutFixed(x, b.c1.cout, b.stride)));
+            } else if (layer instanceof Ode o) {
+                long h = OdeBlock.defaultStepSize(o.block.config(), o.executions);
+                x = executor.run(o.block, x, o.executions, h, 0);
+            } else if (layer instanceof Classifier c) {
+                return ops.linear(ops.averagePool(x), c.rawW, c.rawB);
+            }
+        }
+        throw new IllegalStateException("network without a classifier");
+    }
+
+    /** Float logits of the float twin (same structure; h = 1/M, t_k = k/M). */
+    public double[] forwardFloat(FloatMap x) {
+        for (Layer layer : layers) {
+            if (layer instanceof Stem st) {
+                x = FloatOps.relu(normFloat(FloatOps.conv3x3(x, st.conv.w, st.conv.cout, 1, null), st.norm));
+            } else if (layer instanceof Basic b) {
+                FloatMap y = FloatOps.relu(normFloat(FloatOps.conv3x3(x, b.c1.w, b.c1.cout, b.stride, null), b.n1));
+                y = normFloat(FloatOps.conv3x3(y, b.c2.w, b.c2.cout, 1, null), b.n2);
+                x = FloatOps.relu(FloatOps.axpy(y, 1.0, shortcutFloat(x, b.c1.cout, b.stride)));
+            } else if (layer instanceof Ode o) {
+                double h = 1.0 / o.executions;
+                for (int k = 0; k < o.executions; k++) {
+                    double t = k * h;
+                    FloatMap f = FloatOps.relu(normFloat(FloatOps.conv3x3(x, o.c1.w, o.c1.cout, 1, t), o.n1));
+                    f = normFloat(FloatOps.conv3x3(f, o.c2.w, o.c2.cout, 1, t), o.n2);
+                    x = FloatOps.axpy(x, h, f);
+                }
+            } else if (layer instanceof Classifier c) {
+                return FloatOps.linear(FloatOps.averagePool(x), c.w, c.b);
+            }
+        }
+        throw new IllegalStateException("network without a classifier");
+    }
+
+    private FixedMap normFixed(FixedMap x, Norm n) {
+        return ops.norm(norm, x, n.rawA, n.rawB, Math.max(1, q.quantize(EPS)));
+    }
+
+    private FloatMap normFloat(FloatMap x, Norm n) {
+        return FloatOps.norm(norm, x, n.a, n.b, EPS);
+    }
+
+    /**
+     * The parameter-free "option A" shortcut: subsample at even positions when the stride is 2 and
+     * pad the new channels with zeros, half before and half after (as the common PyTorch CIFAR ResNet).
+     */
+    static int shortcutChannelOffset(int cin, int cout) {
+        return (cout - cin) / 2;
+    }
+
+    private static FixedMap shortcutFixed(FixedMap x, int cout, int stride) {
+        if (stride == 1 && cout == x.channels()) {
+            return x;
+        }
+        int ho = x.height() / stride;
+        int wo = x.width() / stride;
+        int off = shortcutChannelOffset(x.channels(), cout);
+        int[] out = new int[cout * ho * wo];
+        for (int c = 0; c < x.channels(); c++) {
+            for (int y = 0; y < ho; y++) {
+                for (int xx = 0; xx < wo; xx++) {
+                    out[((c + off) * ho + y) * wo + xx] = x.get(c, y * stride, xx * stride);
+                }
+            }
+        }
+        return new FixedMap(cout, ho, wo, out);
+    }
+
+    private static FloatMap shortcutFloat(FloatMap x, int cout, int stride) {
+        if (stride == 1 && cout == x.channels()) {
+            return x;
+        }
+        int ho = x.height() / stride;
+        int wo = x.width() / stride;
+        int off = shortcutChannelOffset(x.channels(), cout);
+        double[] out = new double[cout * ho * wo];
+        for (int c = 0; c < x.channels(); c++) {
+            for (int y = 0; y < ho; y++) {
+                for (int xx = 0; xx < wo; xx++) {
+                    out[((c + off) * ho + y) * wo + xx] = x.get(c, y * stride, xx * stride);
+                }
+            }
+        }
+        return new FloatMap(cout, ho, wo, out);
+    }
+
+    private Conv conv(Weights w, String prefix) {
+        Tensor t = w.get(prefix + ".weight");
+        return new Conv(t.data(), quantize(t.data()), t.shape()[0]);
+    }
+
+    /** gamma, beta for batch-stats; scale = gamma / sqrt(var + eps), shift = beta - mean * scale for folded. */
+    private Norm norm(Weights w, String prefix) {
+        double[] gamma = w.get(prefix + ".weight").data();
+        double[] beta = w.get(prefix + ".bias").data();
+        if (norm == NormMode.BATCH_STATS) {
+            return new Norm(gamma, beta, quantize(gamma), quantize(beta));
+        }
+        double[] mean = w.get(prefix + ".running_mean").data();
+        double[] var = w.get(prefix + ".running_var").data();
+        double[] scale = new double[gamma.length];
+        double[] shift = new double[gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            scale[c] = gamma[c] / Math.sqrt(var[c] + EPS);
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        return new Norm(scale, shift, quantize(scale), quantize(shift));
+    }
+
+    private int[] quantize(double[] v) {
+        int[] raw = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            raw[i] = (int) q.quantize(v[i]);
+        }
+        return raw;
+    }
+}
