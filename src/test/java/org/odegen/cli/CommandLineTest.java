@@ -1,0 +1,122 @@
+package org.odegen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.odegen.fixed.QFormat;
+import org.odegen.model.BlockConfig;
+import org.odegen.model.BlockParams;
+import org.odegen.model.FixedMap;
+import org.odegen.model.HexWords;
+import org.odegen.model.NormMode;
+import org.odegen.model.OdeBlock;
+import org.odegen.net.Cifar100;
+import org.odegen.net.Cifar100Test;
+
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void networkAllPrintsFigure5() {
+        Run r = run("network", "--all");
+        assertEquals(0, r.exit());
+        for (String pct : new String[] {"36.24%", "79.54%", "43.29%", "81.80%", "26.43%", "60.16%"}) {
+            assertTrue(r.out().contains(pct), pct + " in\n" + r.out());
+        }
+        Run one = run("network", "--variant", "odenet", "-N", "56");
+        assertTrue(one.out().contains("ODENet-56") && one.out().contains("300.54"), one.out());
+    }
+
+    @Test
+    void blockCommandIsTheGoldenModel() throws Exception {
+        BlockConfig cfg = new BlockConfig("block_c4_s4", 4, 4, 4, QFormat.Q32_20, NormMode.FOLDED, true);
+        SplittableRandom rng = new SplittableRandom(8);
+        int[] params = new int[cfg.paramWords()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = (int) rng.nextLong(-(1L << 19), 1L << 19);
+        }
+        int[] z0 = new int[cfg.featureWords()];
+        for (int i = 0; i < z0.length; i++) {
+            z0[i] = (int) rng.nextLong(-(2L << 20), 2L << 20);
+        }
+        HexWords.write(dir.resolve("p.hex"), params);
+        HexWords.write(dir.resolve("z.hex"), z0);
+        Path out = dir.resolve("out.hex");
+        Run r = run("block", "--channels", "4", "--size", "4", "--params", dir.resolve("p.hex").toString(),
+                "--input", dir.resolve("z.hex").toString(), "--steps", "3", "--h", "300000", "--t0", "1000",
+                "--norm", "folded", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        FixedMap expected = new OdeBlock(cfg, BlockParams.fromStream(cfg, params))
+                .run(new FixedMap(4, 4, 4, z0), 3, 300_000, 1000);
+        assertArrayEquals(expected.data(), HexWords.read(out, QFormat.Q32_20));
+    }
+
+    @Test
+    void badInputGivesOneErrorLineAndNoOutput() throws Exception {
+        HexWords.write(dir.resolve("p.hex"), new int[] {1, 2, 3});
+        HexWords.write(dir.resolve("z.hex"), new int[4096]);
+        Path out = dir.resolve("out.hex");
+        Run r = run("block", "--layer", "layer3_2", "--params", dir.resolve("p.hex").toString(), "--input",
+                dir.resolve("z.hex").toString(), "--out", out.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("needs 75136 words, the file has 3"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(out));
+        Run layer = run("block", "--layer", "layer9", "--params", "p", "--input", "z", "--out", out.toString());
+        assertEquals(2, layer.exit());
+        assertTrue(layer.err().contains("valid: layer1, layer2_2, layer3_2"), layer.err());
+        Run norm = run("network", "-N", "19");
+        assertEquals(2, norm.exit());
+        assertTrue(norm.err().contains("valid: 20, 32, 44, 56"), norm.err());
+        Run unknown = run("network", "--bogus");
+        assertEquals(2, unknown.exit());
+    }
+
+    @Test
+    void weightsThenEvaluateOnASmallDataSet() throws Exception {
+        Path w = dir.resolve("r3.safetensors");
+        assertEquals(0, run("weights", "--variant", "rodenet-3", "-N", "20", "--seed", "4", "--out", w.toString()).exit());
+        Path data = dir.resolve("test.bin");
+        Cifar100.write(data, Cifar100Test.samples(4));
+        Run r = run("evaluate", "--variant", "rodenet-3", "-N", "20", "--weights", w.toString(), "--data",
+                data.toString(), "--norm", "folded");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("rODENet-3-20") && r.out().contains("top-5"), r.out());
+        assertTrue(r.err().contains("[4/4]"), r.err());
+        Run wrong = run("evaluate", "--variant", "odenet", "-N", "20", "--weights", w.toString(), "--data",
+                data.toString());
+        assertEquals(2, wrong.exit());
+        assertTrue(wrong.err().contains("r3.safetensors") && wrong.err().contains("'layer1.0.conv1.weight' has shape [16, 16, 3, 3]"), wrong.err());
+    }
+
+    @Test
+    void agreementReportsEveryVariant() {
+        Run r = run("agreement", "--all", "--images", "1", "-N", "20");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(8, r.out().strip().lines().count(), r.out());
+        assertTrue(r.out().contains("Hybrid-3-20") && r.out().contains("100.0%"), r.out());
+    }
+}

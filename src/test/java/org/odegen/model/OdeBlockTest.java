@@ -1,0 +1,147 @@
+package org.odegen.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.odegen.fixed.QFormat;
+
+class OdeBlockTest {
+
+    static BlockParams randomParams(BlockConfig cfg, SplittableRandom rng) {
+        QFormat q = cfg.format();
+        long wRange = Math.max(1, q.quantize(Math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7));
+        int c = cfg.channels();
+        int[] a1 = new int[c];
+        int[] a2 = new int[c];
+        for (int i = 0; i < c; i++) {
+            a1[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
+            a2[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
+        }
+        return new BlockParams(FixedOpsTest.random(rng, cfg.convWords(), q, wRange), a1,
+                FixedOpsTest.random(rng, c, q, q.one() / 4), FixedOpsTest.random(rng, cfg.convWords(), q, wRange), a2,
+                FixedOpsTest.random(rng, c, q, q.one() / 4));
+    }
+
+    static BlockConfig small(NormMode norm, boolean time, QFormat q) {
+        return new BlockConfig("small", 3, 4, 4, q, norm, time);
+    }
+
+    @Test
+    void blockRunMatchesTheReferenceInEveryMode() {
+        SplittableRandom rng = new SplittableRandom(42);
+        for (QFormat q : new QFormat[] {QFormat.Q32_20, new QFormat(16, 8), new QFormat(8, 4)}) {
+            for (NormMode norm : NormMode.values()) {
+                for (boolean time : new boolean[] {true, false}) {
+                    BlockConfig cfg = small(norm, time, q);
+                    BlockParams p = randomParams(cfg, rng);
+                    int[] z0 = FixedOpsTest.random(rng, cfg.featureWords(), q, 2 * q.one());
+                    long h = q.quantize(0.25);
+                    long t0 = q.quantize(0.5);
+                    FixedMap out = new OdeBlock(cfg, p).run(new FixedMap(3, 4, 4, z0), 3, h, t0);
+                    assertArrayEquals(new Reference(q).run(cfg, p, z0, 3, h, t0), out.data(),
+                            q + " " + norm + " time " + time);
+                }
+            }
+        }
+    }
+
+    @Test
+    void timeIsExactNotAccumulated() {
+        BlockConfig cfg = small(NormMode.BATCH_STATS, true, QFormat.Q32_20);
+        SplittableRandom rng = new SplittableRandom(1);
+        OdeBlock block = new OdeBlock(cfg, randomParams(cfg, rng));
+        FixedMap z0 = new FixedMap(3, 4, 4, FixedOpsTest.random(rng, 48, cfg.format(), 1L << 20));
+        long h = 349_525; // quantize(1/3): 3*h != 1.0, so accumulated rounding would differ
+        long t0 = 77;
+        FixedMap z = z0;
+        for (int k = 0; k < 4; k++) {
+            z = block.eulerStep(z, h, t0 + k * h);
+        }
+        List<Integer> seen = new ArrayList<>();
+        assertEquals(z, block.run(z0, 4, h, t0, (k, zk) -> seen.add(k)));
+        assertEquals(List.of(1, 2, 3, 4), seen);
+    }
+
+    @Test
+    void unitStepIsTheResNetUpdate() {
+        BlockConfig cfg = small(NormMode.FOLDED, true, QFormat.Q32_20);
+        SplittableRandom rng = new SplittableRandom(2);
+        OdeBlock block = new OdeBlock(cfg, randomParams(cfg, rng));
+        FixedMap z0 = new FixedMap(3, 4, 4, FixedOpsTest.random(rng, 48, cfg.format(), 1L << 20));
+        FixedMap f = block.f(z0, 0);
+        FixedMap z1 = block.run(z0, 1, cfg.format().one(), 0);
+        for (int i = 0; i < 48; i++) {
+            assertEquals(cfg.format().sat((long) z0.data()[i] + f.data()[i]), z1.data()[i]);
+        }
+        assertNotEquals(z0, z1);
+    }
+
+    @Test
+    void saturatesInsteadOfWrapping() {
+        BlockConfig cfg = small(NormMode.FOLDED, true, QFormat.Q32_20);
+        int n = cfg.channels();
+        int[] conv = new int[cfg.convWords()];
+        java.util.Arrays.fill(conv, Integer.MAX_VALUE);
+        int[] scale = new int[n];
+        int[] shift = new int[n];
+        java.util.Arrays.fill(scale, Integer.MAX_VALUE);
+        BlockParams p = new BlockParams(conv, scale, shift, conv, scale, shift);
+        int[] z0 = new int[cfg.featureWords()];
+        java.util.Arrays.fill(z0, Integer.MAX_VALUE);
+        FixedMap out = new OdeBlock(cfg, p).run(new FixedMap(3, 4, 4, z0), 2, Integer.MAX_VALUE, 0);
+        assertTrue(java.util.Arrays.stream(out.data()).allMatch(v -> v == Integer.MAX_VALUE));
+        assertArrayEquals(new Reference(cfg.format()).run(cfg, p, z0, 2, Integer.MAX_VALUE, 0), out.data());
+    }
+
+    @Test
+    void paperLayersHaveTheirWordCounts() {
+        assertEquals(75_136, PaperLayer.LAYER3_2.config().paramWords());
+        assertEquals(19_136, PaperLayer.LAYER2_2.config().paramWords());
+        assertEquals(4_960, PaperLayer.LAYER1.config().paramWords());
+        assertEquals(4096, PaperLayer.LAYER3_2.config().featureWords());
+        assertEquals(2L * 64 * 64 * 65 * 9, PaperLayer.LAYER3_2.config().macsPerStep());
+        assertEquals(73_728, PaperLayer.LAYER3_2.config().withTimeChannel(false).paramWords() - 256);
+        var e = assertThrows(IllegalArgumentException.class, () -> PaperLayer.parse("layer4"));
+        assertTrue(e.getMessage().contains("layer1, layer2_2, layer3_2"), e.getMessage());
+    }
+
+    @Test
+    void parameterStreamRoundTripsAndRejectsBadLengths() {
+        BlockConfig cfg = small(NormMode.BATCH_STATS, true, QFormat.Q32_20);
+        BlockParams p = randomParams(cfg, new SplittableRandom(9));
+        int[] stream = p.toStream();
+        assertEquals(cfg.paramWords(), stream.length);
+        assertArrayEquals(stream, BlockParams.fromStream(cfg, stream).toStream());
+        assertEquals(p.conv1()[0], stream[0]);
+        assertEquals(p.norm1A()[0], stream[cfg.convWords()]);
+        assertEquals(p.conv2()[0], stream[cfg.convWords() + 2 * cfg.channels()]);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> BlockParams.fromStream(cfg, java.util.Arrays.copyOf(stream, stream.length - 1)));
+        assertTrue(e.getMessage().contains(Integer.toString(cfg.paramWords())), e.getMessage());
+        BlockConfig c8 = cfg.withFormat(new QFormat(8, 4));
+        assertThrows(IllegalArgumentException.class, () -> BlockParams.fromStream(c8, new int[c8.paramWords() - 1]));
+        int[] tooWide = new int[c8.paramWords()];
+        tooWide[5] = 300;
+        assertThrows(IllegalArgumentException.class, () -> BlockParams.fromStream(c8, tooWide));
+    }
+
+    @Test
+    void rejectsBadRuns() {
+        BlockConfig cfg = small(NormMode.BATCH_STATS, true, QFormat.Q32_20);
+        OdeBlock block = new OdeBlock(cfg, randomParams(cfg, new SplittableRandom(4)));
+        FixedMap z0 = FixedMap.zeros(3, 4, 4);
+        assertThrows(IllegalArgumentException.class, () -> block.run(z0, 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> block.run(FixedMap.zeros(2, 4, 4), 1, 1, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> block.run(z0, 3, Integer.MAX_VALUE, 0));
+        assertTrue(e.getMessage().contains("t_2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new BlockConfig("odd", 4, 3, 5, QFormat.Q32_20,
+                NormMode.FOLDED, true));
+    }
+}
