@@ -1,0 +1,68 @@
+package org.odegen.emit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The resource estimate until Vivado reports real figures: Yosys 0.23 {@code synth_xilinx -family xc7}
+ * (never {@code -abc9}: with DSPs it breaks the netlist in 0.23), then the cell counts of the top.
+ */
+public record YosysEstimate(Map<String, Integer> cells) {
+    private static final Pattern CELL = Pattern.compile("^\\s+(\\S+)\\s+(\\d+)\\s*$");
+
+    public int count(String cell) {
+        return cells.getOrDefault(cell, 0);
+    }
+
+    /** LUT1..LUT6 together. */
+    public int luts() {
+        return cells.entrySet().stream().filter(e -> e.getKey().matches("LUT[1-6]")).mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /** Flip-flops of every kind (FDRE, FDSE, FDCE, FDPE). */
+    public int flipFlops() {
+        return cells.entrySet().stream().filter(e -> e.getKey().startsWith("FD")).mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /** Latches of any kind: generated hardware has none. */
+    public int latches() {
+        return cells.entrySet().stream().filter(e -> e.getKey().startsWith("LD") || e.getKey().contains("DLATCH"))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    public static YosysEstimate synthesize(Path dir, String top, List<String> files) throws IOException {
+        String script = "read_verilog " + String.join(" ", files) + "; synth_xilinx -family xc7 -top " + top
+                + "; stat";
+        Tool.Result r = Tool.run(dir, List.of("yosys", "-p", script), 1800);
+        if (r.exit() != 0) {
+            throw new IllegalStateException("yosys synth_xilinx failed on " + top + ":\n" + r.output());
+        }
+        return parse(r.output());
+    }
+
+    /** Reads the cell table of the last {@code stat} section. */
+    static YosysEstimate parse(String log) {
+        int at = log.lastIndexOf("Number of cells:");
+        if (at < 0) {
+            throw new IllegalStateException("yosys printed no statistics");
+        }
+        Map<String, Integer> cells = new TreeMap<>();
+        for (String line : log.substring(at).split("\n")) {
+            if (line.contains("Number of cells:")) {
+                continue;
+            }
+            Matcher m = CELL.matcher(line);
+            if (m.matches()) {
+                cells.put(m.group(1), Integer.parseInt(m.group(2)));
+            } else if (!line.isBlank()) {
+                break;
+            }
+        }
+        return new YosysEstimate(cells);
+    }
+}
