@@ -31,7 +31,7 @@ final class AgreementCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Variant> variants = all ? List.of(Variant.values()) : List.of(Variant.parse(net.variant));
+        List<Variant> variants = all ? List.of(Variant.values()) : List.of(Variant.parse(net.choice.variant));
         var out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%-16s %-7s %7s %22s %18s%n", "network", "format", "images", "max |logit diff|",
                 "top-1 agreement");

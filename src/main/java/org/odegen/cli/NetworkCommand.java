@@ -6,6 +6,7 @@ import org.odegen.net.LayerRow;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,12 +19,8 @@ final class NetworkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--variant", defaultValue = "rodenet-3",
-            description = "resnet, odenet, rodenet-1, rodenet-2, rodenet-1+2, rodenet-3, hybrid-3 (default: ${DEFAULT-VALUE})")
-    String variant;
-
-    @Option(names = {"--depth", "-N"}, defaultValue = "20", description = "N: 20, 32, 44 or 56 (default: ${DEFAULT-VALUE})")
-    int depth;
+    @Mixin
+    NetworkChoice choice;
 
     @Option(names = "--all", description = "Figure 5: every variant at every depth")
     boolean all;
@@ -34,7 +31,7 @@ final class NetworkCommand implements Callable<Integer> {
         if (all) {
             out.print(figure5());
         } else {
-            out.print(layerTable(NetworkSpec.of(Variant.parse(variant), depth)));
+            out.print(layerTable(choice.spec()));
         }
         out.flush();
         return 0;

@@ -8,16 +8,13 @@ import org.odegen.net.Network;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import org.odegen.net.Weights;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options that pick a network and its weights, shared by the commands that run networks. */
 final class NetworkOptions {
-    @Option(names = "--variant", defaultValue = "rodenet-3",
-            description = "resnet, odenet, rodenet-1, rodenet-2, rodenet-1+2, rodenet-3, hybrid-3 (default: ${DEFAULT-VALUE})")
-    String variant;
-
-    @Option(names = {"--depth", "-N"}, defaultValue = "20", description = "N: 20, 32, 44 or 56 (default: ${DEFAULT-VALUE})")
-    int depth;
+    @Mixin
+    NetworkChoice choice;
 
     @Option(names = "--weights", description = "a safetensors file (default: seeded random weights)")
     Path weights;
@@ -32,7 +29,7 @@ final class NetworkOptions {
     String format;
 
     Network network(Variant v) throws IOException {
-        NetworkSpec spec = NetworkSpec.of(v, depth);
+        NetworkSpec spec = NetworkSpec.of(v, choice.depth);
         NormMode mode = NormMode.parse(norm);
         QFormat q = QFormat.parse(format);
         Weights w = weights != null ? Weights.read(spec, weights, mode == NormMode.FOLDED) : Weights.random(spec, seed);
@@ -40,6 +37,6 @@ final class NetworkOptions {
     }
 
     Network network() throws IOException {
-        return network(Variant.parse(variant));
+        return network(Variant.parse(choice.variant));
     }
 }

@@ -3,9 +3,9 @@ package org.odegen.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.odegen.net.NetworkSpec;
-import org.odegen.net.Variant;
 import org.odegen.net.Weights;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,11 +17,8 @@ final class WeightsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--variant", defaultValue = "rodenet-3", description = "network variant (default: ${DEFAULT-VALUE})")
-    String variant;
-
-    @Option(names = {"--depth", "-N"}, defaultValue = "20", description = "N: 20, 32, 44 or 56 (default: ${DEFAULT-VALUE})")
-    int depth;
+    @Mixin
+    NetworkChoice choice;
 
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -31,7 +28,7 @@ final class WeightsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NetworkSpec net = NetworkSpec.of(Variant.parse(variant), depth);
+        NetworkSpec net = choice.spec();
         Weights w = Weights.random(net, seed);
         w.write(out);
         spec.commandLine().getErr().printf("%s: %d tensors, %d parameters -> %s%n", net.name(), w.tensors().size(),

@@ -185,7 +185,24 @@ public final class Network {
     /**
      * The parameter-free "option A" shortcut: subsample at even positions when the stride is 2 and
      * pad the new channels with zeros, half before and half after (as the common PyTorch CIFAR ResNet).
+     * Returns, for each output index, the input index it copies, or -1 for a zero.
      */
+    static int[] shortcutSource(int cin, int h, int w, int cout, int stride) {
+        int ho = h / stride;
+        int wo = w / stride;
+        int off = shortcutChannelOffset(cin, cout);
+        int[] src = new int[cout * ho * wo];
+        java.util.Arrays.fill(src, -1);
+        for (int c = 0; c < cin; c++) {
+            for (int y = 0; y < ho; y++) {
+                for (int x = 0; x < wo; x++) {
+                    src[((c + off) * ho + y) * wo + x] = (c * h + y * stride) * w + x * stride;
+                }
+            }
+        }
+        return src;
+    }
+
     static int shortcutChannelOffset(int cin, int cout) {
         return (cout - cin) / 2;
     }
@@ -194,36 +211,24 @@ public final class Network {
         if (stride == 1 && cout == x.channels()) {
             return x;
         }
-        int ho = x.height() / stride;
-        int wo = x.width() / stride;
-        int off = shortcutChannelOffset(x.channels(), cout);
-        int[] out = new int[cout * ho * wo];
-        for (int c = 0; c < x.channels(); c++) {
-            for (int y = 0; y < ho; y++) {
-                for (int xx = 0; xx < wo; xx++) {
-                    out[((c + off) * ho + y) * wo + xx] = x.get(c, y * stride, xx * stride);
-                }
-            }
+        int[] src = shortcutSource(x.channels(), x.height(), x.width(), cout, stride);
+        int[] out = new int[src.length];
+        for (int i = 0; i < src.length; i++) {
+            out[i] = src[i] < 0 ? 0 : x.data()[src[i]];
         }
-        return new FixedMap(cout, ho, wo, out);
+        return new FixedMap(cout, x.height() / stride, x.width() / stride, out);
     }
 
     private static FloatMap shortcutFloat(FloatMap x, int cout, int stride) {
         if (stride == 1 && cout == x.channels()) {
             return x;
         }
-        int ho = x.height() / stride;
-        int wo = x.width() / stride;
-        int off = shortcutChannelOffset(x.channels(), cout);
-        double[] out = new double[cout * ho * wo];
-        for (int c = 0; c < x.channels(); c++) {
-            for (int y = 0; y < ho; y++) {
-                for (int xx = 0; xx < wo; xx++) {
-                    out[((c + off) * ho + y) * wo + xx] = x.get(c, y * stride, xx * stride);
-                }
-            }
+        int[] src = shortcutSource(x.channels(), x.height(), x.width(), cout, stride);
+        double[] out = new double[src.length];
+        for (int i = 0; i < src.length; i++) {
+            out[i] = src[i] < 0 ? 0 : x.data()[src[i]];
         }
-        return new FloatMap(cout, ho, wo, out);
+        return new FloatMap(cout, x.height() / stride, x.width() / stride, out);
     }
 
     private Conv conv(Weights w, String prefix) {

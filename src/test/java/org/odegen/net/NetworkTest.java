@@ -84,6 +84,8 @@ class NetworkTest {
     void optionAShortcutPadsHalfTheNewChannelsOnEachSide() {
         assertEquals(8, Network.shortcutChannelOffset(16, 32));
         assertEquals(16, Network.shortcutChannelOffset(32, 64));
+        int[] src = Network.shortcutSource(2, 4, 4, 4, 2); // 2 -> 4 channels, 4x4 -> 2x2
+        assertArrayEquals(new int[] {-1, -1, -1, -1, 0, 2, 8, 10, 16, 18, 24, 26, -1, -1, -1, -1}, src);
     }
 
     @Test

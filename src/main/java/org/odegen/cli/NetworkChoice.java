@@ -1,0 +1,19 @@
+package org.odegen.cli;
+
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.Variant;
+import picocli.CommandLine.Option;
+
+/** {@code --variant} and {@code --depth}: which network of the zoo. */
+final class NetworkChoice {
+    @Option(names = "--variant", defaultValue = "rodenet-3",
+            description = "resnet, odenet, rodenet-1, rodenet-2, rodenet-1+2, rodenet-3, hybrid-3 (default: ${DEFAULT-VALUE})")
+    String variant;
+
+    @Option(names = {"--depth", "-N"}, defaultValue = "20", description = "N: 20, 32, 44 or 56 (default: ${DEFAULT-VALUE})")
+    int depth;
+
+    NetworkSpec spec() {
+        return NetworkSpec.of(Variant.parse(variant), depth);
+    }
+}
