@@ -1,0 +1,94 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+
+/** The batch-stats norm's per-channel arithmetic after the variance (ARITHMETIC.md):
+  * `std = isqrt((var + eps) << F)`, then `inv = sat((1 << 2F) / std)`, bit-serial: one result bit a
+  * cycle, a fixed `latency` from `start`. One per lane, so all lanes finish together. */
+case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
+  private val w = cfg.dataWidth
+  private val f = cfg.frac
+  private val radicandWidth = 2 * w // (var + eps) << F < 2^(2W)
+  private val rootWidth = w
+  private val quotientBits = 2 * f + 1
+
+  val io = new Bundle {
+    val start = in Bool()
+    val variance = in UInt (2 * w - f bits) // (SUM rnd(d*d, F)) >> k, non-negative
+    val inv = out SInt (w bits)
+  }
+
+  def latency: Int = rootWidth + quotientBits + 2
+
+  // isqrt, digit by digit: 2 radicand bits per cycle.
+  val rem = Reg(UInt(radicandWidth + 2 bits)) init 0
+  val root = Reg(UInt(rootWidth + 1 bits)) init 0
+  val radicand = Reg(UInt(radicandWidth bits)) init 0
+  val sqrtCount = Reg(UInt(log2Up(rootWidth + 1) bits)) init 0
+  val sqrtBusy = RegInit(False)
+  // division (1 << 2F) / std, restoring: one quotient bit per cycle.
+  val divisor = Reg(UInt(rootWidth + 1 bits)) init 1
+  val divRem = Reg(UInt(rootWidth + 2 bits)) init 0
+  val quotient = Reg(UInt(quotientBits bits)) init 0
+  val divCount = Reg(UInt(log2Up(quotientBits + 1) bits)) init 0
+  val divBusy = RegInit(False)
+
+  when(io.start) {
+    radicand := ((io.variance.resize(radicandWidth) + U(cfg.eps, radicandWidth bits)) |<< f).resized
+    rem := 0
+    root := 0
+    sqrtCount := rootWidth
+    sqrtBusy := True
+    divBusy := False
+  }.elsewhen(sqrtBusy) {
+    val top2 = radicand(radicandWidth - 1 downto radicandWidth - 2)
+    val shifted = ((rem |<< 2) | top2.resize(radicandWidth + 2)).resized
+    val trial = ((root.resize(radicandWidth + 2) |<< 2) | 1).resized
+    radicand := radicand |<< 2
+    when(shifted >= trial) {
+      rem := (shifted - trial).resized
+      root := ((root |<< 1) | 1).resized
+    } otherwise {
+      rem := shifted
+      root := (root |<< 1).resized
+    }
+    sqrtCount := sqrtCount - 1
+    when(sqrtCount === 1) {
+      sqrtBusy := False
+      divBusy := True
+      divCount := quotientBits
+      divRem := 0
+      quotient := 0
+    }
+  }.elsewhen(divBusy) {
+    // numerator 1 << 2F: its top bit is the first one shifted in, the rest are zeros
+    val bit = divCount === quotientBits
+    val shifted = ((divRem |<< 1) | bit.asUInt.resize(rootWidth + 2)).resized
+    when(shifted >= divisor.resize(rootWidth + 2)) {
+      divRem := (shifted - divisor.resize(rootWidth + 2)).resized
+      quotient := ((quotient |<< 1) | 1).resized
+    } otherwise {
+      divRem := shifted
+      quotient := (quotient |<< 1).resized
+    }
+    divCount := divCount - 1
+    when(divCount === 1) {
+      divBusy := False
+    }
+  }
+  when(sqrtBusy && sqrtCount === 1) {
+    // the root's last bit is decided this cycle: the divisor takes the final root
+    val top2 = radicand(radicandWidth - 1 downto radicandWidth - 2)
+    val shifted = ((rem |<< 2) | top2.resize(radicandWidth + 2)).resized
+    val trial = ((root.resize(radicandWidth + 2) |<< 2) | 1).resized
+    divisor := Mux(shifted >= trial, (root |<< 1) | U(1, rootWidth + 1 bits), root |<< 1)
+  }
+
+  private val maxPositive = (BigInt(1) << (w - 1)) - 1
+  if (quotientBits >= w) {
+    io.inv := Mux(quotient > U(maxPositive, quotientBits bits), S(maxPositive, w bits), quotient.resize(w).asSInt)
+  } else {
+    io.inv := quotient.resize(w).asSInt // 2^(2F) < 2^(W-1): never saturates
+  }
+}

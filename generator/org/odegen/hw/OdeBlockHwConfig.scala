@@ -1,0 +1,75 @@
+package org.odegen.hw
+
+import spinal.core._
+
+/** Parameters of one generated ODEBlock, validated: the block of ARITHMETIC.md and its lanes.
+  *
+  * Memory plan (per lane l, channels c with c % lanes == l, group g = c / lanes):
+  *  - weight bank: both convolutions' weights of the lane's channels, `[conv][g][ci][ky][kx]`,
+  *    then the norm parameters `[conv][A|B][g]` (A = gamma or scale, B = beta or shift);
+  *  - z bank: the lane's channels of z, `[g][y][x]`;
+  *  - a bank: the lane's channels of both conv outputs, `[conv][g][y][x]`.
+  * Every cycle all banks are read at one common address; conv inputs are broadcast from the bank that
+  * holds the channel, everything per channel (statistics, norm, Euler update) runs in the lane that owns it.
+  */
+case class OdeBlockHwConfig(
+    name: String,
+    channels: Int,
+    height: Int,
+    width: Int,
+    lanes: Int,
+    dataWidth: Int,
+    frac: Int,
+    timeChannel: Boolean,
+    batchStats: Boolean,
+    eps: Long
+) {
+  require(channels >= 1 && channels <= 255, s"channels = $channels must be in 1..255")
+  require(height >= 1 && height <= 255 && width >= 1 && width <= 255, s"feature map ${height}x$width out of range")
+  require(isPow2(height * width), s"height*width = ${height * width} must be a power of two")
+  require(isPow2(lanes) && lanes <= 64 && channels % lanes == 0,
+    s"lanes = $lanes must be a power of two dividing $channels channels, at most 64")
+  require(dataWidth >= 8 && dataWidth <= 32 && frac >= 1 && frac < dataWidth, s"Q$dataWidth.$frac unsupported")
+  require(eps >= 1, "eps must be at least 1")
+
+  def pixels: Int = height * width
+  def log2Pixels: Int = log2Up(pixels)
+  def cin: Int = channels + (if (timeChannel) 1 else 0)
+  def groups: Int = channels / lanes
+  def taps: Int = cin * 9
+  def log2Lanes: Int = log2Up(lanes)
+  def convWordsPerLane: Int = groups * taps
+  def paramBase: Int = 2 * convWordsPerLane
+  def wbankDepth: Int = paramBase + 4 * groups
+  def zbankDepth: Int = groups * pixels
+  def abankDepth: Int = 2 * groups * pixels
+  def paramWords: Int = 2 * channels * taps + 4 * channels
+  def featureWords: Int = channels * pixels
+  /** `rnd(a*b, F)` of two W-bit values. */
+  def productWidth: Int = 2 * dataWidth - frac
+  /** ARITHMETIC.md's conv accumulator; the variance sum over N values needs `2W - F + k + 1`. */
+  def accWidth: Int = scala.math.max(2 * dataWidth - frac + log2Up(taps) + 1, 2 * dataWidth - frac + log2Pixels + 1)
+  def sumWidth: Int = dataWidth + log2Pixels + 1
+  def mulq: MulqConfig = MulqConfig(dataWidth, frac)
+  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write). */
+  def pipelineDepth: Int = 7
+  def macBoundCyclesPerStep: Long = 2L * pixels * channels * taps / lanes
+  def definitionName: String = s"OdeBlock_${name}_x$lanes"
+}
+
+object OdeBlockHwConfig {
+  /** The hardware configuration of a golden-model block with `lanes` lanes. */
+  def of(block: org.odegen.model.BlockConfig, lanes: Int): OdeBlockHwConfig =
+    OdeBlockHwConfig(
+      name = block.name(),
+      channels = block.channels(),
+      height = block.height(),
+      width = block.width(),
+      lanes = lanes,
+      dataWidth = block.format().width(),
+      frac = block.format().frac(),
+      timeChannel = block.timeChannel(),
+      batchStats = block.norm() == org.odegen.model.NormMode.BATCH_STATS,
+      eps = block.eps()
+    )
+}

@@ -1,0 +1,76 @@
+package org.odegen.hw
+
+import org.junit.jupiter.api.Assertions._
+import org.junit.jupiter.api.Test
+import org.odegen.fixed.QFormat
+import org.odegen.model._
+import spinal.core.sim._
+
+import java.util.SplittableRandom
+import scala.util.Random
+
+/** Spot checks of the generated block under Verilator against the golden model, bit for bit
+  * (the full regression is its own suite). */
+class OdeBlockSimTest {
+
+  private def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = {
+    val q = cfg.format()
+    val wRange = math.max(1L, q.quantize(math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7))
+    def vec(n: Int, lo: Long, hi: Long): Array[Int] = Array.fill(n)(q.sat(rng.nextLong(lo, hi + 1)).toInt)
+    val c = cfg.channels()
+    def gammas = Array.fill(c)(q.quantize(rng.nextDouble(0.5, 1.5)).toInt)
+    new BlockParams(vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4),
+      vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4))
+  }
+
+  private def check(block: BlockConfig, lanes: Int, steps: Int, seed: Long): Long = {
+    val hw = OdeBlockHwConfig.of(block, lanes)
+    val rng = new SplittableRandom(seed)
+    val q = block.format()
+    val params = randomParams(block, rng)
+    val z0 = Array.fill(block.featureWords())(q.sat(rng.nextLong(-2 * q.one(), 2 * q.one())).toInt)
+    val h = q.quantize(0.3)
+    val t0 = q.quantize(0.25)
+    val golden = new OdeBlock(block, params).run(new FixedMap(block.channels(), block.height(), block.width(), z0),
+      steps, h, t0)
+    var cycles = 0L
+    SimConfig
+      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
+      .workspacePath("target/spinal-sim")
+      .compile(OdeBlockTop(hw))
+      .doSim("run", seed.toInt) { dut =>
+        val tb = new OdeBlockHarness(dut, new Random(seed))
+        tb.init()
+        // a START before any LOAD sets ERROR and runs nothing
+        tb.write(0x00, 1)
+        dut.clockDomain.waitSampling(2)
+        assertEquals(0x8L, tb.status() & 0xf, "START before LOAD: ERROR only")
+        tb.load(params.toStream)
+        assertEquals(0x4L, tb.status() & 0xf, "LOADED after the parameter stream")
+        val (out, c) = tb.run(z0, steps, h, t0, block.featureWords())
+        val expected = golden.data()
+        val firstBad = out.indices.find(i => out(i) != expected(i))
+        firstBad.foreach { i =>
+          val n = block.height() * block.width()
+          fail(s"${hw.definitionName}: word $i (c ${i / n}, y ${i % n / block.width()}, x ${i % block.width()}) " +
+            s"is ${out(i)}, golden ${expected(i)}")
+        }
+        assertEquals(0x6L, tb.status() & 0xf, "DONE and LOADED after the run")
+        cycles = c
+      }
+    cycles
+  }
+
+  private def small(norm: NormMode, time: Boolean) =
+    new BlockConfig("small", 4, 4, 4, QFormat.Q32_20, norm, time)
+
+  @Test def smallBatchStats(): Unit = { check(small(NormMode.BATCH_STATS, true), 2, 2, 1) }
+
+  @Test def smallFolded(): Unit = { check(small(NormMode.FOLDED, true), 4, 2, 2) }
+
+  @Test def smallNoTimeOneLane(): Unit = { check(small(NormMode.BATCH_STATS, false), 1, 1, 3) }
+
+  @Test def narrowFormat(): Unit = {
+    check(new BlockConfig("q16", 4, 2, 8, new QFormat(16, 8), NormMode.BATCH_STATS, true), 2, 2, 4)
+  }
+}
