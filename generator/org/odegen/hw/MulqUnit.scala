@@ -44,12 +44,3 @@ case class MulqUnit(cfg: MulqConfig) extends Component {
   io.result.payload := p(2 * cfg.width - 1 downto cfg.frac)
   io.result.valid := valid
 }
-
-/** Java's door to the hardware: plain methods that elaborate and write Verilog. */
-object Hardware {
-  /** Writes the Verilog of a `mulq` unit into `dir`; returns the top module's name. */
-  def emitMulq(width: Int, frac: Int, dir: String): String = {
-    val report = HardwareConfig.spinal(dir).generateVerilog(MulqUnit(MulqConfig(width, frac)))
-    report.toplevelName
-  }
-}

@@ -54,6 +54,19 @@ case class OdeBlockHwConfig(
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write). */
   def pipelineDepth: Int = 7
   def macBoundCyclesPerStep: Long = 2L * pixels * channels * taps / lanes
+
+  /** Cycles of one Euler step as OdeBlockTop's sequencer spends them (its phases, state by state):
+    * per conv and group: CONV_START 1, CONV N*taps, DRAIN 8, [LATCH_MEAN 1, VAR N, DRAIN 8, NORM_START 1,
+    * NORM_WAIT W+2F+5], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN 8, APPLY N, DRAIN 8, NEXT_GROUP 1;
+    * then UPDATE G*N, DRAIN 8, NEXT_STEP 1. The simulation checks this against CYCLES. */
+  def cyclesPerStep: Long = {
+    val drain = pipelineDepth + 1
+    val perGroup: Long =
+      if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + (dataWidth + 2 * frac + 5) +
+        3 + drain + pixels + drain + 1
+      else 1L + pixels.toLong * taps + drain + 2 + drain + pixels + drain + 1
+    2L * groups * perGroup + groups.toLong * pixels + drain + 1
+  }
   def definitionName: String = s"OdeBlock_${name}_x$lanes"
 }
 

@@ -138,6 +138,9 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   val kx = Reg(UInt(2 bits)) init 0
   val inner = Reg(UInt(log2Up(cfg.taps + 1) bits)) init 0
   val wBase = Reg(UInt(addrWidth(cfg.wbankDepth) bits)) init 0
+  val nextWBase = Reg(UInt(addrWidth(cfg.wbankDepth) + 1 bits)) init 0 // (conv*G + g) * taps, counted up
+  val loadConvBase = Reg(UInt(addrWidth(cfg.wbankDepth) + 1 bits)) init 0
+  val loadNormBase = Reg(UInt(addrWidth(cfg.wbankDepth) + 1 bits)) init 0
   val p = Reg(UInt(log2Up(G * N + 1) bits)) init 0
   // loader
   val section = Reg(UInt(3 bits)) init 0
@@ -187,6 +190,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       section := 0
       chan := 0
       inner := 0
+      loadConvBase := 0
+      loadNormBase := cfg.paramBase
       wordError := False
       phase := Phase.LOAD
     }.elsewhen(startRun) {
@@ -217,13 +222,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   val zInAddr = UInt(addrWidth(cfg.zbankDepth) bits)
   inLane := laneOf(chan.resize(log2Up(cfg.channels + 1)))
   val isConvSection = section === 0 || section === 3
-  val convIndex = section >= 3
-  val normSlot = Mux(section >= 3, U(2, 3 bits), U(0, 3 bits)) + Mux(section === 2 || section === 5, U(1), U(0))
-  paramAddr := Mux(isConvSection,
-    ((Mux(convIndex, U(G), U(0)).resize(addrWidth(cfg.wbankDepth)) + groupOf(chan).resize(addrWidth(cfg.wbankDepth)))
-      * U(cfg.taps, log2Up(cfg.taps + 1) bits)).resize(addrWidth(cfg.wbankDepth)) + inner.resize(addrWidth(cfg.wbankDepth)),
-    (U(cfg.paramBase, addrWidth(cfg.wbankDepth) bits) + (normSlot.resize(addrWidth(cfg.wbankDepth)) * U(G, addrWidth(G) + 1 bits)).resize(addrWidth(cfg.wbankDepth))
-      + groupOf(chan).resize(addrWidth(cfg.wbankDepth))).resized)
+  paramAddr := Mux(isConvSection, loadConvBase + inner.resize(loadConvBase.getWidth),
+    loadNormBase + groupOf(chan).resize(loadNormBase.getWidth)).resized
   zInAddr := ((groupOf(chan).resize(addrWidth(cfg.zbankDepth)) << k).resize(addrWidth(cfg.zbankDepth)) +
     p.resize(addrWidth(cfg.zbankDepth))).resized
   val loadWrite = phase === Phase.LOAD && io.s_axis.fire
@@ -237,10 +237,16 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       when(inner === cfg.taps - 1) {
         inner := 0
         chan := chan + 1
+        when(laneOf(chan) === L - 1) {
+          loadConvBase := loadConvBase + cfg.taps // next group of this lane's channels
+        }
       }
     } otherwise {
       lastOfSection := chan === cfg.channels - 1
       chan := chan + 1
+      when(chan === cfg.channels - 1) {
+        loadNormBase := loadNormBase + G
+      }
     }
     val lastWord = section === 5 && lastOfSection
     when(lastOfSection) {
@@ -282,6 +288,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
     }.elsewhen(lastWord) {
       conv2 := False
       g := 0
+      nextWBase := 0
       phase := Phase.CONV_START
     }
   }
@@ -292,9 +299,9 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   val convPad = iy < 0 || iy >= cfg.height || ix < 0 || ix >= cfg.width
   val srcChan = UInt(log2Up(cfg.cin + 1) bits)
   srcChan := (if (cfg.timeChannel) ci - 1 else ci)
-  val pixelIn = (iy.asUInt.resize(16) * U(cfg.width, 9 bits)).resize(16) + ix.asUInt.resize(16)
+  val pixelIn = (iy.asUInt.resize(16) << log2Up(cfg.width)).resize(16) + ix.asUInt.resize(16)
   val convReadAddr = ((groupOf(srcChan).resize(16) << k).resize(16) + pixelIn).resize(16)
-  val pixelOut = (y.resize(16) * U(cfg.width, 9 bits)).resize(16) + x.resize(16)
+  val pixelOut = (y.resize(16) << log2Up(cfg.width)).resize(16) + x.resize(16)
   val groupBase = (g.resize(16) << k).resize(16)
 
   switch(phase) {
@@ -305,8 +312,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       ky := 0
       kx := 0
       inner := 0
-      wBase := ((Mux(conv2, U(G), U(0)).resize(addrWidth(cfg.wbankDepth)) + g.resize(addrWidth(cfg.wbankDepth)))
-        * U(cfg.taps, log2Up(cfg.taps + 1) bits)).resized
+      wBase := nextWBase.resized
+      nextWBase := nextWBase + cfg.taps
       phase := Phase.CONV
     }
     is(Phase.CONV) {
@@ -431,6 +438,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       tRun := tRun + hRun
       conv2 := False
       g := 0
+      nextWBase := 0
       when(stepsLeft === 1) {
         chan := 0
         p := 0

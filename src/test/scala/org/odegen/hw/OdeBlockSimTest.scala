@@ -61,6 +61,35 @@ class OdeBlockSimTest {
     cycles
   }
 
+  /** CYCLES(M+1) - CYCLES(M) is one Euler step: it must equal the sequencer's schedule exactly. */
+  private def measureStep(block: BlockConfig, lanes: Int): Long = {
+    val hw = OdeBlockHwConfig.of(block, lanes)
+    val rng = new SplittableRandom(5)
+    val params = randomParams(block, rng)
+    val z0 = Array.fill(block.featureWords())(rng.nextInt(-(1 << 20), 1 << 20))
+    var step = 0L
+    SimConfig
+      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
+      .workspacePath("target/spinal-sim")
+      .compile(OdeBlockTop(hw))
+      .doSim("cycles", 5) { dut =>
+        val tb = new OdeBlockHarness(dut, new Random(5), gaps = false)
+        tb.init()
+        tb.load(params.toStream)
+        val (_, c1) = tb.run(z0, 1, block.format().one(), 0, block.featureWords())
+        val (_, c2) = tb.run(z0, 2, block.format().one(), 0, block.featureWords())
+        step = c2 - c1
+      }
+    assertEquals(hw.cyclesPerStep, step, s"${hw.definitionName}: measured cycles per Euler step")
+    assertTrue(step <= 1.10 * hw.macBoundCyclesPerStep, s"$step cycles vs bound ${hw.macBoundCyclesPerStep}")
+    step
+  }
+
+  @Test def cyclesPerStepFollowTheSchedule(): Unit = {
+    measureStep(new BlockConfig("c8", 8, 8, 8, QFormat.Q32_20, NormMode.BATCH_STATS, true), 4)
+    measureStep(new BlockConfig("c8", 8, 8, 8, QFormat.Q32_20, NormMode.FOLDED, true), 2)
+  }
+
   private def small(norm: NormMode, time: Boolean) =
     new BlockConfig("small", 4, 4, 4, QFormat.Q32_20, norm, time)
 

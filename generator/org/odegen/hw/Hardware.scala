@@ -1,0 +1,22 @@
+package org.odegen.hw
+
+import spinal.core._
+
+/** Java's door to the hardware: plain methods that elaborate and write Verilog. */
+object Hardware {
+  /** Writes the Verilog of a `mulq` unit into `dir`; returns the top module's name. */
+  def emitMulq(width: Int, frac: Int, dir: String): String = {
+    val report = HardwareConfig.spinal(dir).generateVerilog(MulqUnit(MulqConfig(width, frac)))
+    report.toplevelName
+  }
+
+  /** Cycles of one Euler step of the generated block (the schedule, checked against simulation). */
+  def cyclesPerStep(block: org.odegen.model.BlockConfig, lanes: Int): Long =
+    OdeBlockHwConfig.of(block, lanes).cyclesPerStep
+
+  /** Writes the Verilog of the ODEBlock of `block` with `lanes` lanes into `dir`; returns the top module's name. */
+  def emitOdeBlock(block: org.odegen.model.BlockConfig, lanes: Int, dir: String): String = {
+    val report = HardwareConfig.spinal(dir).generateVerilog(OdeBlockTop(OdeBlockHwConfig.of(block, lanes)))
+    report.toplevelName
+  }
+}
