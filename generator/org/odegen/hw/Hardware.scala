@@ -17,6 +17,13 @@ object Hardware {
   /** Writes the Verilog of the ODEBlock of `block` with `lanes` lanes into `dir`; returns the top module's name. */
   def emitOdeBlock(block: org.odegen.model.BlockConfig, lanes: Int, dir: String): String = {
     val report = HardwareConfig.spinal(dir).generateVerilog(OdeBlockTop(OdeBlockHwConfig.of(block, lanes)))
+    cleanUp(dir)
     report.toplevelName
+  }
+
+  /** Keeps only Verilog: SpinalHDL's file list holds absolute paths, and an enum-define file can be empty. */
+  private def cleanUp(dir: String): Unit = {
+    val files = Option(new java.io.File(dir).listFiles()).getOrElse(Array.empty[java.io.File])
+    for (f <- files if f.getName.endsWith(".lst") || (f.getName.endsWith(".v") && new String(java.nio.file.Files.readAllBytes(f.toPath)).trim.isEmpty)) f.delete()
   }
 }

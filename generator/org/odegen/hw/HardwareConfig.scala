@@ -13,7 +13,7 @@ object HardwareConfig {
       mode = Verilog,
       targetDirectory = targetDirectory,
       defaultConfigForClockDomains = clockDomain,
-      oneFilePerComponent = false,
+      oneFilePerComponent = true,
       headerWithDate = false,
       headerWithRepoHash = false
     )

@@ -29,6 +29,17 @@ public record YosysEstimate(Map<String, Integer> cells) {
         return cells.entrySet().stream().filter(e -> e.getKey().startsWith("FD")).mapToInt(Map.Entry::getValue).sum();
     }
 
+    /** BRAM in BRAM36 units: a RAMB18E1 is half a RAMB36E1. */
+    public double bram36() {
+        return count("RAMB36E1") + count("RAMB18E1") / 2.0;
+    }
+
+    /** Distributed (LUT) RAM cells. */
+    public int lutRams() {
+        return cells.entrySet().stream().filter(e -> e.getKey().startsWith("RAM") && !e.getKey().startsWith("RAMB"))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
     /** Latches of any kind: generated hardware has none. */
     public int latches() {
         return cells.entrySet().stream().filter(e -> e.getKey().startsWith("LD") || e.getKey().contains("DLATCH"))

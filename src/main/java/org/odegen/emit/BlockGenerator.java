@@ -1,0 +1,121 @@
+package org.odegen.emit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.stream.Stream;
+import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.hw.Hardware;
+import org.odegen.model.BlockConfig;
+
+/**
+ * Writes the output folder of one configuration (INTERFACE.md): {@code manifest.json}, {@code rtl/},
+ * {@code report.md}; built in a temporary folder beside the target, then moved, so that it is written
+ * whole or not at all. The same design gives byte-identical files.
+ */
+public final class BlockGenerator {
+    private BlockGenerator() {
+    }
+
+    /** What was generated. */
+    public record Generated(Path folder, String top, List<String> verilog, long cyclesPerStep,
+                            YosysEstimate estimate) {
+    }
+
+    /** The default folder of a design: {@code target/generated/<layer>_x<lanes>}. */
+    public static Path defaultFolder(Path projectDir, OdeBlockDesign design) {
+        return projectDir.resolve("target").resolve("generated").resolve(design.id());
+    }
+
+    public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate) throws IOException {
+        Path target = folder.toAbsolutePath().normalize();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
+        try {
+            Path rtl = Files.createDirectory(tmp.resolve("rtl"));
+            String top = Hardware.emitOdeBlock(design.block(), design.lanes(), rtl.toString());
+            List<String> verilog;
+            try (Stream<Path> files = Files.list(rtl)) {
+                verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
+            }
+            long cycles = Hardware.cyclesPerStep(design.block(), design.lanes());
+            YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
+            Files.writeString(tmp.resolve("manifest.json"), manifest(design, top, verilog, cycles),
+                    StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve("report.md"), Report.markdown(design, top, cycles, est),
+                    StandardCharsets.UTF_8);
+            replace(tmp, target);
+            return new Generated(target, top, verilog, cycles, est);
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    static String manifest(OdeBlockDesign design, String top, List<String> verilog, long cycles) {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("top", top);
+        var files = root.putArray("verilog");
+        verilog.forEach(files::add);
+        BlockConfig b = design.block();
+        ObjectNode params = root.putObject("params");
+        params.put("layer", b.name());
+        params.put("channels", b.channels());
+        params.put("height", b.height());
+        params.put("width", b.width());
+        params.put("lanes", design.lanes());
+        params.put("dataWidth", b.format().width());
+        params.put("fracBits", b.format().frac());
+        params.put("timeChannel", b.timeChannel());
+        params.put("norm", b.norm().id());
+        params.put("paramWords", b.paramWords());
+        params.put("featureWords", b.featureWords());
+        root.put("estimatedCycles", cycles);
+        root.put("macBoundCycles", design.macBoundCyclesPerStep());
+        try {
+            return json.writeValueAsString(root).replace("\r\n", "\n") + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void replace(Path fresh, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + "-old-" + System.nanoTime());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,69 @@
+package org.odegen.emit;
+
+import java.util.Locale;
+import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.model.BlockConfig;
+
+/** {@code report.md} of one generated block: parameters, cycles against the bound, resources against the paper. */
+final class Report {
+    private Report() {
+    }
+
+    static String markdown(OdeBlockDesign d, String top, long cycles, YosysEstimate est) {
+        BlockConfig b = d.block();
+        long bound = d.macBoundCyclesPerStep();
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(top).append("\n\n");
+        sb.append("ODEBlock ").append(b.name()).append(": conv3x3, norm, ReLU, conv3x3, norm, iterated by the Euler solver.\n\n");
+        sb.append("| parameter | value |\n| --- | --- |\n");
+        row(sb, "feature map", b.channels() + " x " + b.height() + " x " + b.width());
+        row(sb, "lanes (multiply-add units)", Integer.toString(d.lanes()));
+        row(sb, "number format", b.format().toString());
+        row(sb, "norm mode", b.norm().id());
+        row(sb, "time channel", b.timeChannel() ? "on (Cin = C + 1)" : "off (Cin = C)");
+        row(sb, "parameter words", Integer.toString(b.paramWords()));
+        row(sb, "feature-map words", Integer.toString(b.featureWords()));
+        row(sb, "parameter size", String.format(Locale.ROOT, "%.2f kB", b.paramWords() * 4 / 1000.0));
+        sb.append("\n## Cycles per Euler step\n\n");
+        sb.append("| | cycles |\n| --- | --- |\n");
+        row(sb, "multiply-add bound, 2*H*W*C*Cin*9 / lanes", Long.toString(bound));
+        row(sb, "this block (the sequencer's schedule; checked against CYCLES in simulation)", Long.toString(cycles));
+        row(sb, "ratio to the bound", String.format(Locale.ROOT, "%.4f", cycles / (double) bound));
+        row(sb, "multiply-add units busy", String.format(Locale.ROOT, "%.1f%%", 100.0 * bound / cycles));
+        if (b.name().equals("layer3_2")) {
+            PaperTable3.layer3_2Cycles(d.lanes()).ifPresent(p -> row(sb, "the paper's layer3_2 at these lanes",
+                    String.format(Locale.ROOT, "%d (%.2fx the bound)", p, p / (double) bound)));
+        }
+        sb.append("\n## Resources (XC7Z020)\n\n");
+        var paper = PaperTable3.row(b.name(), d.lanes());
+        var cap = PaperTable3.XC7Z020;
+        if (est == null) {
+            sb.append("Not estimated: generate with `-Destimate` (`odegen generate --estimate`) for Yosys "
+                    + "`synth_xilinx -family xc7` cell counts.\n");
+            paper.ifPresent(p -> sb.append(String.format(Locale.ROOT,
+                    "%nThe paper's Table 3 for %s x%d: %d BRAM36, %d DSP48E1, %d LUT, %d FF.%n",
+                    b.name(), d.lanes(), p.bram36(), p.dsp(), p.lut(), p.ff())));
+        } else {
+            sb.append("| resource | this block (Yosys 0.23) | the paper (Table 3) | XC7Z020 |\n| --- | --- | --- | --- |\n");
+            sb.append(String.format(Locale.ROOT, "| BRAM36 (RAMB36E1 + RAMB18E1 / 2) | %s | %s | %d |%n",
+                    fmtHalf(est.bram36()), paper.map(p -> Integer.toString(p.bram36())).orElse("-"), cap.bram36()));
+            sb.append(String.format(Locale.ROOT, "| DSP48E1 | %d | %s | %d |%n", est.count("DSP48E1"),
+                    paper.map(p -> Integer.toString(p.dsp())).orElse("-"), cap.dsp()));
+            sb.append(String.format(Locale.ROOT, "| LUT | %d | %s | %d |%n", est.luts(),
+                    paper.map(p -> Integer.toString(p.lut())).orElse("-"), cap.lut()));
+            sb.append(String.format(Locale.ROOT, "| FF | %d | %s | %d |%n", est.flipFlops(),
+                    paper.map(p -> Integer.toString(p.ff())).orElse("-"), cap.ff()));
+            sb.append(String.format(Locale.ROOT, "%nRAMB36E1 %d, RAMB18E1 %d, LUT-RAM cells %d, latches %d.%n",
+                    est.count("RAMB36E1"), est.count("RAMB18E1"), est.lutRams(), est.latches()));
+        }
+        return sb.toString();
+    }
+
+    private static String fmtHalf(double v) {
+        return v == Math.floor(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static void row(StringBuilder sb, String k, String v) {
+        sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
+    }
+}

@@ -1,0 +1,78 @@
+package org.odegen.emit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.model.NormMode;
+import org.odegen.model.PaperLayer;
+
+class BlockGeneratorTest {
+    @TempDir
+    Path dir;
+
+    private static List<Path> tree(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesTheOutputFolderDeterministically() throws Exception {
+        OdeBlockDesign d = OdeBlockDesign.paper(PaperLayer.LAYER3_2, 16);
+        var a = BlockGenerator.generate(d, dir.resolve("a"), false);
+        var b = BlockGenerator.generate(d, dir.resolve("b").resolve("layer3_2_x16"), false);
+        List<Path> files = tree(a.folder());
+        assertEquals(files, tree(b.folder()));
+        for (Path f : files) {
+            assertArrayEquals(Files.readAllBytes(a.folder().resolve(f)), Files.readAllBytes(b.folder().resolve(f)), f.toString());
+            String text = Files.readString(a.folder().resolve(f));
+            assertFalse(text.contains(dir.toString()) || text.contains("2026"), f + " holds a path or a date");
+        }
+        assertTrue(files.contains(Path.of("manifest.json")) && files.contains(Path.of("report.md")));
+        JsonNode m = new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile());
+        assertEquals("OdeBlock_layer3_2_x16", m.get("top").asText());
+        assertEquals(75_136, m.get("params").get("paramWords").asInt());
+        assertEquals(4096, m.get("params").get("featureWords").asInt());
+        assertEquals("batch-stats", m.get("params").get("norm").asText());
+        for (JsonNode v : m.get("verilog")) {
+            assertTrue(Files.exists(a.folder().resolve(v.asText())), v.asText());
+            assertTrue(v.asText().startsWith("rtl/") && v.asText().endsWith(".v"), v.asText());
+        }
+        long cycles = m.get("estimatedCycles").asLong();
+        assertTrue(cycles <= 1.10 * d.macBoundCyclesPerStep(), cycles + " vs " + d.macBoundCyclesPerStep());
+        String report = Files.readString(a.folder().resolve("report.md"));
+        assertTrue(report.contains("| ratio to the bound |") && report.contains("1640000"), report);
+        // regenerating replaces the folder whole, and leaves no temporary folder behind
+        BlockGenerator.generate(OdeBlockDesign.paper(PaperLayer.LAYER3_2, 8), a.folder(), false);
+        assertEquals("OdeBlock_layer3_2_x8", new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile())
+                .get("top").asText());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("a", "b"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    /** Every layer at two lane counts, both norm modes across them: Verilator -Wall finds nothing. */
+    @ParameterizedTest
+    @CsvSource({"layer1, 1, batch-stats", "layer1, 16, folded", "layer2_2, 4, folded", "layer2_2, 32, batch-stats",
+        "layer3_2, 16, batch-stats", "layer3_2, 32, folded"})
+    void generatedVerilogLintsClean(String layer, int lanes, String norm) throws Exception {
+        PaperLayer l = PaperLayer.parse(layer);
+        OdeBlockDesign d = OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(lanes)
+                .norm(NormMode.parse(norm)).build();
+        var g = BlockGenerator.generate(d, dir.resolve(d.id()), false);
+        VerilogLint.lint(g.folder(), g.top(), g.verilog());
+    }
+}
