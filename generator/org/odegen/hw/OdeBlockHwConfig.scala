@@ -5,8 +5,9 @@ import spinal.core._
 /** Parameters of one generated ODEBlock, validated: the block of ARITHMETIC.md and its lanes.
   *
   * Memory plan (per lane l, channels c with c % lanes == l, group g = c / lanes):
-  *  - weight bank: both convolutions' weights of the lane's channels, `[conv][g][ci][ky][kx]`,
-  *    then the norm parameters `[conv][A|B][g]` (A = gamma or scale, B = beta or shift);
+  *  - main weight bank: both convolutions' weights of the lane's channels, `[conv][g][c][ky][kx]`;
+  *  - small weight bank: the time channel's weights `[conv][g][ky][kx]`, then the norm parameters
+  *    `[conv][A|B][g]` (A = gamma or scale, B = beta or shift);
   *  - z bank: the lane's channels of z, `[g][y][x]`;
   *  - a bank: the lane's channels of both conv outputs, `[conv][g][y][x]`.
   * Every cycle all banks are read at one common address; conv inputs are broadcast from the bank that
@@ -38,9 +39,14 @@ case class OdeBlockHwConfig(
   def groups: Int = channels / lanes
   def taps: Int = cin * 9
   def log2Lanes: Int = log2Up(lanes)
-  def convWordsPerLane: Int = groups * taps
-  def paramBase: Int = 2 * convWordsPerLane
-  def wbankDepth: Int = paramBase + 4 * groups
+  /** Weights of the feature channels (not the time channel): block RAM, `[conv][g][c][ky][kx]`. */
+  def mainTaps: Int = channels * 9
+  def wmainDepth: Int = 2 * groups * mainTaps
+  /** Time-channel weights `[conv][g][ky][kx]`, then the norm parameters `[conv][A|B][g]`: LUT RAM. */
+  def paramBase: Int = if (timeChannel) 2 * groups * 9 else 0
+  def wsmallDepth: Int = paramBase + 4 * groups
+  /** Banks up to this depth go to LUT RAM (a RAMB18 would hold them at a fraction of its size). */
+  def distributedDepth: Int = 256
   def zbankDepth: Int = groups * pixels
   def abankDepth: Int = 2 * groups * pixels
   def paramWords: Int = 2 * channels * taps + 4 * channels

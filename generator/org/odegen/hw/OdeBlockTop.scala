@@ -14,7 +14,8 @@ case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
   val op = LaneOp()
   val zAddr = UInt(OdeBlockTop.addrWidth(cfg.zbankDepth) bits)
   val aAddr = UInt(OdeBlockTop.addrWidth(cfg.abankDepth) bits)
-  val wAddr = UInt(OdeBlockTop.addrWidth(cfg.wbankDepth) bits)
+  val wAddr = UInt(OdeBlockTop.addrWidth(cfg.wmainDepth) bits)
+  val wsAddr = UInt(OdeBlockTop.addrWidth(cfg.wsmallDepth) bits)
   val outAddr = UInt(OdeBlockTop.addrWidth(cfg.abankDepth) bits)
   val bank = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits)
   val fromZ = Bool()
@@ -140,10 +141,14 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   val ky = Reg(UInt(2 bits)) init 0
   val kx = Reg(UInt(2 bits)) init 0
   val inner = Reg(UInt(log2Up(cfg.taps + 1) bits)) init 0
-  val wBase = Reg(UInt(addrWidth(cfg.wbankDepth) bits)) init 0
-  val nextWBase = Reg(UInt(addrWidth(cfg.wbankDepth) + 1 bits)) init 0 // (conv*G + g) * taps, counted up
-  val loadConvBase = Reg(UInt(addrWidth(cfg.wbankDepth) + 1 bits)) init 0
-  val loadNormBase = Reg(UInt(addrWidth(cfg.wbankDepth) + 1 bits)) init 0
+  // (conv*G + g) * C*9 and (conv*G + g) * 9, counted up group by group instead of multiplied
+  val wBase = Reg(UInt(addrWidth(cfg.wmainDepth) + 1 bits)) init 0
+  val nextWBase = Reg(UInt(addrWidth(cfg.wmainDepth) + 1 bits)) init 0
+  val wsBase = Reg(UInt(addrWidth(cfg.wsmallDepth) + 1 bits)) init 0
+  val nextWsBase = Reg(UInt(addrWidth(cfg.wsmallDepth) + 1 bits)) init 0
+  val loadConvBase = Reg(UInt(addrWidth(cfg.wmainDepth) + 1 bits)) init 0
+  val loadTimeBase = Reg(UInt(addrWidth(cfg.wsmallDepth) + 1 bits)) init 0
+  val loadNormBase = Reg(UInt(addrWidth(cfg.wsmallDepth) + 1 bits)) init 0
   val p = Reg(UInt(log2Up(G * N + 1) bits)) init 0
   // loader
   val section = Reg(UInt(3 bits)) init 0
@@ -160,6 +165,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   cmd.zAddr := 0
   cmd.aAddr := 0
   cmd.wAddr := 0
+  cmd.wsAddr := 0
   cmd.outAddr := 0
   cmd.bank := 0
   cmd.fromZ := False
@@ -194,6 +200,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       chan := 0
       inner := 0
       loadConvBase := 0
+      loadTimeBase := 0
       loadNormBase := cfg.paramBase
       wordError := False
       phase := Phase.LOAD
@@ -221,12 +228,15 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   io.s_axis.ready := phase === Phase.LOAD || phase === Phase.INPUT
   val inWord = io.s_axis.payload.data(W - 1 downto 0).asSInt
   val inLane = UInt(addrWidth(L) bits)
-  val paramAddr = UInt(addrWidth(cfg.wbankDepth) bits)
   val zInAddr = UInt(addrWidth(cfg.zbankDepth) bits)
   inLane := laneOf(chan.resize(log2Up(cfg.channels + 1)))
   val isConvSection = section === 0 || section === 3
-  paramAddr := Mux(isConvSection, loadConvBase + inner.resize(loadConvBase.getWidth),
-    loadNormBase + groupOf(chan).resize(loadNormBase.getWidth)).resized
+  val loadTimeWeight = isConvSection && Bool(cfg.timeChannel) && inner < 9
+  val mainAddr = (loadConvBase + inner.resize(loadConvBase.getWidth) - (if (cfg.timeChannel) 9 else 0)).resize(
+    addrWidth(cfg.wmainDepth))
+  val smallAddr = Mux(isConvSection, loadTimeBase + inner.resize(loadTimeBase.getWidth),
+    loadNormBase + groupOf(chan).resize(loadNormBase.getWidth)).resize(addrWidth(cfg.wsmallDepth))
+  val toSmall = !isConvSection || loadTimeWeight
   zInAddr := ((groupOf(chan).resize(addrWidth(cfg.zbankDepth)) << k).resize(addrWidth(cfg.zbankDepth)) +
     p.resize(addrWidth(cfg.zbankDepth))).resized
   val loadWrite = phase === Phase.LOAD && io.s_axis.fire
@@ -241,7 +251,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
         inner := 0
         chan := chan + 1
         when(laneOf(chan) === L - 1) {
-          loadConvBase := loadConvBase + cfg.taps // next group of this lane's channels
+          loadConvBase := loadConvBase + cfg.mainTaps // next group of this lane's channels
+          loadTimeBase := loadTimeBase + 9
         }
       }
     } otherwise {
@@ -292,6 +303,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       conv2 := False
       g := 0
       nextWBase := 0
+      nextWsBase := 0
       phase := Phase.CONV_START
     }
   }
@@ -315,15 +327,18 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       ky := 0
       kx := 0
       inner := 0
-      wBase := nextWBase.resized
-      nextWBase := nextWBase + cfg.taps
+      wBase := nextWBase
+      nextWBase := nextWBase + cfg.mainTaps
+      wsBase := nextWsBase
+      nextWsBase := nextWsBase + 9
       phase := Phase.CONV
     }
     is(Phase.CONV) {
       cmd.op := LaneOp.CONV
       cmd.zAddr := convReadAddr.resized
       cmd.aAddr := convReadAddr.resized
-      cmd.wAddr := (wBase + inner.resize(wBase.getWidth)).resized
+      cmd.wAddr := (wBase + inner.resize(wBase.getWidth) - (if (cfg.timeChannel) 9 else 0)).resized
+      cmd.wsAddr := (wsBase + inner.resize(wsBase.getWidth)).resized
       cmd.bank := laneOf(srcChan)
       cmd.fromZ := !conv2
       cmd.isTime := Bool(cfg.timeChannel) && ci === 0
@@ -388,12 +403,12 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
     }
     is(Phase.PARAM_A) {
       cmd.op := LaneOp.PARAM_A
-      cmd.wAddr := (U(cfg.paramBase, 16 bits) + Mux(conv2, U(2 * G), U(0)).resize(16) + g.resize(16)).resized
+      cmd.wsAddr := (U(cfg.paramBase, 16 bits) + Mux(conv2, U(2 * G), U(0)).resize(16) + g.resize(16)).resized
       phase := Phase.PARAM_B
     }
     is(Phase.PARAM_B) {
       cmd.op := LaneOp.PARAM_B
-      cmd.wAddr := (U(cfg.paramBase + G, 16 bits) + Mux(conv2, U(2 * G), U(0)).resize(16) + g.resize(16)).resized
+      cmd.wsAddr := (U(cfg.paramBase + G, 16 bits) + Mux(conv2, U(2 * G), U(0)).resize(16) + g.resize(16)).resized
       if (cfg.batchStats) phase := Phase.SCALE
       else {
         p := 0
@@ -442,6 +457,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
       conv2 := False
       g := 0
       nextWBase := 0
+      nextWsBase := 0
       when(stepsLeft === 1) {
         chan := 0
         p := 0
@@ -496,10 +512,12 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   s5.op.init(LaneOp.NONE)
 
   val lanes = for (l <- 0 until L) yield new Area {
-    val wbank = Mem(SInt(W bits), cfg.wbankDepth)
-    val zbank = Mem(SInt(W bits), cfg.zbankDepth)
-    val abank = Mem(SInt(W bits), cfg.abankDepth)
-    val wOut = wbank.readSync(cmd.wAddr)
+    val wmain = BankMem(cfg.wmainDepth, W)
+    val wsmall = BankMem(cfg.wsmallDepth, W, distributedBelow = Int.MaxValue)
+    val zbank = BankMem(cfg.zbankDepth, W, distributedBelow = cfg.distributedDepth)
+    val abank = BankMem(cfg.abankDepth, W, distributedBelow = cfg.distributedDepth)
+    val wsOut = wsmall.readSync(cmd.wsAddr)
+    val wOut = Mux(s1.isTime, wsOut, wmain.readSync(cmd.wAddr))
     val zOut = zbank.readSync(cmd.zAddr)
     val aOut = abank.readSync(cmd.aAddr)
 
@@ -522,11 +540,11 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
 
     // stage 1 -> 2
     when(s1.op === LaneOp.PARAM_A) {
-      paramA := wOut
-      if (!cfg.batchStats) scale := wOut
+      paramA := wsOut
+      if (!cfg.batchStats) scale := wsOut
     }
     when(s1.op === LaneOp.PARAM_B) {
-      beta := wOut
+      beta := wsOut
     }
     val w2 = RegNext(wOut)
     val d2 = RegNext(sat(aOut.resize(W + 1) - mean.resize(W + 1), W))
@@ -612,7 +630,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
     val zInThis = inputWrite && inLane === l
     zbank.write(Mux(zInThis, zInAddr, zWrite6.payload.addr), Mux(zInThis, inWord, zWrite6.payload.data),
       zInThis || zWrite6.valid)
-    wbank.write(paramAddr, inWord, loadWrite && inLane === l)
+    wmain.write(mainAddr, inWord, loadWrite && inLane === l && !toSmall)
+    wsmall.write(smallAddr, inWord, loadWrite && inLane === l && toSmall)
   }
 
   // broadcast of stage 1: the value of the channel being read, or the time plane, or a padding zero

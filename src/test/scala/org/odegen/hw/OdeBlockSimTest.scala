@@ -99,6 +99,11 @@ class OdeBlockSimTest {
 
   @Test def smallNoTimeOneLane(): Unit = { check(small(NormMode.BATCH_STATS, false), 1, 1, 3) }
 
+  /** Banks deep enough to be cut into several block-RAM chunks (2304 = 2048 + 512 weights a lane). */
+  @Test def multiChunkBanks(): Unit = {
+    check(new BlockConfig("c16", 16, 8, 8, QFormat.Q32_20, NormMode.BATCH_STATS, true), 2, 2, 6)
+  }
+
   @Test def narrowFormat(): Unit = {
     check(new BlockConfig("q16", 4, 2, 8, new QFormat(16, 8), NormMode.BATCH_STATS, true), 2, 2, 4)
   }
