@@ -53,8 +53,9 @@ case class OdeBlockHwConfig(
   def featureWords: Int = channels * pixels
   /** `rnd(a*b, F)` of two W-bit values. */
   def productWidth: Int = 2 * dataWidth - frac
-  /** ARITHMETIC.md's conv accumulator; the variance sum over N values needs `2W - F + k + 1`. */
-  def accWidth: Int = scala.math.max(2 * dataWidth - frac + log2Up(taps) + 1, 2 * dataWidth - frac + log2Pixels + 1)
+  /** ARITHMETIC.md's conv accumulator, shared with the variance sum: N terms rnd(d*d, F) of at most
+    * 2^(2W-2-F) need `2W - F + k` bits, one more than the conv's where N > Cin*9 (layer1: 54 vs 53). */
+  def accWidth: Int = scala.math.max(2 * dataWidth - frac + log2Up(taps) + 1, 2 * dataWidth - frac + log2Pixels)
   def sumWidth: Int = dataWidth + log2Pixels + 1
   def mulq: MulqConfig = MulqConfig(dataWidth, frac)
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write). */

@@ -12,16 +12,8 @@ import scala.util.Random
 /** Spot checks of the generated block under Verilator against the golden model, bit for bit
   * (the full regression is its own suite). */
 class OdeBlockSimTest {
+  import OdeBlockSimTest.randomParams
 
-  private def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = {
-    val q = cfg.format()
-    val wRange = math.max(1L, q.quantize(math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7))
-    def vec(n: Int, lo: Long, hi: Long): Array[Int] = Array.fill(n)(q.sat(rng.nextLong(lo, hi + 1)).toInt)
-    val c = cfg.channels()
-    def gammas = Array.fill(c)(q.quantize(rng.nextDouble(0.5, 1.5)).toInt)
-    new BlockParams(vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4),
-      vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4))
-  }
 
   private def check(block: BlockConfig, lanes: Int, steps: Int, seed: Long): Long = {
     val hw = OdeBlockHwConfig.of(block, lanes)
@@ -106,5 +98,17 @@ class OdeBlockSimTest {
 
   @Test def narrowFormat(): Unit = {
     check(new BlockConfig("q16", 4, 2, 8, new QFormat(16, 8), NormMode.BATCH_STATS, true), 2, 2, 4)
+  }
+}
+
+object OdeBlockSimTest {
+  def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = {
+    val q = cfg.format()
+    val wRange = math.max(1L, q.quantize(math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7))
+    def vec(n: Int, lo: Long, hi: Long): Array[Int] = Array.fill(n)(q.sat(rng.nextLong(lo, hi + 1)).toInt)
+    val c = cfg.channels()
+    def gammas = Array.fill(c)(q.quantize(rng.nextDouble(0.5, 1.5)).toInt)
+    new BlockParams(vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4),
+      vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4))
   }
 }
