@@ -82,6 +82,57 @@ class OdeBlockSimTest {
     measureStep(new BlockConfig("c8", 8, 8, 8, QFormat.Q32_20, NormMode.FOLDED, true), 2)
   }
 
+  /** Registers of INTERFACE.md, a command while BUSY, the interrupt, and a parameter reload between runs. */
+  @Test def registersReloadAndErrors(): Unit = {
+    val block = small(NormMode.FOLDED, true)
+    val hw = OdeBlockHwConfig.of(block, 2)
+    val rng = new SplittableRandom(7)
+    val q = block.format()
+    val pa = randomParams(block, rng)
+    val pb = randomParams(block, rng)
+    val z0 = Array.fill(block.featureWords())(rng.nextInt(-(1 << 21), 1 << 21))
+    val map = new FixedMap(4, 4, 4, z0)
+    SimConfig
+      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
+      .workspacePath("target/spinal-sim")
+      .compile(OdeBlockTop(hw))
+      .doSim("registers", 7) { dut =>
+        val tb = new OdeBlockHarness(dut, new Random(7))
+        tb.init()
+        assertEquals(OdeBlockTop.configWord(hw).toLong, tb.read(0x18))
+        assertEquals(32L, tb.read(0x1C))
+        assertEquals(1L, tb.read(0x08))
+        assertEquals(q.one(), tb.read(0x0C))
+        tb.write(0x08, 0)
+        assertEquals(1L, tb.read(0x08), "a write of 0 to STEPS is taken as 1")
+        tb.load(pa.toStream)
+        val h = q.quantize(0.5)
+        val (outA, _) = tb.run(z0, 2, h, 0, block.featureWords())
+        assertArrayEquals(new OdeBlock(block, pa).run(map, 2, h, 0).data(), outA)
+        // reload, then a START during the run: ERROR, the run goes on; DONE raises the interrupt
+        tb.write(0x20, 1)
+        dut.clockDomain.waitSampling()
+        assertTrue(dut.io.interrupt.toBoolean, "DONE of the last run with IER set")
+        tb.load(pb.toStream)
+        tb.write(0x08, 1)
+        tb.write(0x00, 1)
+        dut.clockDomain.waitSampling()
+        assertFalse(dut.io.interrupt.toBoolean, "START clears DONE")
+        tb.write(0x00, 1)
+        assertEquals(0x1L | 0x4L | 0x8L, tb.status() & 0xf, "BUSY, LOADED, ERROR")
+        tb.send(z0)
+        val (outB, _) = tb.receive(block.featureWords())
+        dut.clockDomain.waitSampling(2)
+        assertArrayEquals(new OdeBlock(block, pb).run(map, 1, h, 0).data(), outB)
+        assertTrue(dut.io.interrupt.toBoolean)
+        // an early tlast in a parameter load: ERROR, parameters gone
+        tb.write(0x00, 2)
+        tb.send(pa.toStream.take(10), lastAt = 9)
+        dut.clockDomain.waitSampling(2)
+        assertEquals(0x8L, tb.status() & 0xc, "ERROR set, LOADED cleared")
+      }
+  }
+
   private def small(norm: NormMode, time: Boolean) =
     new BlockConfig("small", 4, 4, 4, QFormat.Q32_20, norm, time)
 
