@@ -142,6 +142,12 @@ class OdeBlockSimTest {
 
   @Test def smallNoTimeOneLane(): Unit = { check(small(NormMode.BATCH_STATS, false), 1, 1, 3) }
 
+  /** The paper's configuration at full size: layer3_2, 16 lanes, one Euler step. */
+  @Test def paperLayer3_2x16(): Unit = {
+    val cycles = check(PaperLayer.LAYER3_2.config(), 16, 1, 8)
+    assertTrue(cycles > OdeBlockHwConfig.of(PaperLayer.LAYER3_2.config(), 16).cyclesPerStep)
+  }
+
   /** Banks deep enough to be cut into several block-RAM chunks (2304 = 2048 + 512 weights a lane). */
   @Test def multiChunkBanks(): Unit = {
     check(new BlockConfig("c16", 16, 8, 8, QFormat.Q32_20, NormMode.BATCH_STATS, true), 2, 2, 6)
