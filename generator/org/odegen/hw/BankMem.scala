@@ -27,8 +27,12 @@ case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Ar
   }
 
   private def local(addr: UInt, size: Int): UInt = addr.resize(log2Up(size) max 1)
-  private def inChunk(addr: UInt, base: Int, size: Int): Bool =
-    if (chunks.size == 1) True else addr.resize(32) >= base && addr.resize(32) < base + size
+  /** Chunk `base` holds the address: at or above its base (not said for the first), below the next
+    * chunk's base (not said for the last), so that no comparison is constant. */
+  private def inChunk(addr: UInt, base: Int, size: Int): Bool = {
+    val last = base == chunks.last._1
+    (if (base == 0) True else addr >= base) && (if (last) True else addr < base + size)
+  }
 
   def readSync(addr: UInt): SInt = {
     val outs = chunks.zip(mems).map { case ((_, size), m) => m.readSync(local(addr, size)) }

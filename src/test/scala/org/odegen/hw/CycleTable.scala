@@ -36,10 +36,7 @@ object CycleTable {
       val map = new FixedMap(block.channels(), block.height(), block.width(), z0)
       var c1, c2 = 0L
       var exact = true
-      SimConfig
-        .withConfig(HardwareConfig.spinal("target/spinal-sim"))
-        .workspacePath("target/spinal-sim")
-        .compile(OdeBlockTop(hw))
+      OdeBlockSimTest.compiled(hw)
         .doSim("cycles", 1) { dut =>
           val tb = new OdeBlockHarness(dut, new Random(1), gaps = false)
           tb.init()

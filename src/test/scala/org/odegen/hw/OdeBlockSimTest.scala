@@ -12,7 +12,7 @@ import scala.util.Random
 /** Spot checks of the generated block under Verilator against the golden model, bit for bit
   * (the full regression is its own suite). */
 class OdeBlockSimTest {
-  import OdeBlockSimTest.randomParams
+  import OdeBlockSimTest.{compiled, randomParams}
 
 
   private def check(block: BlockConfig, lanes: Int, steps: Int, seed: Long): Long = {
@@ -26,10 +26,7 @@ class OdeBlockSimTest {
     val golden = new OdeBlock(block, params).run(new FixedMap(block.channels(), block.height(), block.width(), z0),
       steps, h, t0)
     var cycles = 0L
-    SimConfig
-      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
-      .workspacePath("target/spinal-sim")
-      .compile(OdeBlockTop(hw))
+    compiled(hw)
       .doSim("run", seed.toInt) { dut =>
         val tb = new OdeBlockHarness(dut, new Random(seed))
         tb.init()
@@ -60,10 +57,7 @@ class OdeBlockSimTest {
     val params = randomParams(block, rng)
     val z0 = Array.fill(block.featureWords())(rng.nextInt(-(1 << 20), 1 << 20))
     var step = 0L
-    SimConfig
-      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
-      .workspacePath("target/spinal-sim")
-      .compile(OdeBlockTop(hw))
+    compiled(hw)
       .doSim("cycles", 5) { dut =>
         val tb = new OdeBlockHarness(dut, new Random(5), gaps = false)
         tb.init()
@@ -92,10 +86,7 @@ class OdeBlockSimTest {
     val pb = randomParams(block, rng)
     val z0 = Array.fill(block.featureWords())(rng.nextInt(-(1 << 21), 1 << 21))
     val map = new FixedMap(4, 4, 4, z0)
-    SimConfig
-      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
-      .workspacePath("target/spinal-sim")
-      .compile(OdeBlockTop(hw))
+    compiled(hw)
       .doSim("registers", 7) { dut =>
         val tb = new OdeBlockHarness(dut, new Random(7))
         tb.init()
@@ -159,6 +150,13 @@ class OdeBlockSimTest {
 }
 
 object OdeBlockSimTest {
+  /** The Verilated block (SpinalSim caches the build by the RTL's hash under target/spinal-sim). */
+  def compiled(hw: OdeBlockHwConfig): SimCompiled[OdeBlockTop] =
+    SimConfig
+      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
+      .workspacePath("target/spinal-sim")
+      .compile(OdeBlockTop(hw))
+
   def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = {
     val q = cfg.format()
     val wRange = math.max(1L, q.quantize(math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7))
