@@ -80,16 +80,18 @@ case class OdeBlockHwConfig(
 object OdeBlockHwConfig {
   /** The hardware configuration of a golden-model block with `lanes` lanes. */
   def of(block: org.odegen.model.BlockConfig, lanes: Int): OdeBlockHwConfig =
+    // Record components without parentheses: in a mixed compile scalac reads BlockConfig from its
+    // Java source, where a record component is a field, not yet an accessor method.
     OdeBlockHwConfig(
-      name = block.name(),
-      channels = block.channels(),
-      height = block.height(),
-      width = block.width(),
+      name = block.name,
+      channels = block.channels,
+      height = block.height,
+      width = block.width,
       lanes = lanes,
-      dataWidth = block.format().width(),
-      frac = block.format().frac(),
-      timeChannel = block.timeChannel(),
-      batchStats = block.norm() == org.odegen.model.NormMode.BATCH_STATS,
+      dataWidth = block.format.width,
+      frac = block.format.frac,
+      timeChannel = block.timeChannel,
+      batchStats = block.norm == org.odegen.model.NormMode.BATCH_STATS,
       eps = block.eps()
     )
 }
