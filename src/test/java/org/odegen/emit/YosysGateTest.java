@@ -20,8 +20,9 @@ class YosysGateTest {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"layer1, 2, folded, 44", "layer1, 16, batch-stats, 64", "layer2_2, 4, batch-stats, 48",
-        "layer2_2, 32, folded, 64", "layer3_2, 16, batch-stats, 90", "layer3_2, 32, folded, 90"})
+    // BRAM bounds: the 90 for layer3_2; elsewhere what the README's table measured (a regression guard)
+    @CsvSource({"layer1, 2, folded, 53", "layer1, 16, batch-stats, 56", "layer2_2, 4, batch-stats, 42",
+        "layer2_2, 32, folded, 48", "layer3_2, 16, batch-stats, 90", "layer3_2, 32, folded, 90"})
     void synthesizesWithoutLatchesAndMapsEveryMultiplierToDsp(String layer, int lanes, String norm, double maxBram)
             throws Exception {
         PaperLayer l = PaperLayer.parse(layer);
