@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code odegen}: the command line of the generator and its golden model. */
 @Command(name = "odegen", mixinStandardHelpOptions = true, version = "ODEGen 0.1.0",
         description = "Hardware generator and golden model for ODE-based neural networks (ODENet, rODENet) on PYNQ-Z2.",
-        subcommands = {GenerateCommand.class, NetworkCommand.class, BlockCommand.class, WeightsCommand.class, EvaluateCommand.class,
+        subcommands = {GenerateCommand.class, CosimCommand.class, NetworkCommand.class, BlockCommand.class, WeightsCommand.class, EvaluateCommand.class,
             AgreementCommand.class})
 public final class Main implements Runnable {
 
