@@ -20,7 +20,7 @@ import org.odegen.model.BlockConfig;
 
 /**
  * Writes the output folder of one configuration (INTERFACE.md): {@code manifest.json}, {@code rtl/},
- * {@code report.md}; built in a temporary folder beside the target, then moved, so that it is written
+ * {@code report.md}, {@code testbench/}; built in a temporary folder beside the target, then moved, so that it is written
  * whole or not at all. The same design gives byte-identical files.
  */
 public final class BlockGenerator {
@@ -54,6 +54,7 @@ public final class BlockGenerator {
                     StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("report.md"), Report.markdown(design, top, cycles, est),
                     StandardCharsets.UTF_8);
+            TestbenchWriter.write(design, top, tmp);
             replace(tmp, target);
             return new Generated(target, top, verilog, cycles, est);
         } finally {

@@ -1,0 +1,116 @@
+package org.odegen.emit;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.velocity.Template;
+import org.apache.velocity.VelocityContext;
+import org.apache.velocity.app.VelocityEngine;
+import org.apache.velocity.runtime.RuntimeConstants;
+import org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader;
+import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.fixed.QFormat;
+import org.odegen.model.BlockConfig;
+import org.odegen.model.BlockParams;
+import org.odegen.model.FixedMap;
+import org.odegen.model.HexWords;
+import org.odegen.model.OdeBlock;
+
+/**
+ * Writes {@code testbench/} into an output folder: the Verilator C++ harness and its Makefile from the
+ * Velocity templates of the project's {@code testbench/} folder, and golden vectors from the Java golden
+ * model, so that a user with only Verilator and make can check the block ({@code make -C testbench}).
+ */
+public final class TestbenchWriter {
+    private TestbenchWriter() {
+    }
+
+    /** One run of the block: its parameters, input, Euler steps, h, t0, and the golden output. */
+    record Case(String name, BlockParams params, int[] z0, int steps, long h, long t0, int[] expected) {
+    }
+
+    public static void write(OdeBlockDesign design, String top, Path folder) throws IOException {
+        Path tb = Files.createDirectories(folder.resolve("testbench"));
+        VelocityContext ctx = new VelocityContext();
+        BlockConfig b = design.block();
+        ctx.put("top", top);
+        ctx.put("channels", b.channels());
+        ctx.put("height", b.height());
+        ctx.put("width", b.width());
+        ctx.put("paramWords", b.paramWords());
+        ctx.put("featureWords", b.featureWords());
+        VelocityEngine engine = new VelocityEngine();
+        engine.setProperty(RuntimeConstants.RESOURCE_LOADERS, "classpath");
+        engine.setProperty("resource.loader.classpath.class", ClasspathResourceLoader.class.getName());
+        engine.init();
+        render(engine, ctx, "testbench/harness.cpp.vm", tb.resolve("harness.cpp"));
+        render(engine, ctx, "testbench/Makefile.vm", tb.resolve("Makefile"));
+        StringBuilder cases = new StringBuilder();
+        for (Case c : cases(b)) {
+            Path dir = Files.createDirectories(tb.resolve("vectors").resolve(c.name()));
+            HexWords.write(dir.resolve("params.hex"), c.params().toStream());
+            HexWords.write(dir.resolve("z0.hex"), c.z0());
+            HexWords.write(dir.resolve("expected.hex"), c.expected());
+            cases.append(c.name()).append(' ').append(c.steps()).append(' ').append(c.h()).append(' ').append(c.t0())
+                    .append('\n');
+        }
+        Files.writeString(tb.resolve("vectors").resolve("cases.txt"), cases.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void render(VelocityEngine engine, VelocityContext ctx, String template, Path out) throws IOException {
+        Template t = engine.getTemplate(template, "UTF-8");
+        StringWriter w = new StringWriter();
+        t.merge(ctx, w);
+        Files.writeString(out, w.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Stimulus: realistic scales over two steps with h != 1 and t0 != 0, one conv1 output channel with
+     * zero weights (a zero-variance channel for batch-stats); then extreme values that saturate.
+     */
+    static Case[] cases(BlockConfig b) {
+        QFormat q = b.format();
+        SplittableRandom rng = new SplittableRandom(b.channels() * 1000L + b.height());
+        long wRange = Math.max(1, q.quantize(Math.sqrt(2.0 / (b.cin() * 9)) * 1.7));
+        BlockParams realistic = params(b, rng, wRange, q.one() / 4);
+        Arrays.fill(realistic.conv1(), 0, b.cin() * 9, 0); // output channel 0 of conv1: zero variance
+        int[] z0 = vector(rng, b.featureWords(), q, 2 * q.one());
+        long h = q.quantize(0.25);
+        long t0 = q.quantize(0.5);
+        BlockParams extreme = params(b, rng, q.max(), q.max());
+        int[] zx = vector(rng, b.featureWords(), q, q.max());
+        return new Case[] {
+            run("random", b, realistic, z0, 2, h, t0),
+            run("saturate", b, extreme, zx, 1, q.one(), 0)};
+    }
+
+    private static Case run(String name, BlockConfig b, BlockParams p, int[] z0, int steps, long h, long t0) {
+        FixedMap out = new OdeBlock(b, p).run(new FixedMap(b.channels(), b.height(), b.width(), z0), steps, h, t0);
+        return new Case(name, p, z0, steps, h, t0, out.data());
+    }
+
+    private static BlockParams params(BlockConfig b, SplittableRandom rng, long wRange, long bRange) {
+        QFormat q = b.format();
+        int c = b.channels();
+        int[] g1 = new int[c];
+        int[] g2 = new int[c];
+        for (int i = 0; i < c; i++) {
+            g1[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
+            g2[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
+        }
+        return new BlockParams(vector(rng, b.convWords(), q, wRange), g1, vector(rng, c, q, bRange),
+                vector(rng, b.convWords(), q, wRange), g2, vector(rng, c, q, bRange));
+    }
+
+    private static int[] vector(SplittableRandom rng, int n, QFormat q, long range) {
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (int) q.sat(rng.nextLong(-range, range + 1));
+        }
+        return v;
+    }
+}
