@@ -20,7 +20,7 @@ import org.odegen.model.BlockConfig;
 
 /**
  * Writes the output folder of one configuration (INTERFACE.md): {@code manifest.json}, {@code rtl/},
- * {@code report.md}, {@code testbench/}; built in a temporary folder beside the target, then moved, so that it is written
+ * {@code report.md}, {@code testbench/}, {@code vivado/}; built in a temporary folder beside the target, then moved, so that it is written
  * whole or not at all. The same design gives byte-identical files.
  */
 public final class BlockGenerator {
@@ -55,6 +55,7 @@ public final class BlockGenerator {
             Files.writeString(tmp.resolve("report.md"), Report.markdown(design, top, cycles, est),
                     StandardCharsets.UTF_8);
             TestbenchWriter.write(design, top, tmp);
+            VivadoWriter.write(top, verilog, tmp);
             replace(tmp, target);
             return new Generated(target, top, verilog, cycles, est);
         } finally {

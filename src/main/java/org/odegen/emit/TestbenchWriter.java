@@ -1,17 +1,12 @@
 package org.odegen.emit;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.velocity.Template;
-import org.apache.velocity.VelocityContext;
-import org.apache.velocity.app.VelocityEngine;
-import org.apache.velocity.runtime.RuntimeConstants;
-import org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.BlockConfig;
@@ -35,20 +30,11 @@ public final class TestbenchWriter {
 
     public static void write(OdeBlockDesign design, String top, Path folder) throws IOException {
         Path tb = Files.createDirectories(folder.resolve("testbench"));
-        VelocityContext ctx = new VelocityContext();
         BlockConfig b = design.block();
-        ctx.put("top", top);
-        ctx.put("channels", b.channels());
-        ctx.put("height", b.height());
-        ctx.put("width", b.width());
-        ctx.put("paramWords", b.paramWords());
-        ctx.put("featureWords", b.featureWords());
-        VelocityEngine engine = new VelocityEngine();
-        engine.setProperty(RuntimeConstants.RESOURCE_LOADERS, "classpath");
-        engine.setProperty("resource.loader.classpath.class", ClasspathResourceLoader.class.getName());
-        engine.init();
-        render(engine, ctx, "testbench/harness.cpp.vm", tb.resolve("harness.cpp"));
-        render(engine, ctx, "testbench/Makefile.vm", tb.resolve("Makefile"));
+        Map<String, Object> vars = Map.of("top", top, "channels", b.channels(), "height", b.height(), "width",
+                b.width(), "paramWords", b.paramWords(), "featureWords", b.featureWords());
+        Templates.render("testbench/harness.cpp.vm", vars, tb.resolve("harness.cpp"));
+        Templates.render("testbench/Makefile.vm", vars, tb.resolve("Makefile"));
         StringBuilder cases = new StringBuilder();
         for (Case c : cases(b)) {
             Path dir = Files.createDirectories(tb.resolve("vectors").resolve(c.name()));
@@ -59,13 +45,6 @@ public final class TestbenchWriter {
                     .append('\n');
         }
         Files.writeString(tb.resolve("vectors").resolve("cases.txt"), cases.toString(), StandardCharsets.UTF_8);
-    }
-
-    private static void render(VelocityEngine engine, VelocityContext ctx, String template, Path out) throws IOException {
-        Template t = engine.getTemplate(template, "UTF-8");
-        StringWriter w = new StringWriter();
-        t.merge(ctx, w);
-        Files.writeString(out, w.toString(), StandardCharsets.UTF_8);
     }
 
     /**
