@@ -10,6 +10,13 @@ object Hardware {
     report.toplevelName
   }
 
+  /** The register map (name to byte offset, in address order) that the RTL decodes. */
+  def registers(): java.util.Map[String, Integer] = {
+    val m = new java.util.LinkedHashMap[String, Integer]()
+    OdeBlockRegisters.all.foreach { case (n, a) => m.put(n, Integer.valueOf(a)) }
+    m
+  }
+
   /** Cycles of one Euler step of the generated block (the schedule, checked against simulation). */
   def cyclesPerStep(block: org.odegen.model.BlockConfig, lanes: Int): Long =
     OdeBlockHwConfig.of(block, lanes).cyclesPerStep

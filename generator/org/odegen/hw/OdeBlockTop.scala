@@ -102,19 +102,19 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
   val ier = Reg(Bits(1 bits)) init 0
   val running = RegInit(False)
 
-  val ctrlWrite = bus.createAndDriveFlow(Bits(32 bits), 0x00)
-  bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, 0x04)
-  val stepsWrite = bus.createAndDriveFlow(UInt(32 bits), 0x08)
+  val ctrlWrite = bus.createAndDriveFlow(Bits(32 bits), OdeBlockRegisters.CTRL)
+  bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, OdeBlockRegisters.STATUS)
+  val stepsWrite = bus.createAndDriveFlow(UInt(32 bits), OdeBlockRegisters.STEPS)
   when(stepsWrite.valid) {
     stepsReg := Mux(stepsWrite.payload === 0, U(1, 32 bits), stepsWrite.payload)
   }
-  bus.read(stepsReg, 0x08)
-  bus.readAndWrite(hReg, 0x0C)
-  bus.readAndWrite(t0Reg, 0x10)
-  bus.read(cycles, 0x14)
-  bus.read(B(configWord(cfg), 32 bits), 0x18)
-  bus.read(B(W, 32 bits), 0x1C)
-  bus.readAndWrite(ier, 0x20)
+  bus.read(stepsReg, OdeBlockRegisters.STEPS)
+  bus.readAndWrite(hReg, OdeBlockRegisters.STEP_SIZE)
+  bus.readAndWrite(t0Reg, OdeBlockRegisters.T0)
+  bus.read(cycles, OdeBlockRegisters.CYCLES)
+  bus.read(B(configWord(cfg), 32 bits), OdeBlockRegisters.CONFIG)
+  bus.read(B(W, 32 bits), OdeBlockRegisters.WIDTH)
+  bus.readAndWrite(ier, OdeBlockRegisters.IER)
   io.interrupt := done && ier(0)
 
   when(running) {

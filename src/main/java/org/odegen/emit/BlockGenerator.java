@@ -55,7 +55,7 @@ public final class BlockGenerator {
             Files.writeString(tmp.resolve("report.md"), Report.markdown(design, top, cycles, est),
                     StandardCharsets.UTF_8);
             TestbenchWriter.write(design, top, tmp);
-            VivadoWriter.write(top, verilog, tmp);
+            VivadoWriter.write(design, top, verilog, tmp);
             replace(tmp, target);
             return new Generated(target, top, verilog, cycles, est);
         } finally {

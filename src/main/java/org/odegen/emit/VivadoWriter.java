@@ -3,12 +3,17 @@ package org.odegen.emit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.hw.Hardware;
+import org.odegen.model.BlockConfig;
+import org.odegen.model.NormMode;
 
 /**
- * Writes {@code vivado/} into an output folder: the batch Tcl of the PYNQ-Z2 flow ({@code build.tcl})
- * and its XDC, from the Velocity templates of the project's {@code vivado/} folder.
+ * Writes {@code vivado/} into an output folder: the batch Tcl of the PYNQ-Z2 flow ({@code build.tcl}),
+ * its XDC, and the PYNQ driver ({@code driver/odegen_block.py}), from the Velocity templates of the project's {@code vivado/} folder.
  */
 final class VivadoWriter {
     /** The PYNQ-Z2's Zynq. */
@@ -19,10 +24,26 @@ final class VivadoWriter {
     private VivadoWriter() {
     }
 
-    static void write(String top, List<String> verilog, Path folder) throws IOException {
+    static void write(OdeBlockDesign design, String top, List<String> verilog, Path folder) throws IOException {
         Path dir = Files.createDirectories(folder.resolve("vivado"));
         Templates.render("vivado/build.tcl.vm",
                 Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog), dir.resolve("build.tcl"));
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
+        BlockConfig b = design.block();
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("top", top);
+        vars.put("channels", b.channels());
+        vars.put("height", b.height());
+        vars.put("width", b.width());
+        vars.put("lanes", design.lanes());
+        vars.put("dataWidth", b.format().width());
+        vars.put("frac", b.format().frac());
+        vars.put("timeChannel", b.timeChannel() ? "True" : "False");
+        vars.put("batchStats", b.norm() == NormMode.BATCH_STATS ? "True" : "False");
+        vars.put("eps", b.eps());
+        vars.put("paramWords", b.paramWords());
+        vars.put("featureWords", b.featureWords());
+        vars.put("registers", Hardware.registers().entrySet());
+        Templates.render("vivado/odegen_block.py.vm", vars, dir.resolve("driver").resolve("odegen_block.py"));
     }
 }
