@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.hw.Hardware;
 import org.odegen.model.BlockConfig;
 import org.odegen.model.NormMode;
+import org.odegen.net.BlockKind;
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.Stage;
+import org.odegen.net.Variant;
+import java.util.stream.Collectors;
 
 /**
  * Writes {@code vivado/} into an output folder: the batch Tcl of the PYNQ-Z2 flow ({@code build.tcl}),
@@ -45,5 +51,22 @@ final class VivadoWriter {
         vars.put("featureWords", b.featureWords());
         vars.put("registers", Hardware.registers().entrySet());
         Templates.render("vivado/odegen_block.py.vm", vars, dir.resolve("driver").resolve("odegen_block.py"));
+        Map<String, String> networks = new LinkedHashMap<>();
+        for (Variant v : Variant.values()) {
+            for (int n : Variant.DEPTHS) {
+                NetworkSpec spec = NetworkSpec.of(v, n);
+                networks.put(v.id() + "-" + n, spec.rows().stream().filter(r -> r.instances() > 0)
+                        .map(r -> String.format("(\"%s\", \"%s\", %d, %d)", r.stage().id(),
+                                r.kind() == BlockKind.CLASSIFIER ? "fc" : r.kind().name().toLowerCase(java.util.Locale.ROOT),
+                                r.instances(), r.executions()))
+                        .collect(Collectors.joining(", ", "[", "]")));
+            }
+        }
+        Map<String, String> stages = new LinkedHashMap<>();
+        for (Stage st : Stage.values()) {
+            stages.put(st.id(), "(" + st.inChannels() + ", " + st.outChannels() + ", " + st.outSize() + ", " + st.stride() + ")");
+        }
+        Templates.render("vivado/run_network.py.vm", Map.of("networks", networks.entrySet(), "stages", stages.entrySet()),
+                dir.resolve("driver").resolve("run_network.py"));
     }
 }

@@ -49,6 +49,37 @@ class PynqDriverTest {
         return null;
     }
 
+    /** run_network.py (numpy on the ARM, the block offloaded; here its numpy twin) gives the golden model's logits. */
+    @Test
+    void networkScriptGivesTheGoldenLogits() throws Exception {
+        var g = BlockGenerator.generate(OdeBlockDesign.paper(org.odegen.model.PaperLayer.LAYER3_2, 16), dir.resolve("l3"),
+                false);
+        Path drv = g.folder().resolve("vivado/driver");
+        var spec = org.odegen.net.NetworkSpec.of(org.odegen.net.Variant.RODENET_3, 20);
+        var weights = org.odegen.net.Weights.random(spec, 4);
+        weights.write(dir.resolve("w.safetensors"));
+        var samples = org.odegen.net.Cifar100Test.samples(2);
+        org.odegen.net.Cifar100.write(dir.resolve("test.bin"), samples);
+        for (NormMode norm : NormMode.values()) {
+            var net = new org.odegen.net.Network(weights, norm, org.odegen.fixed.QFormat.Q32_20);
+            Result r = run(drv, List.of(python(drv), "run_network.py", "--variant", "rodenet-3", "--depth", "20",
+                    "--weights", dir.resolve("w.safetensors").toString(), "--data", dir.resolve("test.bin").toString(),
+                    "--norm", norm.id(), "--fallback"));
+            assertEquals(0, r.exit(), r.output());
+            List<String> logitLines = r.output().lines().filter(l -> l.startsWith("image ")).toList();
+            assertEquals(2, logitLines.size(), r.output());
+            for (int i = 0; i < 2; i++) {
+                int[] golden = net.forwardFixed(samples.get(i).normalized());
+                String expected = java.util.Arrays.stream(golden).mapToObj(Integer::toString)
+                        .collect(java.util.stream.Collectors.joining(","));
+                assertTrue(logitLines.get(i).endsWith("logits " + expected), norm + " image " + i + ":\n" + logitLines.get(i)
+                        + "\ngolden " + expected);
+            }
+            // the overlay's block (batch-stats) is offloaded; with folded weights the script runs it in numpy
+            assertTrue(r.output().contains("ODEBlock runs offloaded: " + (norm == NormMode.BATCH_STATS ? 2 : 0)), r.output());
+        }
+    }
+
     @Test
     void driverCompilesUsesTheRtlRegistersAndItsNumpyBlockIsBitExact() throws Exception {
         List<OdeBlockDesign> designs = new ArrayList<>();
