@@ -54,14 +54,13 @@ public final class TestbenchWriter {
     static Case[] cases(BlockConfig b) {
         QFormat q = b.format();
         SplittableRandom rng = new SplittableRandom(b.channels() * 1000L + b.height());
-        long wRange = Math.max(1, q.quantize(Math.sqrt(2.0 / (b.cin() * 9)) * 1.7));
-        BlockParams realistic = params(b, rng, wRange, q.one() / 4);
+        BlockParams realistic = BlockParams.random(b, rng);
         Arrays.fill(realistic.conv1(), 0, b.cin() * 9, 0); // output channel 0 of conv1: zero variance
-        int[] z0 = vector(rng, b.featureWords(), q, 2 * q.one());
+        int[] z0 = BlockParams.uniform(rng, b.featureWords(), q, 2 * q.one());
         long h = q.quantize(0.25);
         long t0 = q.quantize(0.5);
-        BlockParams extreme = params(b, rng, q.max(), q.max());
-        int[] zx = vector(rng, b.featureWords(), q, q.max());
+        BlockParams extreme = BlockParams.random(b, rng, q.max(), q.max());
+        int[] zx = BlockParams.uniform(rng, b.featureWords(), q, q.max());
         return new Case[] {
             run("random", b, realistic, z0, 2, h, t0),
             run("saturate", b, extreme, zx, 1, q.one(), 0)};
@@ -70,26 +69,5 @@ public final class TestbenchWriter {
     private static Case run(String name, BlockConfig b, BlockParams p, int[] z0, int steps, long h, long t0) {
         FixedMap out = new OdeBlock(b, p).run(new FixedMap(b.channels(), b.height(), b.width(), z0), steps, h, t0);
         return new Case(name, p, z0, steps, h, t0, out.data());
-    }
-
-    private static BlockParams params(BlockConfig b, SplittableRandom rng, long wRange, long bRange) {
-        QFormat q = b.format();
-        int c = b.channels();
-        int[] g1 = new int[c];
-        int[] g2 = new int[c];
-        for (int i = 0; i < c; i++) {
-            g1[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
-            g2[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
-        }
-        return new BlockParams(vector(rng, b.convWords(), q, wRange), g1, vector(rng, c, q, bRange),
-                vector(rng, b.convWords(), q, wRange), g2, vector(rng, c, q, bRange));
-    }
-
-    private static int[] vector(SplittableRandom rng, int n, QFormat q, long range) {
-        int[] v = new int[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (int) q.sat(rng.nextLong(-range, range + 1));
-        }
-        return v;
     }
 }

@@ -1,6 +1,8 @@
 package org.odegen.model;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.odegen.fixed.QFormat;
 
 /**
  * The raw parameters of one ODEBlock, in the parameter stream order of ARITHMETIC.md:
@@ -44,6 +46,38 @@ public record BlockParams(int[] conv1, int[] norm1A, int[] norm1B, int[] conv2, 
         int[] n2a = Arrays.copyOfRange(words, at, at += c);
         int[] n2b = Arrays.copyOfRange(words, at, at + c);
         return new BlockParams(conv1, n1a, n1b, conv2, n2a, n2b).validate(cfg);
+    }
+
+    /**
+     * Seeded random parameters at realistic scales (test stimulus, golden vectors): Kaiming-like conv
+     * weights (uniform, std ~ sqrt(2 / (Cin*9))), gamma or scale in [0.5, 1.5), beta or shift in +-0.25.
+     */
+    public static BlockParams random(BlockConfig cfg, SplittableRandom rng) {
+        QFormat q = cfg.format();
+        return random(cfg, rng, Math.max(1, q.quantize(Math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7)), q.one() / 4);
+    }
+
+    /** Seeded random parameters: weights in +-weightRange and betas in +-betaRange (raw), gammas in [0.5, 1.5). */
+    public static BlockParams random(BlockConfig cfg, SplittableRandom rng, long weightRange, long betaRange) {
+        QFormat q = cfg.format();
+        int c = cfg.channels();
+        int[] g1 = new int[c];
+        int[] g2 = new int[c];
+        for (int i = 0; i < c; i++) {
+            g1[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
+            g2[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
+        }
+        return new BlockParams(uniform(rng, cfg.convWords(), q, weightRange), g1, uniform(rng, c, q, betaRange),
+                uniform(rng, cfg.convWords(), q, weightRange), g2, uniform(rng, c, q, betaRange));
+    }
+
+    /** {@code n} raw values uniform in {@code [-range, range]}, saturated to the format. */
+    public static int[] uniform(SplittableRandom rng, int n, QFormat q, long range) {
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (int) q.sat(rng.nextLong(-range, range + 1));
+        }
+        return v;
     }
 
     /** The words the host sends after {@code CTRL = LOAD}. */

@@ -15,18 +15,7 @@ import org.odegen.fixed.QFormat;
 class OdeBlockTest {
 
     static BlockParams randomParams(BlockConfig cfg, SplittableRandom rng) {
-        QFormat q = cfg.format();
-        long wRange = Math.max(1, q.quantize(Math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7));
-        int c = cfg.channels();
-        int[] a1 = new int[c];
-        int[] a2 = new int[c];
-        for (int i = 0; i < c; i++) {
-            a1[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
-            a2[i] = (int) q.quantize(rng.nextDouble(0.5, 1.5));
-        }
-        return new BlockParams(FixedOpsTest.random(rng, cfg.convWords(), q, wRange), a1,
-                FixedOpsTest.random(rng, c, q, q.one() / 4), FixedOpsTest.random(rng, cfg.convWords(), q, wRange), a2,
-                FixedOpsTest.random(rng, c, q, q.one() / 4));
+        return BlockParams.random(cfg, rng);
     }
 
     static BlockConfig small(NormMode norm, boolean time, QFormat q) {

@@ -157,13 +157,5 @@ object OdeBlockSimTest {
       .workspacePath("target/spinal-sim")
       .compile(OdeBlockTop(hw))
 
-  def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = {
-    val q = cfg.format()
-    val wRange = math.max(1L, q.quantize(math.sqrt(2.0 / (cfg.cin() * 9)) * 1.7))
-    def vec(n: Int, lo: Long, hi: Long): Array[Int] = Array.fill(n)(q.sat(rng.nextLong(lo, hi + 1)).toInt)
-    val c = cfg.channels()
-    def gammas = Array.fill(c)(q.quantize(rng.nextDouble(0.5, 1.5)).toInt)
-    new BlockParams(vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4),
-      vec(cfg.convWords(), -wRange, wRange), gammas, vec(c, -q.one() / 4, q.one() / 4))
-  }
+  def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = BlockParams.random(cfg, rng)
 }
