@@ -43,7 +43,7 @@ public final class BlockGenerator {
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
         try {
             Path rtl = Files.createDirectory(tmp.resolve("rtl"));
-            String top = Hardware.emitOdeBlock(design.block(), design.lanes(), rtl.toString());
+            String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), rtl.toString()));
             List<String> verilog;
             try (Stream<Path> files = Files.list(rtl)) {
                 verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
@@ -62,6 +62,24 @@ public final class BlockGenerator {
             if (Files.exists(tmp)) {
                 deleteTree(tmp);
             }
+        }
+    }
+
+    /**
+     * Runs SpinalHDL's elaboration with its progress lines (stdout) held back: shown only if it fails,
+     * so that {@code mvn generate} prints one line per block.
+     */
+    private static <T> T quietly(java.util.function.Supplier<T> elaboration) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(held, true, StandardCharsets.UTF_8));
+        try {
+            return elaboration.get();
+        } catch (RuntimeException e) {
+            System.err.print(held.toString(StandardCharsets.UTF_8));
+            throw e;
+        } finally {
+            System.setOut(out);
         }
     }
 
