@@ -40,16 +40,16 @@ final class NetworkCommand implements Callable<Integer> {
     static String layerTable(NetworkSpec net) {
         StringBuilder sb = new StringBuilder();
         sb.append(net.name()).append('\n');
-        sb.append(String.format(Locale.ROOT, "%-9s %-10s %-7s %9s %10s %8s %10s%n",
+        sb.append(String.format(Locale.ROOT, "%-9s %-10s %-10s %9s %10s %8s %10s%n",
                 "layer", "output", "block", "instances", "executions", "params", "kB"));
         for (LayerRow r : net.rows()) {
             String shape = r.stage().outSize() == 1 ? "1x" + r.stage().outChannels()
                     : r.stage().outSize() + "x" + r.stage().outSize() + "x" + r.stage().outChannels();
             String kind = r.instances() == 0 ? "-" : r.kind().name().toLowerCase(Locale.ROOT);
-            sb.append(String.format(Locale.ROOT, "%-9s %-10s %-7s %9d %10d %8d %10.2f%n", r.stage().id(), shape, kind,
+            sb.append(String.format(Locale.ROOT, "%-9s %-10s %-10s %9d %10d %8d %10.2f%n", r.stage().id(), shape, kind,
                     r.instances(), r.executions(), r.params(), r.kilobytes()));
         }
-        sb.append(String.format(Locale.ROOT, "%-9s %-10s %-7s %9s %10s %8d %10.2f%n", "total", "", "", "", "",
+        sb.append(String.format(Locale.ROOT, "%-9s %-10s %-10s %9s %10s %8d %10.2f%n", "total", "", "", "", "",
                 net.params(), net.kilobytes()));
         return sb.toString();
     }
