@@ -34,6 +34,18 @@ case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
   val divCount = Reg(UInt(log2Up(quotientBits + 1) bits)) init 0
   val divBusy = RegInit(False)
 
+  // one digit of the root: bring down two radicand bits, try (root << 2) | 1
+  val shifted = UInt(radicandWidth + 2 bits)
+  shifted := ((rem |<< 2) | radicand(radicandWidth - 1 downto radicandWidth - 2).resize(radicandWidth + 2))
+  val trial = UInt(radicandWidth + 2 bits)
+  trial := (root.resize(radicandWidth + 2) |<< 2) | 1
+  val digit = shifted >= trial
+  val rootNext = Mux(digit, (root |<< 1) | U(1, rootWidth + 1 bits), root |<< 1)
+  // one quotient bit: the numerator 1 << 2F has its one bit first, zeros after
+  val divShifted = UInt(rootWidth + 2 bits)
+  divShifted := (divRem |<< 1) | (divCount === quotientBits).asUInt.resize(rootWidth + 2)
+  val divDigit = divShifted >= divisor.resize(rootWidth + 2)
+
   when(io.start) {
     radicand := ((io.variance.resize(radicandWidth) + U(cfg.eps, radicandWidth bits)) |<< f).resized
     rem := 0
@@ -42,19 +54,13 @@ case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
     sqrtBusy := True
     divBusy := False
   }.elsewhen(sqrtBusy) {
-    val top2 = radicand(radicandWidth - 1 downto radicandWidth - 2)
-    val shifted = ((rem |<< 2) | top2.resize(radicandWidth + 2)).resized
-    val trial = ((root.resize(radicandWidth + 2) |<< 2) | 1).resized
     radicand := radicand |<< 2
-    when(shifted >= trial) {
-      rem := (shifted - trial).resized
-      root := ((root |<< 1) | 1).resized
-    } otherwise {
-      rem := shifted
-      root := (root |<< 1).resized
-    }
+    rem := Mux(digit, shifted - trial, shifted)
+    root := rootNext
     sqrtCount := sqrtCount - 1
     when(sqrtCount === 1) {
+      // the root's last digit is decided now: it is the divisor
+      divisor := rootNext
       sqrtBusy := False
       divBusy := True
       divCount := quotientBits
@@ -62,27 +68,12 @@ case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
       quotient := 0
     }
   }.elsewhen(divBusy) {
-    // numerator 1 << 2F: its top bit is the first one shifted in, the rest are zeros
-    val bit = divCount === quotientBits
-    val shifted = ((divRem |<< 1) | bit.asUInt.resize(rootWidth + 2)).resized
-    when(shifted >= divisor.resize(rootWidth + 2)) {
-      divRem := (shifted - divisor.resize(rootWidth + 2)).resized
-      quotient := ((quotient |<< 1) | 1).resized
-    } otherwise {
-      divRem := shifted
-      quotient := (quotient |<< 1).resized
-    }
+    divRem := Mux(divDigit, divShifted - divisor.resize(rootWidth + 2), divShifted)
+    quotient := (quotient |<< 1) | divDigit.asUInt.resize(quotientBits)
     divCount := divCount - 1
     when(divCount === 1) {
       divBusy := False
     }
-  }
-  when(sqrtBusy && sqrtCount === 1) {
-    // the root's last bit is decided this cycle: the divisor takes the final root
-    val top2 = radicand(radicandWidth - 1 downto radicandWidth - 2)
-    val shifted = ((rem |<< 2) | top2.resize(radicandWidth + 2)).resized
-    val trial = ((root.resize(radicandWidth + 2) |<< 2) | 1).resized
-    divisor := Mux(shifted >= trial, (root |<< 1) | U(1, rootWidth + 1 bits), root |<< 1)
   }
 
   private val maxPositive = (BigInt(1) << (w - 1)) - 1
