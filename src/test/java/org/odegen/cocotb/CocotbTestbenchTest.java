@@ -1,0 +1,54 @@
+package org.odegen.cocotb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.odegen.dsl.OdeBlockDesign;
+
+/** The example Python test bench, run by Jython against the Verilated block. */
+class CocotbTestbenchTest {
+    static final Path EXAMPLE = Path.of("testbench/test_odeblock.py");
+    static final Path WORKSPACE = Path.of("target/spinal-sim");
+
+    static OdeBlockDesign small() {
+        return OdeBlockDesign.builder("c8").featureMap(8, 8, 8).lanes(4).build();
+    }
+
+    private static String text(ByteArrayOutputStream log) {
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void exampleTestbenchPasses() throws IOException {
+        var log = new ByteArrayOutputStream();
+        List<TestResult> results = CocotbRunner.run(EXAMPLE, small(), 1, Map.of(), WORKSPACE, tee(log));
+        assertEquals(List.of("start_before_load", "random_and_saturate", "cycles_per_euler_step"),
+                results.stream().map(TestResult::name).toList());
+        for (TestResult r : results) {
+            assertTrue(r.passed(), r.name() + ": " + r.message() + "\n" + text(log));
+            assertTrue(r.cycles() > 0, r.name() + " simulated no cycles");
+        }
+        assertTrue(text(log).contains("random: 512 words bit-exact"), text(log));
+    }
+
+    private static OutputStream tee(ByteArrayOutputStream log) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                log.write(b);
+                System.out.write(b);
+            }
+        };
+    }
+}

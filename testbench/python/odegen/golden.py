@@ -1,0 +1,58 @@
+"""The Java golden model (ARITHMETIC.md), called straight from Python."""
+
+import jarray
+from java.util import Arrays, SplittableRandom
+from org.odegen.fixed import QFormat
+from org.odegen.model import BlockConfig, BlockParams, FixedMap, NormMode, OdeBlock
+
+
+class Block(object):
+    """The golden ODEBlock of the block under test, described by its CONFIG and WIDTH registers
+    (INTERFACE.md), so that a test bench needs nothing but the block itself."""
+
+    def __init__(self, config_word, width_word):
+        self.lanes = config_word & 0xff
+        channels = (config_word >> 8) & 0xff
+        size = (config_word >> 16) & 0xff
+        frac = (config_word >> 24) & 0x1f
+        time_channel = bool((config_word >> 29) & 1)
+        norm = NormMode.BATCH_STATS if (config_word >> 30) & 1 else NormMode.FOLDED
+        self.format = QFormat(width_word & 0x3f, frac)
+        self.config = BlockConfig('dut', channels, size, size, self.format, norm, time_channel)
+
+    @property
+    def param_words(self):
+        return self.config.paramWords()
+
+    @property
+    def feature_words(self):
+        return self.config.featureWords()
+
+    def quantize(self, x):
+        return self.format.quantize(x)
+
+    def random_params(self, rng, extreme=False, zero_variance_channel=False):
+        """Seeded weights and norm parameters (BlockParams.random); `extreme` ones saturate."""
+        q = self.format
+        p = BlockParams.random(self.config, rng, q.max(), q.max()) if extreme else BlockParams.random(self.config, rng)
+        if zero_variance_channel:
+            Arrays.fill(p.conv1(), 0, self.config.cin() * 9, 0)
+        return p
+
+    def random_features(self, rng, scale):
+        return list(BlockParams.uniform(rng, self.feature_words, self.format, scale))
+
+    def run(self, params, z0, steps, h, t0):
+        """z_M of the golden model, as a list of signed words."""
+        c = self.config
+        z = FixedMap(c.channels(), c.height(), c.width(), jarray.array(z0, 'i'))
+        return list(OdeBlock(c, params).run(z, steps, h, t0).data())
+
+    def where(self, index):
+        """(channel, y, x) of word `index` of a feature map."""
+        n = self.config.height() * self.config.width()
+        return index // n, (index % n) // self.config.width(), index % self.config.width()
+
+
+def rng(seed):
+    return SplittableRandom(seed)
