@@ -86,7 +86,7 @@ class Task(object):
             self._done = True
             self._scheduler.end_test(None)
             return
-        except BaseException:
+        except:  # noqa: E722 (Java exceptions, too)
             self._done = True
             if self._parent is not None:
                 # a coroutine yielded directly: its exception goes up into the caller

@@ -64,8 +64,11 @@ object OdeBlockTop {
   * cycle, the input broadcast), [VAR: sum of rnd(d*d, F) over the lane's channel, isqrt and divide],
   * PARAM (norm parameters from the weight bank), APPLY (norm, and ReLU after conv1, in place);
   * then UPDATE: z = sat(z + mulq(h, f)) in place. Only CONV is in the multiply-add bound; the rest
-  * costs about 5 * N cycles a group. */
-case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
+  * costs about 5 * N cycles a group.
+  *
+  * `interruptPort` is INTERFACE.md's `interrupt` except in SpinalSim builds: Verilator renames that
+  * C++ word inside its model (`__SYM__interrupt`), where SpinalSim's JNI wrapper cannot find it. */
+case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt") extends Component {
   import OdeBlockTop._
   setDefinitionName(cfg.definitionName)
 
@@ -82,6 +85,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig) extends Component {
     val interrupt = out Bool ()
   }
   AxiLite4SpecRenamer(io.s_axi_ctrl)
+  io.interrupt.setName(interruptPort) // INTERFACE.md's name, which build.tcl connects
   for ((s, n) <- Seq(io.s_axis -> "s_axis", io.m_axis -> "m_axis")) {
     s.valid.setName(n + "_tvalid")
     s.ready.setName(n + "_tready")

@@ -21,8 +21,7 @@ class RtlBlockExecutor(lanes: Int, workspace: String = "target/spinal-sim") exte
   override def run(block: OdeBlock, z0: FixedMap, steps: Int, h: Long, t0: Long): FixedMap = {
     val cfg = block.config()
     val hw = OdeBlockHwConfig.of(cfg, lanes)
-    val sim = builds.getOrElseUpdate(hw, SimConfig.withConfig(HardwareConfig.spinal(workspace))
-      .workspacePath(workspace).compile(OdeBlockTop(hw)))
+    val sim = builds.getOrElseUpdate(hw, HardwareConfig.compiledBlock(hw, workspace))
     var out: Array[Int] = null
     sim.doSim("cosim", 1) { dut =>
       val tb = new OdeBlockHarness(dut, new Random(1), gaps = false)

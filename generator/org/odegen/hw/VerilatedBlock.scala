@@ -14,22 +14,26 @@ import scala.collection.mutable.ArrayBuffer
 final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: String, seed: Int) {
   private val raw = compiled.newSimRaw(name, seed)
   private val signals = raw.userData.asInstanceOf[ArrayBuffer[spinal.sim.Signal]]
-  private val ports = compiled.dut.getAllIo.toArray.sortBy(_.getName())
+  private val ports = compiled.dut.getAllIo.toArray.sortBy(portName)
   private val portSignals = ports.map(bt => signals(bt.algoInt))
   private val masks = ports.map(bt => if (bt.getBitsWidth >= 64) -1L else (1L << bt.getBitsWidth) - 1)
   private var dirty = true
   private var time = 0L
   private var evals = 0L
 
+  /** INTERFACE.md's name of a port (the SpinalSim build renames `interrupt`, see OdeBlockTop). */
+  private def portName(bt: spinal.core.BaseType): String =
+    if (bt.getName() == HardwareConfig.simInterruptPort) "interrupt" else bt.getName()
+
   /** The top module's name (INTERFACE.md: `manifest.json`'s `top`). */
   def top(): String = compiled.dut.definitionName
 
   /** The ports, sorted by name. */
-  def portNames(): Array[String] = ports.map(_.getName())
+  def portNames(): Array[String] = ports.map(portName)
 
   /** The index of port `port`, for `get` and `set`; an error naming the ports if there is none. */
   def handle(port: String): Int = {
-    val i = ports.indexWhere(_.getName() == port)
+    val i = ports.indexWhere(portName(_) == port)
     if (i < 0) throw new IllegalArgumentException(s"no port '$port' on ${top()}; ports: ${portNames().mkString(", ")}")
     i
   }
@@ -46,7 +50,7 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
 
   /** Drives an input port; the value is cut to the port's width. */
   def set(handle: Int, value: Long): Unit = {
-    if (!ports(handle).isInput) throw new IllegalArgumentException(s"${ports(handle).getName()} is an output of ${top()}")
+    if (!ports(handle).isInput) throw new IllegalArgumentException(s"${portName(ports(handle))} is an output of ${top()}")
     raw.setLong(portSignals(handle), value & masks(handle))
     dirty = true
   }
@@ -77,7 +81,7 @@ object VerilatedBlock {
     * of `block` with `lanes` lanes and opens one instance of it. */
   def open(block: BlockConfig, lanes: Int, workspace: String, seed: Int): VerilatedBlock = {
     val hw = OdeBlockHwConfig.of(block, lanes)
-    val compiled = SimConfig.withConfig(HardwareConfig.spinal(workspace)).workspacePath(workspace).compile(OdeBlockTop(hw))
+    val compiled = HardwareConfig.compiledBlock(hw, workspace)
     new VerilatedBlock(compiled, "cocotb", seed)
   }
 }

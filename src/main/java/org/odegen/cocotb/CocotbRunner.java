@@ -26,6 +26,9 @@ public final class CocotbRunner {
     /** Where the {@code cocotb} and {@code odegen} Python packages live on the class path. */
     static final String PYTHON_PATH = "__pyclasspath__/testbench/python";
 
+    /** The example test benches, importable by others ({@code from test_odeblock import OdeBlockTB}). */
+    static final String EXAMPLES_PATH = "__pyclasspath__/testbench";
+
     private static boolean initialized;
 
     private CocotbRunner() {
@@ -57,6 +60,7 @@ public final class CocotbRunner {
         initialize();
         PySystemState state = new PySystemState();
         state.path.append(new PyString(PYTHON_PATH));
+        state.path.append(new PyString(EXAMPLES_PATH));
         Path dir = testbench.toAbsolutePath().getParent();
         state.path.append(new PyString(dir.toString()));
         List<TestResult> results = new ArrayList<>();

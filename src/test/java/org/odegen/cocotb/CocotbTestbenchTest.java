@@ -42,6 +42,32 @@ class CocotbTestbenchTest {
         assertTrue(text(log).contains("random: 512 words bit-exact"), text(log));
     }
 
+    /** A deliberately wrong expected value: the test bench must fail and name the word. */
+    @Test
+    void wrongExpectedValueFailsAndNamesTheWord(@TempDir Path dir) throws IOException {
+        Path tb = dir.resolve("test_wrong_expected.py");
+        Files.writeString(tb, String.join("\n",
+                "import cocotb",
+                "from test_odeblock import OdeBlockTB, check_case, random_case",
+                "",
+                "@cocotb.test()",
+                "def wrong_expected_word(dut):",
+                "    tb = OdeBlockTB(dut, 1, gaps=False)",
+                "    yield tb.start()",
+                "    params, z0, steps, h, t0 = random_case(tb.golden, 1)",
+                "    expected = tb.golden.run(params, z0, steps, h, t0)",
+                "    expected[77] += 1",
+                "    yield check_case(tb, 'random', params, z0, steps, h, t0, expect=expected)",
+                ""));
+        var log = new ByteArrayOutputStream();
+        List<TestResult> results = CocotbRunner.run(tb, small(), 1, Map.of(), WORKSPACE, log);
+        assertEquals(1, results.size());
+        TestResult r = results.get(0);
+        assertFalse(r.passed(), "a wrong expected word must fail the test\n" + text(log));
+        assertTrue(r.message().contains("first differing word 77 (channel 1, y 1, x 5) after 2 Euler steps"),
+                r.message());
+    }
+
     private static OutputStream tee(ByteArrayOutputStream log) {
         return new OutputStream() {
             @Override

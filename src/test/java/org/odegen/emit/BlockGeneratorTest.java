@@ -29,6 +29,24 @@ class BlockGeneratorTest {
         }
     }
 
+    /** The top's ports, exactly INTERFACE.md's (Vivado's block design and the drivers name them). */
+    static final List<String> INTERFACE_PORTS = Stream.concat(Stream.of("clk", "resetn", "interrupt"), Stream.concat(
+            Stream.of("awaddr", "awprot", "awvalid", "awready", "wdata", "wstrb", "wvalid", "wready", "bresp", "bvalid",
+                    "bready", "araddr", "arprot", "arvalid", "arready", "rdata", "rresp", "rvalid", "rready")
+                    .map(n -> "s_axi_ctrl_" + n),
+            Stream.of("s_axis_", "m_axis_").flatMap(p -> Stream.of("tdata", "tvalid", "tready", "tlast").map(n -> p + n))))
+            .sorted().toList();
+
+    static List<String> topPorts(String verilog) {
+        var m = java.util.regex.Pattern.compile("^\\s*(?:input|output)\\s+(?:wire|reg)?\\s*(?:\\[[^]]*]\\s*)?(\\w+)",
+                java.util.regex.Pattern.MULTILINE).matcher(verilog.substring(0, verilog.indexOf(");")));
+        List<String> ports = new java.util.ArrayList<>();
+        while (m.find()) {
+            ports.add(m.group(1));
+        }
+        return ports.stream().sorted().toList();
+    }
+
     @Test
     void writesTheOutputFolderDeterministically() throws Exception {
         OdeBlockDesign d = OdeBlockDesign.paper(PaperLayer.LAYER3_2, 16);
@@ -56,6 +74,7 @@ class BlockGeneratorTest {
             assertTrue(Files.exists(a.folder().resolve(v.asText())), v.asText());
             assertTrue(v.asText().startsWith("rtl/") && v.asText().endsWith(".v"), v.asText());
         }
+        assertEquals(INTERFACE_PORTS, topPorts(Files.readString(a.folder().resolve("rtl/OdeBlock_layer3_2_x16.v"))));
         long cycles = m.get("estimatedCycles").asLong();
         assertTrue(cycles <= 1.10 * d.macBoundCyclesPerStep(), cycles + " vs " + d.macBoundCyclesPerStep());
         String report = Files.readString(a.folder().resolve("report.md"));

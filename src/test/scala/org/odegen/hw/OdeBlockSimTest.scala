@@ -152,10 +152,7 @@ class OdeBlockSimTest {
 object OdeBlockSimTest {
   /** The Verilated block (SpinalSim caches the build by the RTL's hash under target/spinal-sim). */
   def compiled(hw: OdeBlockHwConfig): SimCompiled[OdeBlockTop] =
-    SimConfig
-      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
-      .workspacePath("target/spinal-sim")
-      .compile(OdeBlockTop(hw))
+    HardwareConfig.compiledBlock(hw, "target/spinal-sim")
 
   def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = BlockParams.random(cfg, rng)
 }
