@@ -40,17 +40,22 @@ public final class CocotbRunner {
      */
     public static List<TestResult> run(Path testbench, OdeBlockDesign design, int seed, Map<String, String> plusargs,
             Path workspace, OutputStream log) throws IOException {
-        if (!Files.isRegularFile(testbench)) {
-            throw new IllegalArgumentException("test bench '" + testbench + "' is not a file");
-        }
-        if (!testbench.getFileName().toString().endsWith(".py")) {
-            throw new IllegalArgumentException("test bench '" + testbench + "' is not a Python file (.py)");
-        }
+        checkTestbench(testbench);
         VerilatedBlock sim = VerilatedBlock.open(design.block(), design.lanes(), workspace.toString(), seed);
         try {
             return run(testbench, sim, seed, plusargs, log);
         } finally {
             sim.close();
+        }
+    }
+
+    /** Refuses a test bench that is not a readable .py file, naming it. */
+    public static void checkTestbench(Path testbench) {
+        if (!Files.isRegularFile(testbench)) {
+            throw new IllegalArgumentException("test bench '" + testbench + "' is not a file");
+        }
+        if (!testbench.getFileName().toString().endsWith(".py")) {
+            throw new IllegalArgumentException("test bench '" + testbench + "' is not a Python file (.py)");
         }
     }
 

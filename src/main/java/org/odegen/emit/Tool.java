@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs an outside tool (Verilator, Yosys) and captures what it printed. */
-final class Tool {
+public final class Tool {
     private Tool() {
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
-    static Result run(Path dir, List<String> command, long timeoutSeconds) throws IOException {
+    public static Result run(Path dir, List<String> command, long timeoutSeconds) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Process p;
         try {

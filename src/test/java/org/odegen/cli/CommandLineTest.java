@@ -40,6 +40,23 @@ class CommandLineTest {
     }
 
     @Test
+    void cocotbRefusesBadInputWithOneLine() throws Exception {
+        Run missing = run("cocotb", dir.resolve("nope.py").toString(), "--layer", "layer3_2", "--lanes", "16");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("test bench") && missing.err().contains("is not a file"), missing.err());
+        Path txt = Files.writeString(dir.resolve("bench.txt"), "x");
+        Run notPython = run("cocotb", txt.toString());
+        assertEquals(2, notPython.exit());
+        assertTrue(notPython.err().contains("not a Python file"), notPython.err());
+        Run lanes = run("cocotb", "testbench/test_odeblock.py", "--layer", "layer1", "--lanes", "3");
+        assertEquals(2, lanes.exit());
+        assertTrue(lanes.err().contains("lanes") && lanes.err().contains("valid"), lanes.err());
+        Run plus = run("cocotb", "testbench/test_odeblock.py", "--plusarg", "novalue");
+        assertEquals(2, plus.exit());
+        assertTrue(plus.err().contains("KEY=VALUE"), plus.err());
+    }
+
+    @Test
     void networkAllPrintsFigure5() {
         Run r = run("network", "--all");
         assertEquals(0, r.exit());
