@@ -11,8 +11,8 @@ import org.apache.velocity.app.VelocityEngine;
 import org.apache.velocity.runtime.RuntimeConstants;
 import org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader;
 
-/** The Velocity templates of the project's {@code testbench/} and {@code vivado/} folders, from the classpath. */
-final class Templates {
+/** The Velocity templates of the project's {@code testbench/}, {@code vivado/} and {@code report/} folders, from the classpath. */
+public final class Templates {
     private static final VelocityEngine ENGINE = engine();
 
     private Templates() {
@@ -27,7 +27,7 @@ final class Templates {
     }
 
     /** Fills {@code template} (a classpath path such as {@code vivado/build.tcl.vm}) into {@code out}. */
-    static void render(String template, Map<String, Object> vars, Path out) throws IOException {
+    public static void render(String template, Map<String, Object> vars, Path out) throws IOException {
         StringWriter w = new StringWriter();
         ENGINE.getTemplate(template, "UTF-8").merge(new VelocityContext(new java.util.HashMap<>(vars)), w);
         Files.createDirectories(out.toAbsolutePath().getParent());

@@ -37,9 +37,8 @@ import org.odegen.model.PaperLayer;
  */
 class RegressionTest {
     private static final Path ROOT = Path.of("target", "regression");
-    private static final Path CACHE = Path.of("target", "verilator-cache");
+    private static final Path CACHE = VerilatorHarness.CACHE;
     private static final Map<String, String> ROWS = new TreeMap<>();
-    private static final Pattern CYCLES = Pattern.compile("(\\w+): PASS, (\\d+) Euler step\\(s\\), CYCLES (\\d+)");
     private static int done;
 
     static Stream<String[]> configurations() throws IOException {
@@ -58,42 +57,8 @@ class RegressionTest {
         return (int) configurations().count();
     }
 
-    record Result(int exit, String output) {
-    }
-
-    private static Result run(Path cwd, List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(1200, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(cmd + " timed out");
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    /** The harness binary of a generated folder, from the cache when the RTL and harness are unchanged. */
-    private static Path binary(Path folder, String top) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        List<Path> inputs = new ArrayList<>();
-        try (Stream<Path> rtl = Files.list(folder.resolve("rtl"))) {
-            rtl.sorted().forEach(inputs::add);
-        }
-        inputs.add(folder.resolve("testbench/harness.cpp"));
-        inputs.add(folder.resolve("testbench/Makefile"));
-        for (Path f : inputs) {
-            sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-            sha.update(Files.readAllBytes(f));
-        }
-        Path cached = CACHE.resolve(HexFormat.of().formatHex(sha.digest())).resolve("V" + top);
-        if (!Files.exists(cached)) {
-            Result build = run(folder.resolve("testbench"), List.of("make", "obj_dir/V" + top));
-            if (build.exit() != 0) {
-                fail("make failed for " + top + ":\n" + build.output());
-            }
-            Files.createDirectories(cached.getParent());
-            Files.copy(folder.resolve("testbench/obj_dir/V" + top), cached, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return cached.toAbsolutePath();
+    private static Tool.Result run(Path cwd, List<String> cmd) throws IOException {
+        return Tool.run(cwd, cmd, 1800);
     }
 
     @ParameterizedTest(name = "{0} x{1} {2}")
@@ -107,23 +72,15 @@ class RegressionTest {
         String id = d.id() + "_" + norm;
         var g = BlockGenerator.generate(d, ROOT.resolve(id), false);
         Path tb = g.folder().resolve("testbench");
-        Path bin = binary(g.folder(), g.top());
-        Result checked = run(tb, List.of(bin.toString(), "vectors", "1"));
+        Path bin = VerilatorHarness.binary(g.folder(), g.top(), CACHE);
+        Tool.Result checked = VerilatorHarness.run(g.folder(), bin, 1, true);
         if (checked.exit() != 0 || !checked.output().contains("ALL PASSED")) {
-            Result trace = run(tb, List.of("make", "trace"));
+            Tool.Result trace = run(tb, List.of("make", "trace"));
             fail(id + " differs from the golden model:\n" + checked.output() + "\nwaveform: "
                     + tb.resolve(g.top() + ".fst") + (trace.exit() == 0 ? "" : " (make trace failed:\n" + trace.output() + ")"));
         }
-        Result timed = run(tb, List.of(bin.toString(), "vectors", "1", "--no-gaps"));
-        Map<String, long[]> byCase = new TreeMap<>();
-        Matcher m = CYCLES.matcher(timed.output());
-        while (m.find()) {
-            byCase.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
-        }
-        assertTrue(byCase.containsKey("random") && byCase.containsKey("saturate"), timed.output());
-        assertEquals(2, byCase.get("random")[0]);
-        assertEquals(1, byCase.get("saturate")[0]);
-        long perStep = byCase.get("random")[1] - byCase.get("saturate")[1];
+        Tool.Result timed = VerilatorHarness.run(g.folder(), bin, 1, false);
+        long perStep = VerilatorHarness.cycles(timed.output()).perStep();
         long bound = d.macBoundCyclesPerStep();
         assertEquals(g.cyclesPerStep(), perStep, id + ": measured cycles per Euler step against the schedule");
         assertTrue(perStep <= 1.10 * bound, id + ": " + perStep + " cycles, bound " + bound);
