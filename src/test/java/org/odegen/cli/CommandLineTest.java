@@ -57,6 +57,21 @@ class CommandLineTest {
     }
 
     @Test
+    void reportRefusesBadInputWithOneLineAndNoFolder() {
+        Path out = dir.resolve("r");
+        Run layer = run("report", "--layers", "layer9", "--out", out.toString());
+        assertEquals(2, layer.exit());
+        assertTrue(layer.err().contains("layer9") && layer.err().contains("layer3_2"), layer.err());
+        Run lanes = run("report", "--lanes", "1,3", "--out", out.toString());
+        assertEquals(2, lanes.exit());
+        assertTrue(lanes.err().contains("lanes 3") && lanes.err().contains("valid: 1, 2, 4, 8, 16, 32"), lanes.err());
+        Run clock = run("report", "--clock-mhz", "0", "--out", out.toString());
+        assertEquals(2, clock.exit());
+        assertTrue(clock.err().contains("clock"), clock.err());
+        assertFalse(Files.exists(out), "no report folder after bad input");
+    }
+
+    @Test
     void networkAllPrintsFigure5() {
         Run r = run("network", "--all");
         assertEquals(0, r.exit());
