@@ -16,6 +16,7 @@ class AxiLiteMaster(object):
         self.bvalid, self.bready, self.bresp = p('bvalid'), p('bready'), p('bresp')
         self.araddr, self.arvalid, self.arready, self.arprot = p('araddr'), p('arvalid'), p('arready'), p('arprot')
         self.rdata, self.rvalid, self.rready, self.rresp = p('rdata'), p('rvalid'), p('rready'), p('rresp')
+        self._edge, self._settled = RisingEdge(self.clk), ReadOnly()  # triggers are reusable: one per driver
         for s in (self.awvalid, self.wvalid, self.arvalid, self.awprot, self.arprot):
             s.value = 0
         self.wstrb.value = 0xf
@@ -30,10 +31,10 @@ class AxiLiteMaster(object):
         self.wvalid.value = 1
         aw_done = w_done = False
         while not (aw_done and w_done):
-            yield ReadOnly()
+            yield self._settled
             aw = self.awvalid.value and self.awready.value
             w = self.wvalid.value and self.wready.value
-            yield RisingEdge(self.clk)
+            yield self._edge
             if aw:
                 aw_done = True
                 self.awvalid.value = 0
@@ -41,9 +42,9 @@ class AxiLiteMaster(object):
                 w_done = True
                 self.wvalid.value = 0
         while True:
-            yield ReadOnly()
+            yield self._settled
             b, resp = self.bvalid.value, self.bresp.value
-            yield RisingEdge(self.clk)
+            yield self._edge
             if b:
                 break
         assert resp == 0, 'AXI4-Lite write to 0x%02x: BRESP %d' % (addr, resp)
@@ -53,16 +54,16 @@ class AxiLiteMaster(object):
         self.araddr.value = addr
         self.arvalid.value = 1
         while True:
-            yield ReadOnly()
+            yield self._settled
             ar = self.arready.value
-            yield RisingEdge(self.clk)
+            yield self._edge
             if ar:
                 break
         self.arvalid.value = 0
         while True:
-            yield ReadOnly()
+            yield self._settled
             r, data = self.rvalid.value, self.rdata.value
-            yield RisingEdge(self.clk)
+            yield self._edge
             if r:
                 break
         raise cocotb.result.ReturnValue(long(data))
@@ -77,6 +78,7 @@ class StreamSource(object):
         self.tready, self.tlast = getattr(dut, prefix + '_tready'), getattr(dut, prefix + '_tlast')
         self.rng = rng
         self.gap = gap_probability
+        self._edge, self._settled = RisingEdge(self.clk), ReadOnly()
         self.tvalid.value = 0
 
     @cocotb.coroutine
@@ -87,14 +89,14 @@ class StreamSource(object):
             if self.rng is not None:
                 while self.rng.nextDouble() < self.gap:
                     tvalid.value = 0
-                    yield RisingEdge(clk)
+                    yield self._edge
             tvalid.value = 1
             tdata.value = w & 0xffffffff
             tlast.value = 1 if i == last else 0
             while True:
-                yield ReadOnly()
+                yield self._settled
                 taken = tready.value
-                yield RisingEdge(clk)
+                yield self._edge
                 if taken:
                     break
         tvalid.value = 0
@@ -109,6 +111,7 @@ class StreamSink(object):
         self.tready, self.tlast = getattr(dut, prefix + '_tready'), getattr(dut, prefix + '_tlast')
         self.rng = rng
         self.stall = stall_probability
+        self._edge, self._settled = RisingEdge(self.clk), ReadOnly()
         self.tready.value = 0
 
     @cocotb.coroutine
@@ -120,12 +123,12 @@ class StreamSink(object):
         tvalid, tdata, tlast, tready, clk = self.tvalid, self.tdata, self.tlast, self.tready, self.clk
         while len(words) < count:
             tready.value = 0 if (self.rng is not None and self.rng.nextDouble() < self.stall) else 1
-            yield ReadOnly()
+            yield self._settled
             if tvalid.value and tready.value:
                 v = long(tdata.value) & ((1 << width) - 1)
                 words.append(v - (1 << width) if v & sign else v)
                 if bool(tlast.value) != (len(words) == count):
                     last_ok = False
-            yield RisingEdge(clk)
+            yield self._edge
         tready.value = 0
         raise cocotb.result.ReturnValue((words, last_ok))
