@@ -432,13 +432,18 @@ public final class Report {
     }
 
     // ------------------------------------------------------------------ Table 5, modeled
-    private Section table5(Path plots) throws IOException {
+    /** The model with our measured cycles of every layer at Table 5's lanes. */
+    private Table5Model table5Model() {
         Map<PaperLayer, VerilatorHarness.Cycles> cyc = new EnumMap<>(PaperLayer.class);
         for (PaperLayer l : PaperLayer.values()) {
             cyc.put(l, measured.get(key(l, o.table5Lanes())).cycles());
         }
-        Table5Model model = new Table5Model(o.clockMhz() * 1e6, cyc,
+        return new Table5Model(o.clockMhz() * 1e6, cyc,
                 Table5Model.Transfer.dma(o.dmaMegabytesPerSecond(), o.dmaMicrosecondsPerTransfer()));
+    }
+
+    private Section table5(Path plots) throws IOException {
+        Table5Model model = table5Model();
         XYChart c = Charts.xy(f("Table 5, modeled: speedup per image, PS + PL x%d at %.0f MHz", o.table5Lanes(), o.clockMhz()),
                 "N (depth)", "speedup over the PS alone");
         List<List<String>> rows = new ArrayList<>();
@@ -547,12 +552,7 @@ public final class Report {
                         + "%,d FF (6,378).", num(e.bram36()), e.count("DSP48E1"), e.luts(), e.flipFlops()));
             }
         }
-        Map<PaperLayer, VerilatorHarness.Cycles> cyc = new EnumMap<>(PaperLayer.class);
-        for (PaperLayer l : PaperLayer.values()) {
-            cyc.put(l, measured.get(key(l, o.table5Lanes())).cycles());
-        }
-        Table5Model model = new Table5Model(o.clockMhz() * 1e6, cyc,
-                Table5Model.Transfer.dma(o.dmaMegabytesPerSecond(), o.dmaMicrosecondsPerTransfer()));
+        Table5Model model = table5Model();
         Table5Model.Row r = model.row(Variant.RODENET_3, 56);
         text.add(f("rODENet-3-56 per image (modeled, PL x%d at %.0f MHz): %.2fx over the PS alone with the AXI DMA model, "
                 + "%.2fx with the paper's one cycle per word; the paper: 2.66x; the ceiling: %.1fx.", o.table5Lanes(),
