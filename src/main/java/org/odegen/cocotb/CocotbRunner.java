@@ -82,7 +82,8 @@ public final class CocotbRunner {
                     + "from cocotb.regression import run_module\n"
                     + "run_module(_path, _sim, _seed, _results, dict(_plusargs), TestResult, sys.stdout)\n");
         } catch (PyException e) {
-            throw new IllegalStateException("test bench " + testbench.getFileName() + " could not run: " + e, e);
+            // a test bench that does not load (syntax, imports, no tests) is bad input: one message, Python's own
+            throw new IllegalArgumentException("test bench " + testbench.getFileName() + " could not run:\n" + e, e);
         }
         return results;
     }

@@ -2,6 +2,7 @@ package org.odegen.cocotb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -66,6 +67,18 @@ class CocotbTestbenchTest {
         assertFalse(r.passed(), "a wrong expected word must fail the test\n" + text(log));
         assertTrue(r.message().contains("first differing word 77 (channel 1, y 1, x 5) after 2 Euler steps"),
                 r.message());
+    }
+
+    @Test
+    void aBrokenTestBenchIsOneClearError(@TempDir Path dir) throws IOException {
+        Path syntax = Files.writeString(dir.resolve("test_syntax.py"), "import cocotb\n@cocotb.test()\ndef t(dut)\n    yield\n");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> CocotbRunner.run(syntax, small(), 1, Map.of(), WORKSPACE, new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("test_syntax.py") && e.getMessage().contains("SyntaxError"), e.getMessage());
+        Path none = Files.writeString(dir.resolve("test_none.py"), "import cocotb\n");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CocotbRunner.run(none, small(), 1, Map.of(), WORKSPACE, new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("has no @cocotb.test() functions"), e.getMessage());
     }
 
     private static OutputStream tee(ByteArrayOutputStream log) {
