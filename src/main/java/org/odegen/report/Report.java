@@ -165,6 +165,7 @@ public final class Report {
             vars.put("options", o);
             vars.put("layers", String.join(", ", o.layers().stream().map(PaperLayer::id).toList()));
             vars.put("lanes", o.lanes().toString().replaceAll("[\\[\\]]", ""));
+            vars.put("clock", num(o.clockMhz()));
             Templates.render("report/report.md.vm", vars, tmp.resolve("report.md"));
             Templates.render("report/index.html.vm", vars, tmp.resolve("index.html"));
             progress.step("wrote report.md, index.html, plots/ and data/");
