@@ -69,22 +69,29 @@ class AxiLiteMaster(object):
         raise cocotb.result.ReturnValue(long(data))
 
 
-class StreamSource(object):
-    """An AXI4-Stream master (the DMA's MM2S): words with tlast on the last, random gaps."""
+class _StreamPort(object):
+    """The four signals of an AXI4-Stream port `<prefix>_t{data,valid,ready,last}` and its clock."""
 
-    def __init__(self, dut, prefix='s_axis', clock=None, rng=None, gap_probability=0.125):
+    def __init__(self, dut, prefix, clock, rng):
         self.clk = clock or dut.clk
         self.tdata, self.tvalid = getattr(dut, prefix + '_tdata'), getattr(dut, prefix + '_tvalid')
         self.tready, self.tlast = getattr(dut, prefix + '_tready'), getattr(dut, prefix + '_tlast')
         self.rng = rng
-        self.gap = gap_probability
         self._edge, self._settled = RisingEdge(self.clk), ReadOnly()
+
+
+class StreamSource(_StreamPort):
+    """An AXI4-Stream master (the DMA's MM2S): words with tlast on the last, random gaps."""
+
+    def __init__(self, dut, prefix='s_axis', clock=None, rng=None, gap_probability=0.125):
+        _StreamPort.__init__(self, dut, prefix, clock, rng)
+        self.gap = gap_probability
         self.tvalid.value = 0
 
     @cocotb.coroutine
     def send(self, words, last_at=None):
         last = len(words) - 1 if last_at is None else last_at
-        tvalid, tdata, tlast, tready, clk = self.tvalid, self.tdata, self.tlast, self.tready, self.clk
+        tvalid, tdata, tlast, tready = self.tvalid, self.tdata, self.tlast, self.tready
         for i, w in enumerate(words):
             if self.rng is not None:
                 while self.rng.nextDouble() < self.gap:
@@ -102,16 +109,12 @@ class StreamSource(object):
         tvalid.value = 0
 
 
-class StreamSink(object):
+class StreamSink(_StreamPort):
     """An AXI4-Stream slave (the DMA's S2MM) with random back-pressure."""
 
     def __init__(self, dut, prefix='m_axis', clock=None, rng=None, stall_probability=0.25):
-        self.clk = clock or dut.clk
-        self.tdata, self.tvalid = getattr(dut, prefix + '_tdata'), getattr(dut, prefix + '_tvalid')
-        self.tready, self.tlast = getattr(dut, prefix + '_tready'), getattr(dut, prefix + '_tlast')
-        self.rng = rng
+        _StreamPort.__init__(self, dut, prefix, clock, rng)
         self.stall = stall_probability
-        self._edge, self._settled = RisingEdge(self.clk), ReadOnly()
         self.tready.value = 0
 
     @cocotb.coroutine
@@ -120,7 +123,7 @@ class StreamSink(object):
         words = []
         last_ok = True
         sign = 1 << (width - 1)
-        tvalid, tdata, tlast, tready, clk = self.tvalid, self.tdata, self.tlast, self.tready, self.clk
+        tvalid, tdata, tlast, tready = self.tvalid, self.tdata, self.tlast, self.tready
         while len(words) < count:
             tready.value = 0 if (self.rng is not None and self.rng.nextDouble() < self.stall) else 1
             yield self._settled

@@ -1,6 +1,5 @@
 package org.odegen.report;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -77,10 +76,6 @@ final class Charts {
         s.setLineWidth(1.5f);
         s.setMarker(SeriesMarkers.NONE);
         return s;
-    }
-
-    static BasicStroke thin() {
-        return new BasicStroke(1f);
     }
 
     /** Writes {@code dir/name.png} and {@code dir/name.svg}; returns the names written. */
