@@ -246,6 +246,20 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   val loadWrite = phase === Phase.LOAD && io.s_axis.fire
   val inputWrite = phase === Phase.INPUT && io.s_axis.fire
 
+  /** INTERFACE.md's rule for both input streams (parameters, z_0): tlast on the last word and only
+    * there. `onMismatch` runs whenever tlast and the last word disagree, `early` when tlast comes
+    * before the last word (the stream ends there), `last` on the last word. */
+  private def streamEnd(lastWord: Bool)(onMismatch: => Unit)(early: => Unit)(last: => Unit): Unit = {
+    when(io.s_axis.payload.last =/= lastWord) {
+      onMismatch
+    }
+    when(io.s_axis.payload.last && !lastWord) {
+      early
+    }.elsewhen(lastWord) {
+      last
+    }
+  }
+
   when(loadWrite) {
     val lastOfSection = Bool()
     when(isConvSection) {
@@ -272,15 +286,12 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
       inner := 0
       section := section + 1
     }
-    when(io.s_axis.payload.last =/= lastWord) {
-      wordError := True
-    }
-    when(io.s_axis.payload.last && !lastWord) {
+    streamEnd(lastWord)(wordError := True) {
       // tlast too early: the load ends here, without parameters
       error := True
       busy := False
       phase := Phase.IDLE
-    }.elsewhen(lastWord) {
+    } {
       val bad = wordError || !io.s_axis.payload.last
       error := bad
       loaded := !bad
@@ -296,14 +307,12 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
       p := 0
       chan := chan + 1
     }
-    when(io.s_axis.payload.last =/= lastWord) {
-      error := True
-    }
-    when(io.s_axis.payload.last && !lastWord) {
+    streamEnd(lastWord)(error := True) {
+      // tlast too early: the run is aborted
       busy := False
       running := False
       phase := Phase.IDLE
-    }.elsewhen(lastWord) {
+    } {
       conv2 := False
       g := 0
       nextWBase := 0
