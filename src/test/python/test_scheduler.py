@@ -3,7 +3,7 @@
 import cocotb
 from cocotb.clock import Clock
 from cocotb.result import ReturnValue, TestError
-from cocotb.triggers import ClockCycles, FallingEdge, First, Join, ReadOnly, RisingEdge, Timer
+from cocotb.triggers import ClockCycles, Edge, FallingEdge, First, Join, ReadOnly, RisingEdge, Timer
 from cocotb.utils import get_sim_time
 
 
@@ -29,6 +29,44 @@ def timer_and_edges(dut):
     yield ClockCycles(dut.clk, 7)
     assert get_sim_time('ns') - rise == 70 - 5 + 5, get_sim_time('ns') - rise
     assert dut.clk.value == 1 and dut.clk.value.integer == 1
+
+
+@cocotb.test()
+def clocks_on_the_java_side(dut):
+    """Edges of a clock the Java side toggles: each kind wakes at its time, ClockCycles on falling
+    edges too, a port that changes at a clock edge wakes its waiter, and a killed clock stops."""
+    clock = Clock(dut.clk, 10, units='ns')
+    run = cocotb.fork(clock.start())
+    yield RisingEdge(dut.clk)
+    t0 = get_sim_time('ns')
+    yield Edge(dut.clk)
+    assert get_sim_time('ns') - t0 == 5 and dut.clk.value == 0, 'any edge: the fall at +5 ns'
+    yield Edge(dut.clk)
+    assert get_sim_time('ns') - t0 == 10 and dut.clk.value == 1, 'any edge: the rise at +10 ns'
+    yield ClockCycles(dut.clk, 3, rising=False)
+    assert get_sim_time('ns') - t0 == 35 and dut.clk.value == 0, get_sim_time('ns') - t0
+    # a read of STEP_SIZE by hand: RVALID (a register) rises at a clock edge, and its waiter wakes
+    # there, with no Python woken on the edges between
+    dut.resetn.value = 0
+    for s in (dut.s_axi_ctrl_arvalid, dut.s_axi_ctrl_awvalid, dut.s_axi_ctrl_wvalid, dut.s_axi_ctrl_rready):
+        s.value = 0
+    yield ClockCycles(dut.clk, 2)
+    dut.resetn.value = 1
+    yield RisingEdge(dut.clk)
+    dut.s_axi_ctrl_araddr.value = 0x0C
+    dut.s_axi_ctrl_arvalid.value = 1
+    fired = yield First(RisingEdge(dut.s_axi_ctrl_rvalid), Timer(1, 'us'))
+    assert isinstance(fired, RisingEdge), 'RVALID never rose'
+    assert (get_sim_time('ns') - t0) % 10 == 0, 'woken off a rising clock edge, at %d ns' % get_sim_time('ns')
+    assert dut.s_axi_ctrl_rdata.value == 1 << 20, dut.s_axi_ctrl_rdata.value
+    dut.s_axi_ctrl_arvalid.value = 0
+    dut.s_axi_ctrl_rready.value = 1
+    yield RisingEdge(dut.clk)
+    run.kill()
+    assert run.done()
+    rises = cocotb.scheduler.clock_rises
+    fired = yield First(RisingEdge(dut.clk), Timer(100, 'ns'))
+    assert isinstance(fired, Timer) and cocotb.scheduler.clock_rises == rises, 'the killed clock still runs'
 
 
 @cocotb.coroutine

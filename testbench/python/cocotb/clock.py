@@ -1,4 +1,4 @@
-"""A free-running clock, driven by the scheduler itself (no Python coroutine per edge)."""
+"""A free-running clock, toggled by the Java side of the bridge (no Python coroutine per edge)."""
 
 from cocotb.triggers import to_ps
 
@@ -21,34 +21,24 @@ class Clock(object):
 
 
 class _ClockRun(object):
-    """What Clock.start() returns; cocotb.fork hands it to the scheduler as a timed event chain."""
+    """What Clock.start() returns; cocotb.fork hands it to the Java side, which toggles the port
+    between the scheduler's events (a Python callback per edge would cost most of the run)."""
 
     def __init__(self, clock, start_high):
         self.clock = clock
         self.start_high = start_high
-        self.running = True
+        self._sim = None
+        self._id = None
 
     def _install(self, scheduler):
-        sim = scheduler.sim
-        index = self.clock.signal._index
-        half = self.clock.half
-        low = self.clock.period_ps - half
-        state = [1 if self.start_high else 0]
-
-        def toggle():
-            if not self.running:
-                return
-            v = state[0]
-            sim.set(index, v)
-            if v:
-                scheduler.clock_rises += 1
-            state[0] = 1 - v
-            scheduler.at(scheduler.now + (half if v else low), toggle)
-
-        scheduler.at(scheduler.now, toggle)
+        self._sim = scheduler.sim
+        c = self.clock
+        self._id = self._sim.startClock(c.signal._index, c.half, c.period_ps - c.half, self.start_high)
 
     def kill(self):
-        self.running = False
+        if self._id is not None:
+            self._sim.stopClock(self._id)
+            self._id = None
 
     def done(self):
-        return not self.running
+        return self._id is None

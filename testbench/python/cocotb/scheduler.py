@@ -1,6 +1,8 @@
 """The event loop: runs generator coroutines against the Verilated block.
 
-Time moves from one timed event (a clock edge, a Timer) to the next. At each time the model is
+Time moves from one event to the next. Clocks run on the Java side (VerilatedBlock.runClocks),
+which comes back only at a clock edge that a waiter wants or at the time of the next Python
+event (a Timer); edges nobody waits for never reach Python. At each such time the model is
 evaluated, edges of the watched signals wake their waiters, the woken tasks run until they yield
 again, and this repeats (delta cycles) until nothing more wakes; then ReadOnly waiters run.
 Writes go straight into the model's inputs and are seen by the next evaluation, so a value
@@ -14,6 +16,16 @@ from collections import deque
 
 from cocotb.result import ReturnValue, SimTimeoutError, TestError, TestSuccess
 from cocotb.triggers import First, Join, Trigger
+
+_EDGE_BITS = {'rise': 1, 'fall': 2, 'any': 4}   # VerilatedBlock.Rise, Fall, Change
+_FOREVER = (1 << 63) - 1
+
+
+def _mask(waiters):
+    m = 0
+    for bit, _ in waiters:
+        m |= bit
+    return m
 
 
 class Coroutine(object):
@@ -120,11 +132,10 @@ class Scheduler(object):
         self.sim = sim
         self.now = 0
         self.in_readonly = False
-        self.clock_rises = 0
         self._timed = []
         self._seq = 0
         self._ready = deque()
-        self._edges = {}      # port index -> [last value, [(kind, callback)]]
+        self._edges = {}      # port index -> [(edge kind bit, callback)]; the Java side keeps last values
         self._readonly = []
         self._outcome = None
 
@@ -133,12 +144,19 @@ class Scheduler(object):
         self._seq += 1
         heapq.heappush(self._timed, (time, self._seq, callback))
 
+    @property
+    def clock_rises(self):
+        """Rising edges of the clocks so far: the simulated cycles."""
+        return self.sim.clockRises()
+
     def on_edge(self, signal, kind, callback):
-        w = self._edges.get(signal._index)
-        if w is None:
-            w = [self.sim.get(signal._index), []]
-            self._edges[signal._index] = w
-        w[1].append((kind, callback))
+        bit = _EDGE_BITS[kind]
+        index = signal._index
+        waiters = self._edges.get(index)
+        if waiters is None:
+            waiters = self._edges[index] = []
+        waiters.append((bit, callback))
+        self.sim.watch(index, _mask(waiters))
 
     def on_readonly(self, callback):
         self._readonly.append(callback)
@@ -168,25 +186,21 @@ class Scheduler(object):
         sim = self.sim
         while self._outcome is None:
             if self._edges:
+                edges = sim.edges()
                 fired = []
-                for index, w in list(self._edges.items()):
-                    v = sim.get(index)
-                    old = w[0]
-                    if v == old:
-                        continue
-                    w[0] = v
-                    rise = not (old & 1) and (v & 1)
-                    fall = (old & 1) and not (v & 1)
+                for k in range(0, len(edges), 2):
+                    index, happened = edges[k], edges[k + 1]
                     keep = []
-                    for kind, cb in w[1]:
-                        if kind == 'any' or (rise and kind == 'rise') or (fall and kind == 'fall'):
+                    for bit, cb in self._edges[index]:
+                        if bit & happened:
                             fired.append(cb)
                         else:
-                            keep.append((kind, cb))
+                            keep.append((bit, cb))
                     if keep:
-                        w[1] = keep
+                        self._edges[index] = keep
                     else:
                         del self._edges[index]
+                    sim.watch(index, _mask(keep))
                 for cb in fired:
                     cb()
             if self._ready:
@@ -213,21 +227,35 @@ class Scheduler(object):
         main = self.start(coro._gen, coro.__name__)
         main._on_done(lambda: self.end_test(None))
         self._settle()
+        sim = self.sim
+        deadline = start + timeout_ps if timeout_ps is not None else None
         while self._outcome is None:
-            if not self._timed:
-                names = self.sim.portNames()
+            t_py = self._timed[0][0] if self._timed else None
+            limit = _FOREVER if t_py is None else t_py
+            if deadline is not None and deadline < limit:
+                limit = deadline
+            if sim.runClocks(limit):
+                # a clock edge that a waiter wants; Python's own events at the same time run with it
+                self.now = sim.now()
+                self._run_timed(self.now)
+                self._settle()
+                continue
+            if t_py is None and not sim.runningClocks():
+                names = sim.portNames()
                 waiting = ', '.join(names[i] for i in self._edges) or 'nothing'
                 raise SimTimeoutError('the test waits, but no clock or timer is left to move time (waiting on %s)'
                                       % waiting)
-            t = self._timed[0][0]
-            if timeout_ps is not None and t - start > timeout_ps:
+            if t_py is None or (deadline is not None and t_py > deadline):
                 raise SimTimeoutError('the test ran past its timeout of %d ps' % timeout_ps)
-            self.now = t
-            self.sim.advanceTo(t)
-            while self._timed and self._timed[0][0] == t:
-                heapq.heappop(self._timed)[2]()
+            self.now = t_py
+            sim.advanceTo(t_py)
+            self._run_timed(t_py)
             self._settle()
         return self._outcome
+
+    def _run_timed(self, t):
+        while self._timed and self._timed[0][0] == t:
+            heapq.heappop(self._timed)[2]()
 
     def reset(self):
         """Between tests: forked tasks, clocks and waiters of the last test are dropped."""
@@ -235,3 +263,5 @@ class Scheduler(object):
         self._ready = deque()
         self._edges = {}
         self._readonly = []
+        self.sim.stopClocks()
+        self.sim.unwatchAll()

@@ -73,6 +73,13 @@ class ClockCycles(Trigger):
         self.kind = 'rise' if rising else 'fall'
 
     def _prime(self, scheduler, task):
+        if self.num_cycles > 0:
+            # a clock from cocotb.clock.Clock: its edges are known in advance, so wait once, until
+            # the last of them (its edges at that time are made before the waiter resumes)
+            edge = scheduler.sim.nextEdge(self.signal._index, self.kind == 'rise')
+            if edge is not None and edge[0] > scheduler.now:
+                scheduler.at(edge[0] + (self.num_cycles - 1) * edge[1], lambda: scheduler.resume(task, self))
+                return
         left = [self.num_cycles]
 
         def edge():

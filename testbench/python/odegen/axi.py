@@ -116,6 +116,7 @@ class StreamSink(_StreamPort):
         _StreamPort.__init__(self, dut, prefix, clock, rng)
         self.stall = stall_probability
         self.tready.value = 0
+        self._offered = RisingEdge(self.tvalid)
 
     @cocotb.coroutine
     def receive(self, count, width=32):
@@ -127,7 +128,12 @@ class StreamSink(_StreamPort):
         while len(words) < count:
             tready.value = 0 if (self.rng is not None and self.rng.nextDouble() < self.stall) else 1
             yield self._settled
-            if tvalid.value and tready.value:
+            if not tvalid.value:
+                # nothing offered: sleep until the block raises tvalid (at a clock edge), not a
+                # Python wake-up per cycle while it computes
+                yield self._offered
+                continue
+            if tready.value:
                 v = long(tdata.value) & ((1 << width) - 1)
                 words.append(v - (1 << width) if v & sign else v)
                 if bool(tlast.value) != (len(words) == count):

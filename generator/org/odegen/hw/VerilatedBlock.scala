@@ -62,6 +62,130 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
     dirty = false
   }
 
+  /** A free-running clock on an input port, toggled here rather than by the test bench's scheduler,
+    * so that cycles in which no watched port changes never leave the JVM's native side. */
+  private final class Clock(val handle: Int, val high: Long, val low: Long, var next: Long, var value: Long) {
+    var running = true
+  }
+  private val clocks = ArrayBuffer[Clock]()
+  private var rises = 0L
+
+  /** Starts a clock on input `handle` at the current time: `startHigh` first, then toggling after
+    * `high` and `low` time units. Returns its id for `stopClock`. */
+  def startClock(handle: Int, high: Long, low: Long, startHigh: Boolean): Int = {
+    if (!ports(handle).isInput) throw new IllegalArgumentException(s"${portName(ports(handle))} is an output of ${top()}")
+    if (high < 1 || low < 1) throw new IllegalArgumentException(s"clock phases must be at least 1 time unit, not $high and $low")
+    clocks += new Clock(handle, high, low, time, if (startHigh) 1L else 0L)
+    clocks.size - 1
+  }
+
+  def stopClock(id: Int): Unit = clocks(id).running = false
+
+  def stopClocks(): Unit = clocks.foreach(_.running = false)
+
+  def runningClocks(): Int = clocks.count(_.running)
+
+  /** The time of the next rising (or falling) edge that a running clock on `handle` will make,
+    * and its period, as a pair; null (None in Python) when no clock drives the port. Lets `ClockCycles` wait as
+    * one timed event instead of waking up at every edge. */
+  def nextEdge(handle: Int, rising: Boolean): Array[Long] = clocks.find(c => c.running && c.handle == handle) match {
+    case Some(c) =>
+      val wanted = if (rising) 1L else 0L
+      val t = if (c.value == wanted) c.next else c.next + (if (c.value == 1) c.high else c.low)
+      Array(t, c.high + c.low)
+    case None => null
+  }
+
+  /** Rising edges made by the clocks so far (the simulated cycles, for the speed report). */
+  def clockRises(): Long = rises
+
+  // Watched ports: a mask of the edges a waiter wants (RISE and FALL of bit 0, CHANGE of any bit)
+  // and the value last seen, so that an edge is reported once.
+  private val watchMask = new Array[Int](ports.length)
+  private val watchLast = new Array[Long](ports.length)
+  private var watched = Array.empty[Int]
+
+  /** Watches port `handle` for the edges in `mask` (`Rise`, `Fall`, `Change`; 0 stops watching).
+    * A port newly watched starts from its current value. */
+  def watch(handle: Int, mask: Int): Unit = {
+    if (watchMask(handle) == 0 && mask != 0) {
+      watchLast(handle) = get(handle)
+      watched = watched :+ handle
+    } else if (watchMask(handle) != 0 && mask == 0) {
+      watched = watched.filter(_ != handle)
+    }
+    watchMask(handle) = mask
+  }
+
+  def unwatchAll(): Unit = {
+    watched.foreach(watchMask(_) = 0)
+    watched = Array.empty
+  }
+
+  private def edgesOf(handle: Int, now: Long): Int = {
+    val old = watchLast(handle)
+    if (now == old) 0
+    else VerilatedBlock.Change | (if ((old & 1) == 0 && (now & 1) == 1) VerilatedBlock.Rise
+                                  else if ((old & 1) == 1 && (now & 1) == 0) VerilatedBlock.Fall else 0)
+  }
+
+  /** The watched ports' edges since the last call, as pairs (port, edges) flattened, only those that
+    * a waiter wants; every change is taken as seen. */
+  def edges(): Array[Int] = {
+    settle()
+    var out: ArrayBuffer[Int] = null
+    for (h <- watched) {
+      val now = raw.getLong(portSignals(h))
+      val e = edgesOf(h, now)
+      if (e != 0) {
+        watchLast(h) = now
+        if ((e & watchMask(h)) != 0) {
+          if (out == null) out = ArrayBuffer[Int]()
+          out += h
+          out += e
+        }
+      }
+    }
+    if (out == null) VerilatedBlock.NoEdges else out.toArray
+  }
+
+  /** Whether a watched port has an edge that a waiter wants; changes that no waiter wants are taken
+    * as seen here, so that `edges` reports each edge once. */
+  private def wantedEdge(): Boolean = {
+    var found = false
+    for (h <- watched) {
+      val now = raw.getLong(portSignals(h))
+      val e = edgesOf(h, now)
+      if (e != 0) {
+        if ((e & watchMask(h)) != 0) found = true
+        else watchLast(h) = now
+      }
+    }
+    found
+  }
+
+  /** Runs the clocks' edges up to time `limit`, inclusive, evaluating the model after each, and
+    * stops after the first one at which a watched port has a wanted edge: true then (time is that
+    * edge's), false when the next clock edge lies beyond `limit` (or no clock runs). */
+  def runClocks(limit: Long): Boolean = {
+    while (true) {
+      var t = Long.MaxValue
+      for (c <- clocks) if (c.running && c.next < t) t = c.next
+      if (t == Long.MaxValue || t > limit) return false
+      advanceTo(t)
+      for (c <- clocks) if (c.running && c.next == t) {
+        raw.setLong(portSignals(c.handle), c.value)
+        if (c.value == 1) rises += 1
+        c.next = t + (if (c.value == 1) c.high else c.low)
+        c.value ^= 1
+      }
+      dirty = true
+      settle()
+      if (wantedEdge()) return true
+    }
+    false
+  }
+
   /** Moves simulated time forward to `t` (in the model's time precision); time never goes back. */
   def advanceTo(t: Long): Unit = if (t > time) {
     raw.sleep(t - time)
@@ -77,6 +201,12 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
 }
 
 object VerilatedBlock {
+  /** Edge kinds for `watch` and `edges`: bit 0 rising, bit 0 falling, any change. */
+  final val Rise = 1
+  final val Fall = 2
+  final val Change = 4
+  private val NoEdges = Array.empty[Int]
+
   /** Builds (or takes from SpinalSim's cache under `workspace`, keyed by the RTL's hash) the block
     * of `block` with `lanes` lanes and opens one instance of it. */
   def open(block: BlockConfig, lanes: Int, workspace: String, seed: Int): VerilatedBlock = {

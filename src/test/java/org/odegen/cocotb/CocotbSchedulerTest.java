@@ -57,6 +57,11 @@ class CocotbSchedulerTest {
     }
 
     @Test
+    void clocksToggledOnTheJavaSideWakeEachKindOfWaiter() {
+        passes("clocks_on_the_java_side");
+    }
+
+    @Test
     void forkJoinReturnValuesAndExceptions() {
         passes("fork_join_and_return_values");
     }
