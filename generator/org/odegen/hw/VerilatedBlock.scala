@@ -129,39 +129,33 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
                                   else if ((old & 1) == 1 && (now & 1) == 0) VerilatedBlock.Fall else 0)
   }
 
-  /** The watched ports' edges since the last call, as pairs (port, edges) flattened, only those that
-    * a waiter wants; every change is taken as seen. */
-  def edges(): Array[Int] = {
-    settle()
-    var out: ArrayBuffer[Int] = null
+  /** The watched ports' edges that a waiter wants, as pairs (port, edges) flattened, or null if
+    * none. Every other change is taken as seen; a wanted one too unless `keepWanted`, which leaves
+    * it for `edges` to report. */
+  private def takeEdges(keepWanted: Boolean): ArrayBuffer[Int] = {
+    var wanted: ArrayBuffer[Int] = null
     for (h <- watched) {
       val now = raw.getLong(portSignals(h))
       val e = edgesOf(h, now)
       if (e != 0) {
-        watchLast(h) = now
-        if ((e & watchMask(h)) != 0) {
-          if (out == null) out = ArrayBuffer[Int]()
-          out += h
-          out += e
+        val isWanted = (e & watchMask(h)) != 0
+        if (isWanted) {
+          if (wanted == null) wanted = ArrayBuffer[Int]()
+          wanted += h
+          wanted += e
         }
+        if (!isWanted || !keepWanted) watchLast(h) = now
       }
     }
-    if (out == null) VerilatedBlock.NoEdges else out.toArray
+    wanted
   }
 
-  /** Whether a watched port has an edge that a waiter wants; changes that no waiter wants are taken
-    * as seen here, so that `edges` reports each edge once. */
-  private def wantedEdge(): Boolean = {
-    var found = false
-    for (h <- watched) {
-      val now = raw.getLong(portSignals(h))
-      val e = edgesOf(h, now)
-      if (e != 0) {
-        if ((e & watchMask(h)) != 0) found = true
-        else watchLast(h) = now
-      }
-    }
-    found
+  /** The watched ports' edges since the last call that a waiter wants, as pairs (port, edges)
+    * flattened; every change is taken as seen. */
+  def edges(): Array[Int] = {
+    settle()
+    val wanted = takeEdges(keepWanted = false)
+    if (wanted == null) VerilatedBlock.NoEdges else wanted.toArray
   }
 
   /** Runs the clocks' edges up to time `limit`, inclusive, evaluating the model after each, and
@@ -181,7 +175,7 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
       }
       dirty = true
       settle()
-      if (wantedEdge()) return true
+      if (takeEdges(keepWanted = true) != null) return true
     }
     false
   }
