@@ -86,8 +86,8 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
   def runningClocks(): Int = clocks.count(_.running)
 
   /** The time of the next rising (or falling) edge that a running clock on `handle` will make,
-    * and its period, as a pair; null (None in Python) when no clock drives the port. Lets `ClockCycles` wait as
-    * one timed event instead of waking up at every edge. */
+    * and its period, as a pair; null (None in Python) when no clock drives the port. Lets
+    * `ClockCycles` wait as one timed event instead of waking up at every edge. */
   def nextEdge(handle: Int, rising: Boolean): Array[Long] = clocks.find(c => c.running && c.handle == handle) match {
     case Some(c) =>
       val wanted = if (rising) 1L else 0L
