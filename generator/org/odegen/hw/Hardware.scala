@@ -29,6 +29,25 @@ object Hardware {
     report.toplevelName
   }
 
+  /** The network engine of NETWORK.md for `spec` with `lanes` lanes. */
+  def networkConfig(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
+      norm: org.odegen.model.NormMode): NetworkHwConfig = NetworkHwConfig.of(spec, lanes, format, norm)
+
+  /** Writes the Verilog of the network engine into `dir`; returns the top module's name. */
+  def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {
+    val report = HardwareConfig.spinal(dir).generateVerilog(NetworkEngine(cfg))
+    cleanUp(dir)
+    waiveCppWords(new java.io.File(dir, report.toplevelName + ".v"), report.toplevelName)
+    report.toplevelName
+  }
+
+  /** The engine's register map (name to byte offset, in address order). */
+  def networkRegisters(): java.util.Map[String, Integer] = {
+    val m = new java.util.LinkedHashMap[String, Integer]()
+    NetworkRegisters.all.foreach { case (n, a) => m.put(n, Integer.valueOf(a)) }
+    m
+  }
+
   /** INTERFACE.md names a port `interrupt`, which Verilator flags as a C++ word (SYMRSVDWORD) although
     * it only renames it inside its C++; the top carries the waiver so that every Verilator run lints clean. */
   private def waiveCppWords(top: java.io.File, name: String): Unit = {

@@ -6,9 +6,9 @@ import spinal.lib._
 /** The batch-stats norm's per-channel arithmetic after the variance (ARITHMETIC.md):
   * `std = isqrt((var + eps) << F)`, then `inv = sat((1 << 2F) / std)`, bit-serial: one result bit a
   * cycle, a fixed `latency` from `start`. One per lane, so all lanes finish together. */
-case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
-  private val w = cfg.dataWidth
-  private val f = cfg.frac
+case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component {
+  private val w = dataWidth
+  private val f = frac
   private val radicandWidth = 2 * w // (var + eps) << F < 2^(2W)
   private val rootWidth = w
   private val quotientBits = 2 * f + 1
@@ -47,7 +47,7 @@ case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
   val divDigit = divShifted >= divisor.resize(rootWidth + 2)
 
   when(io.start) {
-    radicand := ((io.variance.resize(radicandWidth) + U(cfg.eps, radicandWidth bits)) |<< f).resized
+    radicand := ((io.variance.resize(radicandWidth) + U(eps, radicandWidth bits)) |<< f).resized
     rem := 0
     root := 0
     sqrtCount := rootWidth
@@ -82,4 +82,8 @@ case class IsqrtDivUnit(cfg: OdeBlockHwConfig) extends Component {
   } else {
     io.inv := quotient.resize(w).asSInt // 2^(2F) < 2^(W-1): never saturates
   }
+}
+
+object IsqrtDivUnit {
+  def apply(cfg: OdeBlockHwConfig): IsqrtDivUnit = IsqrtDivUnit(cfg.dataWidth, cfg.frac, cfg.eps)
 }

@@ -203,7 +203,8 @@ public final class Network {
         return src;
     }
 
-    static int shortcutChannelOffset(int cin, int cout) {
+    /** The channel where the shortcut's first input channel lands (public: the engine's program uses it). */
+    public static int shortcutChannelOffset(int cin, int cout) {
         return (cout - cin) / 2;
     }
 

@@ -1,0 +1,877 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+import spinal.lib.bus.amba4.axilite._
+
+/** What every lane does with the command of this cycle (SIMD: one command, all lanes). */
+object EngineOp extends SpinalEnum(binarySequential) {
+  val NONE, PARAM_A, PARAM_B, CONV, VAR, SCALE, APPLY, UPDATE, POOL, COPY, OUT = newElement()
+}
+
+/** One command: issued by the sequencer (stage 0), then carried down the pipeline with its data. */
+case class EngineCmd(cfg: NetworkHwConfig) extends Bundle {
+  val op = EngineOp()
+  val rdAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits) // every feature buffer of every lane reads here
+  val wAddr = UInt(OdeBlockTop.addrWidth(cfg.weightDepth) bits)
+  val wrAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits)
+  val bank = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // the lane whose word is broadcast
+  val dstLane = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
+  val isTime = Bool()
+  val pad = Bool()
+  val first = Bool()
+  val last = Bool()
+  val firstPixel = Bool()
+  val outLast = Bool()
+}
+
+/** One pass of the layer program as the ROM holds it (see [[Pass]]). */
+case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
+  val kind = UInt(3 bits)
+  val bc, x, r, w = UInt(2 bits)
+  val cin = UInt(8 bits)
+  val cout = UInt(8 bits)
+  val time = Bool()
+  val taps = UInt(12 bits)
+  val log2In = UInt(3 bits)
+  val inSize = UInt(7 bits)
+  val inPixels = UInt(12 bits)
+  val outSize = UInt(7 bits)
+  val outPixels = UInt(12 bits)
+  val log2Out = UInt(4 bits)
+  val stride = UInt(2 bits)
+  val tValue = SInt(cfg.dataWidth bits)
+  val relu = Bool()
+  val residual = Bool()
+  val update = Bool()
+  val h = SInt(cfg.dataWidth bits)
+  val groups = UInt(8 bits)
+  val loads = UInt(8 bits)
+  val groupsPerLoad = UInt(8 bits)
+  val rowsPerLoad = UInt(8 bits)
+  val lastLoadRows = UInt(8 bits)
+  val wordsPerLoad = UInt(24 bits)
+  val lastLoadWords = UInt(24 bits)
+  val weightsAt = UInt(24 bits)
+  val normAAt = UInt(24 bits)
+  val normBAt = UInt(24 bits)
+  val chanOffset = UInt(8 bits)
+}
+
+object NetworkEngine {
+  def bufferAddrWidth(cfg: NetworkHwConfig): Int =
+    OdeBlockTop.addrWidth((0 until cfg.lanes).map(cfg.bufferDepth).max)
+  val buffers = 3
+
+  def kindCode(k: PassKind.Value): Int = k.id
+
+  /** The ROM entry of a pass. */
+  def describe(cfg: NetworkHwConfig, p: Pass): PassDesc = {
+    val d = PassDesc(cfg)
+    val l = cfg.lanes
+    d.kind := kindCode(p.kind)
+    d.bc := p.bc
+    d.x := p.x
+    d.r := p.r
+    d.w := p.w
+    d.cin := p.cin
+    d.cout := p.cout
+    d.time := Bool(p.time.isDefined)
+    d.taps := p.taps
+    d.log2In := log2Up(p.inSize)
+    d.inSize := p.inSize
+    d.inPixels := p.inPixels
+    d.outSize := p.outSize
+    d.outPixels := p.outPixels
+    d.log2Out := log2Up(if (p.kind == PassKind.Pool) p.inPixels else p.outPixels)
+    d.stride := p.stride.min(3)
+    d.tValue := S(p.time.getOrElse(0L), cfg.dataWidth bits)
+    d.relu := Bool(p.relu)
+    d.residual := Bool(p.residual)
+    d.update := Bool(p.update.isDefined)
+    d.h := S(p.update.getOrElse(0L), cfg.dataWidth bits)
+    d.groups := p.groups(l)
+    d.loads := (if (p.hasWeights) p.loads(l) else 0)
+    d.groupsPerLoad := p.groupsPerLoad(l)
+    d.rowsPerLoad := p.rowsPerLoad(l).min(255)
+    d.lastLoadRows := (if (p.hasWeights) p.lastLoadRows(l) else 0)
+    d.wordsPerLoad := (if (p.hasWeights) p.rowsPerLoad(l) * p.taps else 0)
+    d.lastLoadWords := (if (p.hasWeights) p.lastLoadRows(l) * p.taps else 0)
+    d.weightsAt := p.weightsAt
+    d.normAAt := p.normAAt
+    d.normBAt := p.normBAt
+    d.chanOffset := p.chanOffset
+    d
+  }
+}
+
+/** The network engine of NETWORK.md: a whole network of the zoo for one image, bit-exact to the
+  * fixed-point twin, its parameters streamed from DDR over an AXI4 read master.
+  *
+  * The ODEBlock's datapath, generalized: one command a cycle drives all lanes (SIMD); lane `l` owns the
+  * output channels `c % lanes == l` of every map, in three feature buffers; a convolution broadcasts one
+  * input word a cycle to all lanes, each multiplying it by its own weight (one multiply-add per lane per
+  * cycle: the multiply-add bound); norm, ReLU, the residual add and the Euler update run per lane on
+  * its own channels. A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
+  * Weights are not kept: a reader walks the same program one weight slot ahead of the compute and fills
+  * the slot the compute is not reading from DDR, so that loading costs no cycles once the first slot is in.
+  *
+  * `interruptPort` is NETWORK.md's `interrupt` except in SpinalSim builds (see OdeBlockTop). */
+case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrupt") extends Component {
+  import OdeBlockTop.{addrWidth, sat, shiftDown}
+  import NetworkEngine._
+  setDefinitionName(cfg.definitionName)
+
+  private val W = cfg.dataWidth
+  private val L = cfg.lanes
+  private val laneBits = addrWidth(L)
+  private val bufBits = bufferAddrWidth(cfg)
+  private val wBits = addrWidth(cfg.weightDepth)
+
+  val io = new Bundle {
+    val s_axi_ctrl = slave(AxiLite4(AxiLite4Config(addressWidth = 8, dataWidth = 32)))
+    val s_axis = slave(Stream(AxisWord()))
+    val m_axis = master(Stream(AxisWord()))
+    val m_axi = master(AxiReadPorts())
+    val interrupt = out Bool ()
+  }
+  AxiLite4SpecRenamer(io.s_axi_ctrl)
+  io.interrupt.setName(interruptPort)
+  for ((s, n) <- Seq(io.s_axis -> "s_axis", io.m_axis -> "m_axis")) {
+    s.valid.setName(n + "_tvalid")
+    s.ready.setName(n + "_tready")
+    s.payload.data.setName(n + "_tdata")
+    s.payload.last.setName(n + "_tlast")
+  }
+  io.m_axi.elements.foreach { case (n, d) => d.setName("m_axi_" + n) }
+
+  // ---------------------------------------------------------------- registers (AXI4-Lite)
+  val bus = AxiLite4SlaveFactory(io.s_axi_ctrl)
+  val busy = RegInit(False)
+  val done = RegInit(False)
+  val loaded = RegInit(False)
+  val error = RegInit(False)
+  val cycles = Reg(UInt(32 bits)) init 0
+  val ier = Reg(Bits(1 bits)) init 0
+  val weightsAddr = Reg(UInt(32 bits)) init 0
+  val running = RegInit(False)
+
+  val ctrlWrite = bus.createAndDriveFlow(Bits(32 bits), NetworkRegisters.CTRL)
+  bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, NetworkRegisters.STATUS)
+  bus.read(cycles, NetworkRegisters.CYCLES)
+  bus.read(B(NetworkHwConfig.configWord(cfg), 32 bits), NetworkRegisters.CONFIG)
+  bus.read(B(W, 32 bits), NetworkRegisters.WIDTH)
+  bus.readAndWrite(ier, NetworkRegisters.IER)
+  bus.readAndWrite(weightsAddr, NetworkRegisters.WEIGHTS_ADDR)
+  bus.read(B(cfg.blobWords, 32 bits), NetworkRegisters.WEIGHTS_WORDS)
+  io.interrupt := done && ier(0)
+  when(running) {
+    cycles := cycles + 1
+  }
+
+  // ---------------------------------------------------------------- the layer program
+  val rom = Vec(cfg.program.map(p => describe(cfg, p)))
+  private val passes = cfg.program.size
+  private val pcBits = log2Up(passes + 1)
+
+  // ---------------------------------------------------------------- weight slots and their reader
+  val reader = ParamReader()
+  reader.io.base := weightsAddr
+  io.m_axi <> reader.io.axi
+  val slotFull = Vec(RegInit(False), 2)
+  private def slotBase(s: Bool): UInt = Mux(s, U(cfg.slotDepth, wBits bits), U(0, wBits bits))
+
+  val loader = new Area {
+    object State extends SpinalEnum(binarySequential) {
+      val IDLE, SCAN, WAIT_SLOT, ISSUE, RECEIVE, DONE = newElement()
+    }
+    val state = RegInit(State.IDLE)
+    val pc = Reg(UInt(pcBits bits)) init 0
+    val pass = Reg(PassDesc(cfg))
+    val load = Reg(UInt(8 bits)) init 0
+    val slot = RegInit(False)
+    val part = Reg(UInt(2 bits)) init 0 // 0 weights, 1 norm A, 2 norm B (or the bias)
+    val wPtr, aPtr, bPtr = Reg(UInt(24 bits)) init 0
+    val lane = Reg(UInt(laneBits bits)) init 0
+    val rowBase = Reg(UInt(wBits bits)) init 0
+    val tap = Reg(UInt(12 bits)) init 0
+    val param = Reg(UInt(wBits bits)) init 0
+    val lastLoad = load === pass.loads - 1
+    val rows = Mux(lastLoad, pass.lastLoadRows, pass.rowsPerLoad)
+
+    reader.io.job.valid := state === State.ISSUE
+    reader.io.job.payload.at := wPtr
+    reader.io.job.payload.count := Mux(lastLoad, pass.lastLoadWords, pass.wordsPerLoad)
+    switch(part) {
+      is(1) {
+        reader.io.job.payload.at := aPtr
+        // the classifier has no norm A: its slot's A words are left unused
+        reader.io.job.payload.count := Mux(pass.kind === kindCode(PassKind.Fc), U(0, 8 bits), rows).resized
+      }
+      is(2) {
+        reader.io.job.payload.at := bPtr
+        reader.io.job.payload.count := rows.resized
+      }
+    }
+    val wordsLeft = Reg(UInt(24 bits)) init 0
+    reader.io.words.ready := state === State.RECEIVE
+    val writeAddr = UInt(wBits bits)
+    writeAddr := (slotBase(slot) + rowBase + tap.resize(wBits)).resized
+    switch(part) {
+      is(1) { writeAddr := (slotBase(slot) + U(cfg.slotTaps, wBits bits) + param).resized }
+      is(2) { writeAddr := (slotBase(slot) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + param).resized }
+    }
+    val writeLane = lane
+    val write = reader.io.words.fire
+    def nextLane(): Unit = {
+      lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)
+    }
+
+    val row = rom(pc)
+    switch(state) {
+      is(State.SCAN) {
+        when(pc === passes) {
+          state := State.DONE
+        }.elsewhen(row.kind === kindCode(PassKind.Conv) || row.kind === kindCode(PassKind.Fc)) {
+          pass := row
+          load := 0
+          wPtr := row.weightsAt
+          aPtr := row.normAAt
+          bPtr := row.normBAt
+          state := State.WAIT_SLOT
+        } otherwise {
+          pc := pc + 1
+        }
+      }
+      is(State.WAIT_SLOT) {
+        when(!slotFull(slot.asUInt)) {
+          part := 0
+          state := State.ISSUE
+        }
+      }
+      is(State.ISSUE) {
+        lane := 0
+        rowBase := 0
+        tap := 0
+        param := 0
+        wordsLeft := reader.io.job.payload.count
+        when(reader.io.job.ready) {
+          state := State.RECEIVE
+          when(reader.io.job.payload.count === 0) {
+            part := part + 1
+            state := State.ISSUE
+          }
+        }
+      }
+      is(State.RECEIVE) {
+        when(reader.io.words.fire) {
+          wordsLeft := wordsLeft - 1
+          when(part === 0) {
+            tap := tap + 1
+            when(tap === pass.taps - 1) {
+              tap := 0
+              nextLane()
+              when(lane === L - 1) {
+                rowBase := rowBase + pass.taps.resize(wBits)
+              }
+            }
+          } otherwise {
+            nextLane()
+            when(lane === L - 1) {
+              param := param + 1
+            }
+          }
+          when(wordsLeft === 1) {
+            when(part =/= 2) {
+              part := part + 1
+              state := State.ISSUE
+            } otherwise {
+              slotFull(slot.asUInt) := True
+              slot := !slot
+              load := load + 1
+              wPtr := wPtr + pass.wordsPerLoad
+              aPtr := aPtr + pass.rowsPerLoad.resize(24)
+              bPtr := bPtr + pass.rowsPerLoad.resize(24)
+              state := State.WAIT_SLOT
+              when(lastLoad) {
+                pc := pc + 1
+                state := State.SCAN
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- sequencer
+  object Phase extends SpinalEnum(binarySequential) {
+    val IDLE, INPUT, FETCH, WAIT_W, PARAM_A, PARAM_B, CONV, DRAIN, LATCH_MEAN, VAR, NORM_START, NORM_WAIT, SCALE,
+        APPLY, UPDATE, NEXT_GROUP, COPY, POOL, OUTPUT = newElement()
+  }
+  val phase = RegInit(Phase.IDLE)
+  val afterDrain = Reg(Phase()) init Phase.IDLE
+  val waitCnt = Reg(UInt(8 bits)) init 0
+  val pc = Reg(UInt(pcBits bits)) init 0
+  val cur = Reg(PassDesc(cfg))
+  val slotR = RegInit(False)
+  val g = Reg(UInt(8 bits)) init 0 // group of output channels
+  val gl = Reg(UInt(8 bits)) init 0 // group within its weight load
+  val gBase = Reg(UInt(bufBits bits)) init 0 // g * pixels: the group's place in a lane's buffer
+  val gChan = Reg(UInt(9 bits)) init 0 // g * lanes: the group's first channel
+  val wBase = Reg(UInt(wBits bits)) init 0
+  val p = Reg(UInt(12 bits)) init 0
+  val oy, ox = Reg(UInt(7 bits)) init 0
+  val iyBase, ixBase = Reg(SInt(9 bits)) init 0
+  val ci = Reg(UInt(8 bits)) init 0
+  val ky, kx = Reg(UInt(2 bits)) init 0
+  val inner = Reg(UInt(12 bits)) init 0
+  val fiLane = Reg(UInt(laneBits bits)) init 0 // the feature channel being read: its lane and base address
+  val fiBase = Reg(UInt(bufBits bits)) init 0
+  // copy, input and output
+  val c = Reg(UInt(9 bits)) init 0
+  val cs = Reg(SInt(10 bits)) init 0
+  val dstLane = Reg(UInt(laneBits bits)) init 0
+  val dstBase = Reg(UInt(bufBits bits)) init 0
+  val outIssued = Reg(UInt(8 bits)) init 0
+
+  val isFc = cur.kind === kindCode(PassKind.Fc)
+  val latchMean = False
+  val normStart = False
+  val cmd = EngineCmd(cfg)
+  cmd.op := EngineOp.NONE
+  cmd.rdAddr := 0
+  cmd.wAddr := 0
+  cmd.wrAddr := 0
+  cmd.bank := 0
+  cmd.dstLane := 0
+  cmd.isTime := False
+  cmd.pad := False
+  cmd.first := False
+  cmd.last := False
+  cmd.firstPixel := False
+  cmd.outLast := False
+
+  def drainTo(next: Phase.E): Unit = {
+    waitCnt := cfg.drain
+    afterDrain := next
+    phase := Phase.DRAIN
+  }
+  def wrapLane(v: UInt): UInt = Mux(v === L - 1, U(0, laneBits bits), v + 1)
+
+  // commands from the host
+  val startRun = ctrlWrite.valid && ctrlWrite.payload(0) && !ctrlWrite.payload(1)
+  val startLoad = ctrlWrite.valid && ctrlWrite.payload(1) && !ctrlWrite.payload(0)
+  when(ctrlWrite.valid) {
+    when(busy || (ctrlWrite.payload(0) === ctrlWrite.payload(1))) {
+      error := True
+    }.elsewhen(startLoad) {
+      // parameters stay in DDR: LOAD only checks the blob's address (NETWORK.md: 64-byte aligned)
+      val aligned = weightsAddr(5 downto 0) === 0
+      error := !aligned
+      loaded := aligned
+    }.elsewhen(startRun) {
+      when(!loaded) {
+        error := True
+      } otherwise {
+        error := False
+        done := False
+        busy := True
+        running := True
+        cycles := 0
+        c := 0
+        p := 0
+        dstLane := 0
+        dstBase := 0
+        phase := Phase.INPUT
+        slotR := False
+        slotFull(0) := False
+        slotFull(1) := False
+        loader.state := loader.State.SCAN
+        loader.pc := 0
+        loader.slot := False
+      }
+    }
+  }
+  when(reader.io.error) {
+    error := True
+  }
+
+  // the image: channel c to lane c % lanes, at (c / lanes) * 1024 + pixel, in buffer 0
+  io.s_axis.ready := phase === Phase.INPUT
+  val inWord = io.s_axis.payload.data(W - 1 downto 0).asSInt
+  val inputWrite = phase === Phase.INPUT && io.s_axis.fire
+  private val imagePixels = cfg.imageSize * cfg.imageSize
+  when(inputWrite) {
+    val lastWord = c === cfg.imageChannels - 1 && p === imagePixels - 1
+    p := p + 1
+    when(p === imagePixels - 1) {
+      p := 0
+      c := c + 1
+      dstLane := wrapLane(dstLane)
+      when(dstLane === L - 1) {
+        dstBase := (dstBase + imagePixels).resized
+      }
+    }
+    when(io.s_axis.payload.last =/= lastWord) {
+      error := True
+    }
+    when(io.s_axis.payload.last && !lastWord) {
+      busy := False // tlast too early: the run is aborted
+      running := False
+      phase := Phase.IDLE
+      loader.state := loader.State.IDLE
+    }.elsewhen(lastWord) {
+      pc := 0
+      phase := Phase.FETCH
+    }
+  }
+
+  // conv addressing: input (iy, ix) of output (oy, ox) and tap (ky, kx)
+  val iy = iyBase + ky.resize(9).asSInt
+  val ix = ixBase + kx.resize(9).asSInt
+  val convPad = iy < 0 || iy >= cur.inSize.resize(9).asSInt || ix < 0 || ix >= cur.inSize.resize(9).asSInt
+  val convReadAddr = (fiBase + (iy.asUInt.resize(bufBits) |<< cur.log2In) + ix.asUInt.resize(bufBits)).resize(bufBits)
+  val isTimeTap = cur.time && ci === 0
+
+  val row = rom(pc)
+  switch(phase) {
+    is(Phase.FETCH) {
+      cur := row
+      g := 0
+      gl := 0
+      gBase := 0
+      gChan := 0
+      p := 0
+      c := 0
+      oy := 0
+      ox := 0
+      cs := -row.chanOffset.resize(10).asSInt
+      fiLane := 0
+      fiBase := 0
+      dstLane := 0
+      dstBase := 0
+      outIssued := 0
+      switch(row.kind) {
+        is(kindCode(PassKind.Conv), kindCode(PassKind.Fc)) { phase := Phase.WAIT_W }
+        is(kindCode(PassKind.Copy)) { phase := Phase.COPY }
+        is(kindCode(PassKind.Pool)) { phase := Phase.POOL }
+        default { phase := Phase.OUTPUT }
+      }
+    }
+    is(Phase.WAIT_W) {
+      wBase := slotBase(slotR)
+      when(slotFull(slotR.asUInt)) {
+        phase := Phase.PARAM_A
+      }
+    }
+    is(Phase.PARAM_A) {
+      cmd.op := EngineOp.PARAM_A
+      cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps, wBits bits) + gl.resize(wBits)).resized
+      phase := Phase.PARAM_B
+    }
+    is(Phase.PARAM_B) {
+      cmd.op := EngineOp.PARAM_B
+      cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + gl.resize(wBits)).resized
+      p := 0
+      oy := 0
+      ox := 0
+      iyBase := -1
+      ixBase := -1
+      ci := 0
+      ky := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
+      kx := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
+      inner := 0
+      fiLane := 0
+      fiBase := 0
+      phase := Phase.CONV
+    }
+    is(Phase.CONV) {
+      cmd.op := EngineOp.CONV
+      cmd.rdAddr := convReadAddr
+      cmd.wAddr := (wBase + inner.resize(wBits)).resized
+      cmd.bank := fiLane
+      cmd.isTime := isTimeTap
+      cmd.pad := convPad
+      val lastTap = inner === cur.taps - 1
+      cmd.first := inner === 0
+      cmd.last := lastTap
+      cmd.firstPixel := p === 0
+      cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+      inner := inner + 1
+      def nextChannel(): Unit = {
+        ci := ci + 1
+        when(!isTimeTap) {
+          fiLane := wrapLane(fiLane)
+          when(fiLane === L - 1) {
+            fiBase := fiBase + cur.inPixels.resize(bufBits)
+          }
+        }
+      }
+      when(isFc) {
+        nextChannel()
+      } otherwise {
+        kx := kx + 1
+        when(kx === 2) {
+          kx := 0
+          ky := ky + 1
+          when(ky === 2) {
+            ky := 0
+            nextChannel()
+          }
+        }
+      }
+      when(lastTap) {
+        inner := 0
+        ci := 0
+        ky := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
+        kx := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
+        fiLane := 0
+        fiBase := 0
+        p := p + 1
+        ox := ox + 1
+        ixBase := ixBase + cur.stride.resize(9).asSInt
+        when(ox === cur.outSize - 1) {
+          ox := 0
+          ixBase := -1
+          oy := oy + 1
+          iyBase := iyBase + cur.stride.resize(9).asSInt
+        }
+        when(p === cur.outPixels - 1) {
+          p := 0
+          wBase := wBase + cur.taps.resize(wBits)
+          when(gl === cur.groupsPerLoad - 1) {
+            // the slot's last read is this cycle's: the reader may refill it from the next cycle on
+            slotFull(slotR.asUInt) := False
+            slotR := !slotR
+          }
+          when(isFc) {
+            drainTo(Phase.NEXT_GROUP)
+          }.elsewhen(Bool(cfg.batchStats)) {
+            drainTo(Phase.LATCH_MEAN)
+          } otherwise {
+            drainTo(Phase.APPLY)
+          }
+        }
+      }
+    }
+    is(Phase.DRAIN) {
+      waitCnt := waitCnt - 1
+      when(waitCnt === 1) {
+        phase := afterDrain
+      }
+    }
+    is(Phase.LATCH_MEAN) {
+      latchMean := True
+      p := 0
+      phase := Phase.VAR
+    }
+    is(Phase.VAR) {
+      cmd.op := EngineOp.VAR
+      cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+      cmd.first := p === 0
+      p := p + 1
+      when(p === cur.outPixels - 1) {
+        p := 0
+        drainTo(Phase.NORM_START)
+      }
+    }
+    is(Phase.NORM_START) {
+      normStart := True
+      waitCnt := 0
+      phase := Phase.NORM_WAIT
+    }
+    is(Phase.NORM_WAIT) {
+      waitCnt := waitCnt + 1
+      when(waitCnt === cfg.normWait - 1) {
+        phase := Phase.SCALE
+      }
+    }
+    is(Phase.SCALE) {
+      cmd.op := EngineOp.SCALE
+      drainTo(Phase.APPLY)
+    }
+    is(Phase.APPLY) {
+      cmd.op := EngineOp.APPLY
+      cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+      cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+      p := p + 1
+      when(p === cur.outPixels - 1) {
+        p := 0
+        when(cur.update) {
+          drainTo(Phase.UPDATE)
+        } otherwise {
+          drainTo(Phase.NEXT_GROUP)
+        }
+      }
+    }
+    is(Phase.UPDATE) {
+      cmd.op := EngineOp.UPDATE
+      cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+      cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+      p := p + 1
+      when(p === cur.outPixels - 1) {
+        p := 0
+        drainTo(Phase.NEXT_GROUP)
+      }
+    }
+    is(Phase.NEXT_GROUP) {
+      g := g + 1
+      gl := gl + 1
+      gBase := gBase + cur.outPixels.resize(bufBits)
+      gChan := gChan + L
+      when(g === cur.groups - 1) {
+        pc := pc + 1
+        phase := Phase.FETCH
+      }.elsewhen(gl === cur.groupsPerLoad - 1) {
+        gl := 0
+        phase := Phase.WAIT_W
+      } otherwise {
+        phase := Phase.PARAM_A
+      }
+    }
+    is(Phase.COPY) {
+      // output channel c of the block from input channel cs = c - offset, at even (y, x); zeros outside
+      cmd.op := EngineOp.COPY
+      cmd.rdAddr := (fiBase + ((oy.resize(bufBits) |<< cur.log2In) |<< 1) + (ox.resize(bufBits) |<< 1)).resized
+      cmd.bank := fiLane
+      cmd.pad := cs < 0 || cs >= cur.cin.resize(10).asSInt
+      cmd.dstLane := dstLane
+      cmd.wrAddr := (dstBase + p.resize(bufBits)).resized
+      p := p + 1
+      ox := ox + 1
+      when(ox === cur.outSize - 1) {
+        ox := 0
+        oy := oy + 1
+      }
+      when(p === cur.outPixels - 1) {
+        p := 0
+        oy := 0
+        c := c + 1
+        cs := cs + 1
+        dstLane := wrapLane(dstLane)
+        when(dstLane === L - 1) {
+          dstBase := dstBase + cur.outPixels.resize(bufBits)
+        }
+        when(cs >= 0 && cs < cur.cin.resize(10).asSInt) {
+          fiLane := wrapLane(fiLane)
+          when(fiLane === L - 1) {
+            fiBase := fiBase + cur.inPixels.resize(bufBits)
+          }
+        }
+        when(c === cur.cout - 1) {
+          pc := pc + 1
+          drainTo(Phase.FETCH)
+        }
+      }
+    }
+    is(Phase.POOL) {
+      cmd.op := EngineOp.POOL
+      cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+      cmd.wrAddr := g.resized
+      cmd.first := p === 0
+      cmd.last := p === cur.inPixels - 1
+      p := p + 1
+      when(p === cur.inPixels - 1) {
+        p := 0
+        g := g + 1
+        gBase := gBase + cur.inPixels.resize(bufBits)
+        when(g === cur.groups - 1) {
+          pc := pc + 1
+          drainTo(Phase.FETCH)
+        }
+      }
+    }
+  }
+
+  // the logits through a small FIFO; reads are issued only when it has room
+  val outFifo = StreamFifo(AxisWord(), 16)
+  outFifo.setDefinitionName(cfg.definitionName + "_OutFifo")
+  io.m_axis << outFifo.io.pop
+  val outRoom = outFifo.io.occupancy < 12
+  when(phase === Phase.OUTPUT) {
+    when(outIssued =/= cur.cout && outRoom) {
+      cmd.op := EngineOp.OUT
+      cmd.rdAddr := dstBase
+      cmd.bank := dstLane
+      cmd.outLast := outIssued === cur.cout - 1
+      outIssued := outIssued + 1
+      dstLane := wrapLane(dstLane)
+      when(dstLane === L - 1) {
+        dstBase := dstBase + 1
+      }
+    }
+    when(io.m_axis.fire && io.m_axis.payload.last) {
+      phase := Phase.IDLE
+      busy := False
+      running := False
+      done := True
+      loader.state := loader.State.IDLE
+    }
+  }
+
+  // ---------------------------------------------------------------- pipeline and lanes
+  val s1 = RegNext(cmd)
+  s1.op.init(EngineOp.NONE)
+  val s2 = RegNext(s1)
+  s2.op.init(EngineOp.NONE)
+  val s3 = RegNext(s2)
+  s3.op.init(EngineOp.NONE)
+  val s4 = RegNext(s3)
+  s4.op.init(EngineOp.NONE)
+  val s5 = RegNext(s4)
+  s5.op.init(EngineOp.NONE)
+
+  private def shiftBy(v: SInt, k: UInt): SInt = {
+    val r = SInt(v.getWidth bits)
+    r := v
+    for (s <- cfg.normShifts if s > 0) when(k === s) { r := shiftDown(v, s).resize(v.getWidth) }
+    r
+  }
+  private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
+
+  val broadcast2 = SInt(W bits)
+  val lanes = for (l <- 0 until L) yield new Area {
+    val bufs = (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
+    val weights = BankMem(cfg.weightDepth, W)
+    val bufOut = bufs.map(_.readSync(cmd.rdAddr.resize(addrWidth(cfg.bufferDepth(l)))))
+    val wOut = weights.readSync(cmd.wAddr)
+    val bcOut = pick(bufOut, cur.bc)
+    val xOut = pick(bufOut, cur.x)
+    val rOut = pick(bufOut, cur.r)
+    val active = (gChan + l) < cur.cout.resize(9) // a channel of this group exists in this lane
+
+    val acc = Reg(SInt(cfg.accWidth bits)) init 0
+    val sum = Reg(SInt(cfg.sumWidth bits)) init 0
+    val mean = Reg(SInt(W bits)) init 0
+    val scale = Reg(SInt(W bits)) init 0
+    val paramA = Reg(SInt(W bits)) init 0
+    val beta = Reg(SInt(W bits)) init 0
+
+    val norm = cfg.batchStats generate new Area {
+      val unit = IsqrtDivUnit(W, cfg.frac, cfg.eps)
+      unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
+      unit.io.start := normStart
+      unit.io.variance := shiftBy(acc, cur.log2Out).asUInt.resized
+    }
+    when(latchMean) {
+      mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
+    }
+    when(s1.op === EngineOp.PARAM_A) {
+      paramA := wOut
+      if (!cfg.batchStats) scale := wOut
+    }
+    when(s1.op === EngineOp.PARAM_B) {
+      beta := wOut
+    }
+    val w2 = RegNext(wOut)
+    val d2 = RegNext(sat(xOut.resize(W + 1) - mean.resize(W + 1), W))
+    val n2 = RegNext(xOut)
+    val x5 = Delay(xOut, 4)
+    val r5 = Delay(rOut, 4)
+    val bc5 = Delay(broadcast2, 3)
+
+    val mul = MulqUnit(cfg.mulq)
+    mul.io.operands.valid := True
+    mul.io.operands.payload.a := w2
+    mul.io.operands.payload.b := w2
+    switch(s2.op) {
+      is(EngineOp.CONV) {
+        mul.io.operands.payload.a := broadcast2
+        mul.io.operands.payload.b := w2
+      }
+      is(EngineOp.VAR) {
+        mul.io.operands.payload.a := d2
+        mul.io.operands.payload.b := d2
+      }
+      is(EngineOp.APPLY) {
+        mul.io.operands.payload.a := d2
+        mul.io.operands.payload.b := scale
+      }
+      is(EngineOp.UPDATE) {
+        mul.io.operands.payload.a := cur.h
+        mul.io.operands.payload.b := n2
+      }
+      is(EngineOp.SCALE) {
+        if (cfg.batchStats) mul.io.operands.payload.a := norm.unit.io.inv
+        mul.io.operands.payload.b := paramA
+      }
+    }
+
+    // stage 5: the product, and what each op does with it
+    val prodW = cfg.productWidth + 1
+    val prod = mul.io.result.payload.resize(cfg.accWidth)
+    val accNext = Mux(s5.first, S(0, cfg.accWidth bits), acc) + prod
+    val convOut = sat(accNext, W)
+    val fcOut = sat(accNext.resize(cfg.accWidth + 1) + beta.resize(cfg.accWidth + 1), W)
+    val normed = sat(mul.io.result.payload.resize(prodW) + beta.resize(prodW), W)
+    val added = Mux(cur.residual, sat(normed.resize(W + 1) + r5.resize(W + 1), W), normed)
+    val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
+    val updated = sat(mul.io.result.payload.resize(prodW) + r5.resize(prodW), W)
+    val poolNext = Mux(s5.first, S(0, cfg.sumWidth bits), sum) + x5.resize(cfg.sumWidth)
+
+    val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
+    val wrBuf = UInt(2 bits)
+    wr.valid := False
+    wr.payload.addr := s5.wrAddr.resized
+    wr.payload.data := convOut
+    wrBuf := cur.w
+    switch(s5.op) {
+      is(EngineOp.CONV) {
+        acc := accNext
+        when(s5.last) {
+          wr.valid := active
+          when(isFc) {
+            wr.payload.data := fcOut
+          }
+          sum := Mux(s5.firstPixel, S(0, cfg.sumWidth bits), sum) + convOut.resize(cfg.sumWidth)
+        }
+      }
+      is(EngineOp.VAR) {
+        acc := accNext
+      }
+      is(EngineOp.SCALE) {
+        scale := sat(mul.io.result.payload, W)
+      }
+      is(EngineOp.APPLY) {
+        wr.valid := active
+        wr.payload.data := applied
+      }
+      is(EngineOp.UPDATE) {
+        wr.valid := active
+        wr.payload.data := updated
+        wrBuf := cur.r
+      }
+      is(EngineOp.POOL) {
+        sum := poolNext
+        when(s5.last) {
+          wr.valid := True
+          wr.payload.data := shiftBy(poolNext, cur.log2Out).resize(W)
+        }
+      }
+      is(EngineOp.COPY) {
+        wr.valid := s5.dstLane === l
+        wr.payload.data := bc5
+      }
+    }
+    // stage 6: write back (registered), or the image
+    val wr6 = RegNext(wr)
+    wr6.valid.init(False)
+    val wrBuf6 = RegNext(wrBuf)
+    val imageHere = inputWrite && dstLane === l
+    for (b <- 0 until buffers) {
+      val img = if (b == 0) imageHere else False
+      bufs(b).write(Mux(img, (dstBase + p.resize(bufBits)).resize(wr6.payload.addr.getWidth), wr6.payload.addr),
+        Mux(img, inWord, wr6.payload.data), img || (wr6.valid && wrBuf6 === b))
+    }
+    weights.write(loader.writeAddr, reader.io.words.payload.asSInt.resize(W), loader.write && loader.writeLane === l)
+  }
+
+  // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero
+  val source = pick(lanes.map(_.bcOut), s1.bank)
+  broadcast2 := RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, cur.tValue, source)))
+
+  outFifo.io.push.valid := s1.op === EngineOp.OUT
+  outFifo.io.push.payload.data := source.resize(32).asBits
+  outFifo.io.push.payload.last := s1.outLast
+}

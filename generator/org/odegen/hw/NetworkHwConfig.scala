@@ -1,0 +1,275 @@
+package org.odegen.hw
+
+import spinal.core._
+
+/** What one pass of the network engine's layer program does. */
+object PassKind extends Enumeration {
+  /** conv3x3 (stride 1 or 2, with or without the time channel) of all output channels, group by group,
+    * each group followed by its norm (and ReLU, the residual add, the Euler update as flagged). */
+  val Conv = Value(0)
+  /** The stride-2 "option A" shortcut: subsample, pad the new channels with zeros; one word a cycle. */
+  val Copy = Value(1)
+  /** Global average pooling, `(SUM) >> k`, one value per channel. */
+  val Pool = Value(2)
+  /** The classifier, `sat(SUM mulq(x_i, w[j][i]) + b[j])`: a conv over a 1x1 map with one tap a channel. */
+  val Fc = Value(3)
+  /** The logits on `m_axis`. */
+  val Output = Value(4)
+}
+
+/** One pass of the layer program, as the generator knows it (constants of the ROM the sequencer reads).
+  *
+  * Feature maps live in three buffers (0, 1, 2); channel `c` of a map is in lane `c % lanes` at
+  * `(c / lanes) * H*W + y*W + x`. `bc` is the buffer whose words are broadcast to all lanes (a conv's
+  * input), `x` the lane's own operand (the map the norm runs over, in place), `r` the second operand
+  * (the residual of a ResNet block, `z` of an Euler update), `w` the buffer written.
+  *
+  * Blob offsets are 32-bit word indices into NETWORK.md's parameter blob. */
+case class Pass(
+    kind: PassKind.Value,
+    label: String,
+    bc: Int,
+    x: Int,
+    r: Int,
+    w: Int,
+    cin: Int,
+    cout: Int,
+    inSize: Int,
+    stride: Int,
+    time: Option[Long] = None,
+    relu: Boolean = false,
+    residual: Boolean = false,
+    update: Option[Long] = None,
+    weightsAt: Int = 0,
+    normAAt: Int = 0,
+    normBAt: Int = 0,
+    chanOffset: Int = 0
+) {
+  def outSize: Int = inSize / stride
+  def outPixels: Int = outSize * outSize
+  def inPixels: Int = inSize * inSize
+  /** Input channels of the convolution, the time channel included. */
+  def cinTotal: Int = cin + (if (time.isDefined) 1 else 0)
+  /** Multiply-adds of one output pixel of one output channel. */
+  def taps: Int = if (kind == PassKind.Fc) cin else cinTotal * 9
+  def hasWeights: Boolean = kind == PassKind.Conv || kind == PassKind.Fc
+  def macs: Long = if (hasWeights) cout.toLong * outPixels * taps else 0
+  def groups(lanes: Int): Int = (cout + lanes - 1) / lanes
+  /** Weight loads: a conv loads each group of `lanes` output channels into a weight slot while the group
+    * before it computes; the classifier loads all its rows into one slot (its compute is too short to
+    * hide a load per group behind). */
+  def loads(lanes: Int): Int = if (kind == PassKind.Fc) 1 else groups(lanes)
+  def groupsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) groups(lanes) else 1
+  def rowsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) cout else lanes
+  def lastLoadRows(lanes: Int): Int = cout - (loads(lanes) - 1) * rowsPerLoad(lanes)
+}
+
+/** Parameters of one generated network engine, validated: a network of the zoo, its lanes and number
+  * format, and the layer program its sequencer runs (see [[NetworkProgram]]). */
+case class NetworkHwConfig(
+    name: String,
+    variantCode: Int,
+    depth: Int,
+    lanes: Int,
+    dataWidth: Int,
+    frac: Int,
+    batchStats: Boolean,
+    eps: Long,
+    program: Seq[Pass],
+    blobWords: Int
+) {
+  require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
+  require(dataWidth >= 8 && dataWidth <= 32 && frac >= 1 && frac < dataWidth, s"Q$dataWidth.$frac unsupported")
+  require(eps >= 1, "eps must be at least 1")
+  require(program.last.kind == PassKind.Output, "the program ends with the output pass")
+
+  def log2Lanes: Int = log2Up(lanes)
+  val imageChannels = 3
+  val imageSize = 32
+  def imageWords: Int = imageChannels * imageSize * imageSize
+  def logits: Int = program.last.cout
+
+  private def maps: Seq[(Int, Int)] = // (channels, pixels) of every map a buffer holds
+    Seq((imageChannels, imageSize * imageSize)) ++ program.flatMap { p =>
+      p.kind match {
+        case PassKind.Conv | PassKind.Copy => Seq((p.cout, p.outPixels))
+        case PassKind.Pool => Seq((p.cout, 1))
+        case PassKind.Fc => Seq((p.cout, 1))
+        case _ => Seq()
+      }
+    }
+  /** Words of one feature buffer in lane `l`: its share of the largest map. Lanes past a map's channels
+    * hold none of it, so at 32 lanes lanes 16..31 need only layer2's share, not layer1's. */
+  def bufferDepth(l: Int): Int = maps.map { case (c, n) => ((c - l + lanes - 1) / lanes).max(0) * n }.max.max(1)
+
+  /** A weight slot (per lane): weights, then norm A (or nothing), then norm B (or the bias), `params` each. */
+  def slotTaps: Int = program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max
+  def slotParams: Int = program.filter(_.hasWeights).map(_.groupsPerLoad(lanes)).max
+  def slotDepth: Int = slotTaps + 2 * slotParams
+  def weightDepth: Int = 2 * slotDepth
+
+  def maxTaps: Int = program.filter(_.hasWeights).map(_.taps).max
+  def maxPixels: Int = program.filter(_.kind == PassKind.Conv).map(_.outPixels).max
+  /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
+  def normShifts: Seq[Int] = program.filter(p => p.kind == PassKind.Conv || p.kind == PassKind.Pool)
+    .map(p => log2Up(if (p.kind == PassKind.Pool) p.inPixels else p.outPixels)).distinct.sorted
+  def productWidth: Int = 2 * dataWidth - frac
+  /** ARITHMETIC.md's conv accumulator (one bit more for the classifier's bias), shared with the variance
+    * sum of up to `maxPixels` terms rnd(d*d, F) < 2^(2W-2-F). */
+  def accWidth: Int = scala.math.max(productWidth + log2Up(maxTaps + 1) + 1, productWidth + log2Up(maxPixels))
+  def sumWidth: Int = dataWidth + log2Up(maxPixels) + 1
+  def mulq: MulqConfig = MulqConfig(dataWidth, frac)
+  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write), as the block. */
+  def pipelineDepth: Int = 7
+  def drain: Int = pipelineDepth + 1
+  def normWait: Int = dataWidth + 2 * frac + 5
+
+  def macs: Long = program.map(_.macs).sum
+  def macBoundCycles: Long = (macs + lanes - 1) / lanes
+
+  /** Cycles of one image as the sequencer spends them, state by state (NetworkEngine's phases), from the
+    * START write to the last logit accepted, with the image and the logits moving one word a cycle and
+    * every weight load finished before its group starts (the DDR reader prefetches a slot ahead):
+    *  - INPUT: the image words; then per pass FETCH 1, and:
+    *  - conv, per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [LATCH_MEAN 1, VAR
+    *    pixels, DRAIN, NORM_START 1, NORM_WAIT], [SCALE 1], DRAIN, APPLY pixels, DRAIN, [UPDATE pixels,
+    *    DRAIN], NEXT_GROUP 1;
+    *  - classifier: WAIT_W 1, then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1;
+    *  - copy: cout*pixels, DRAIN; pool: per group pixels, DRAIN; output: the logits, then the FIFO's
+    *    latency. The harness checks this against CYCLES. */
+  def scheduleCycles: Long = {
+    val perPass = program.map { p =>
+      val g = p.groups(lanes).toLong
+      val body: Long = p.kind match {
+        case PassKind.Conv =>
+          val n = p.outPixels.toLong
+          val stats = if (batchStats) 1 + n + drain + 1 + normWait else 0
+          val scale = if (batchStats) 1 else 0
+          val update = if (p.update.isDefined) n + drain else 0
+          g * (3 + n * p.taps + drain + stats + scale + drain + n + drain + update + 1)
+        case PassKind.Fc => 1 + g * (2 + p.taps + drain + 1)
+        case PassKind.Copy => p.cout.toLong * p.outPixels + drain
+        case PassKind.Pool => g * p.inPixels + drain
+        case PassKind.Output => p.cout.toLong + outputLatency
+      }
+      1 + body
+    }
+    imageWords.toLong + perPass.sum
+  }
+  /** From the last logit's read to its acceptance: the read (1), the FIFO (2). */
+  def outputLatency: Int = 2
+
+  def definitionName: String = name
+}
+
+object NetworkHwConfig {
+  /** NETWORK.md's CONFIG register. */
+  def configWord(cfg: NetworkHwConfig): BigInt =
+    BigInt(cfg.lanes & 0xff) | (BigInt(cfg.variantCode & 0xf) << 8) | (BigInt(cfg.depth & 0xff) << 16) |
+      (BigInt(cfg.frac & 0x1f) << 24) | (BigInt(if (cfg.batchStats) 1 else 0) << 30)
+
+  /** The engine of a network of the zoo: its layer program from the network's rows. */
+  def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
+      norm: org.odegen.model.NormMode): NetworkHwConfig = {
+    val variant = spec.variant
+    NetworkHwConfig(
+      name = NetworkProgram.topName(spec, lanes),
+      variantCode = variant.ordinal,
+      depth = spec.depth,
+      lanes = lanes,
+      dataWidth = format.width,
+      frac = format.frac,
+      batchStats = norm == org.odegen.model.NormMode.BATCH_STATS,
+      eps = scala.math.max(1L, format.quantize(org.odegen.net.Network.EPS)),
+      program = NetworkProgram.of(spec, format),
+      blobWords = spec.params.toInt
+    )
+  }
+}
+
+/** The layer program of a network: the passes of NETWORK.md's order, and where each finds its parameters
+  * in the blob (the blob's order is the rows' order, so the offsets are running sums). */
+object NetworkProgram {
+  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int): String =
+    "OdeNetwork_" + spec.variant.id.replace("-", "_").replace("+", "p") + "_" + spec.depth + "_x" + lanes
+
+  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat): Seq[Pass] = {
+    import org.odegen.net.BlockKind
+    val out = scala.collection.mutable.ArrayBuffer[Pass]()
+    var at = 0 // next blob word
+    var cur = 0 // the buffer holding the current map (the image arrives in buffer 0)
+    def others: (Int, Int) = { val o = Seq(0, 1, 2).filter(_ != cur); (o(0), o(1)) }
+    def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: Int, stride: Int, time: Option[Long],
+        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)]): Pass = {
+      val cinTotal = cin + (if (time.isDefined) 1 else 0)
+      val w = at
+      at += cout * cinTotal * 9
+      val a = at
+      at += cout
+      val b = at
+      at += cout
+      Pass(PassKind.Conv, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
+        cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
+        residual = residual.isDefined, update = update.map(_._2), weightsAt = w, normAAt = a, normBAt = b)
+    }
+    val rows = spec.rows
+    for (i <- 0 until rows.size) {
+      val row = rows.get(i)
+      val s = row.stage
+      val cin = s.inChannels
+      val c = s.outChannels
+      val size = s.outSize * s.stride // the input map's size
+      row.kind match {
+        case BlockKind.STEM =>
+          val (a, _) = others
+          out += conv("conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
+          cur = a
+        case BlockKind.RESNET =>
+          for (inst <- 0 until row.instances) {
+            val label = s.id + "." + inst
+            val (a, b) = others
+            if (s.stride == 1) {
+              out += conv(label + ".conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
+              out += conv(label + ".conv2", a, b, c, c, size, 1, None, relu = true, Some(cur), None)
+              cur = b
+            } else {
+              out += Pass(PassKind.Copy, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
+                inSize = size, stride = s.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
+              out += conv(label + ".conv1", cur, a, cin, c, size, s.stride, None, relu = true, None, None)
+              out += conv(label + ".conv2", a, cur, c, c, size / s.stride, 1, None, relu = true, Some(b), None)
+            }
+          }
+        case BlockKind.ODE =>
+          for (inst <- 0 until row.instances) {
+            val m = row.executions
+            val h = q.quantize(1.0 / m)
+            val (a, b) = others
+            val start = at
+            for (k <- 0 until m) {
+              at = start // every Euler step reads the same parameters again
+              val t = Some(k * h)
+              out += conv(s.id + "." + inst + ".step" + k + ".conv1", cur, a, c, c, size, 1, t, relu = true, None,
+                None)
+              out += conv(s.id + "." + inst + ".step" + k + ".conv2", a, b, c, c, size, 1, t, relu = false, None,
+                Some((cur, h)))
+            }
+          }
+        case BlockKind.CLASSIFIER =>
+          val (a, b) = others
+          val last = out.last
+          out += Pass(PassKind.Pool, "pool", bc = cur, x = cur, r = cur, w = a, cin = cin, cout = cin,
+            inSize = last.outSize, stride = last.outSize)
+          val w = at
+          at += c * cin
+          val bias = at
+          at += c
+          out += Pass(PassKind.Fc, "fc", bc = a, x = b, r = b, w = b, cin = cin, cout = c, inSize = 1, stride = 1,
+            weightsAt = w, normAAt = bias, normBAt = bias)
+          out += Pass(PassKind.Output, "logits", bc = b, x = b, r = b, w = b, cin = c, cout = c, inSize = 1, stride = 1)
+          cur = b
+      }
+    }
+    require(at == spec.params, s"program reads $at blob words, the network has ${spec.params}")
+    out.toSeq
+  }
+}

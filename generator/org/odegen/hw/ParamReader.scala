@@ -1,0 +1,109 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+
+/** A run of consecutive 32-bit words of the parameter blob: `count` words from word `at`. */
+case class ReadJob() extends Bundle {
+  val at = UInt(24 bits)
+  val count = UInt(24 bits)
+}
+
+/** NETWORK.md's AXI4 read master, as plain ports (the contract's names, no AXI ids). */
+case class AxiReadPorts() extends Bundle with IMasterSlave {
+  val araddr = UInt(32 bits)
+  val arlen = UInt(8 bits)
+  val arsize = UInt(3 bits)
+  val arburst = Bits(2 bits)
+  val arcache = Bits(4 bits)
+  val arprot = Bits(3 bits)
+  val arvalid = Bool()
+  val arready = Bool()
+  val rdata = Bits(64 bits)
+  val rresp = Bits(2 bits)
+  val rlast = Bool()
+  val rvalid = Bool()
+  val rready = Bool()
+
+  override def asMaster(): Unit = {
+    out(araddr, arlen, arsize, arburst, arcache, arprot, arvalid, rready)
+    in(arready, rdata, rresp, rlast, rvalid)
+  }
+}
+
+/** Reads runs of blob words from DDR over an AXI4 read master and hands them on one word a cycle, in
+  * order. INCR bursts of 64-bit beats (two words, the lower first: little-endian), at most 16 beats and
+  * never across a 4 KiB boundary (AXI4's rule); as many bursts in flight as the beat FIFO has room for,
+  * so that a first-beat latency of tens of cycles costs it once a job, not once a burst. A job that
+  * starts or ends in the middle of a beat drops the word it does not want. */
+case class ParamReader(fifoBeats: Int = 64) extends Component {
+  val io = new Bundle {
+    val base = in UInt (32 bits) // WEIGHTS_ADDR: 64-byte aligned, so word parity is address parity
+    val job = slave(Stream(ReadJob()))
+    val words = master(Stream(Bits(32 bits)))
+    val axi = master(AxiReadPorts())
+    val error = out Bool () // a response other than OKAY
+  }
+
+  val busy = RegInit(False)
+  val beatAddr = Reg(UInt(32 bits)) init 0
+  val beatsToAsk = Reg(UInt(24 bits)) init 0
+  val wordsLeft = Reg(UInt(24 bits)) init 0
+  val inFlight = Reg(UInt(log2Up(fifoBeats + 1) bits)) init 0 // beats asked for and not yet in the FIFO
+
+  val fifo = StreamFifo(Bits(64 bits), fifoBeats)
+  io.job.ready := !busy
+  when(io.job.fire && io.job.payload.count =/= 0) {
+    val first = io.job.payload.at
+    val last = first + io.job.payload.count - 1
+    busy := True
+    beatAddr := io.base + ((first >> 1).resize(29) @@ U"000")
+    beatsToAsk := ((last >> 1) - (first >> 1) + 1).resized
+    wordsLeft := io.job.payload.count
+  }
+
+  // AR: the longest legal burst that fits the FIFO's free room
+  val toBoundary = (U(512, 10 bits) - beatAddr(11 downto 3).resize(10)) // beats to the next 4 KiB boundary
+  val len = UInt(5 bits)
+  val want = Mux(beatsToAsk < 16, beatsToAsk.resize(5), U(16, 5 bits))
+  len := Mux(toBoundary < want, toBoundary.resize(5), want)
+  val room = U(fifoBeats, log2Up(fifoBeats + 1) + 1 bits) - fifo.io.occupancy.resize(log2Up(fifoBeats + 1) + 1) -
+    inFlight.resize(log2Up(fifoBeats + 1) + 1)
+  io.axi.arvalid := busy && beatsToAsk =/= 0 && room >= len.resize(room.getWidth)
+  io.axi.araddr := beatAddr
+  io.axi.arlen := (len - 1).resize(8)
+  io.axi.arsize := 3
+  io.axi.arburst := B"01"
+  io.axi.arcache := B"0011"
+  io.axi.arprot := B"000"
+  val arFire = io.axi.arvalid && io.axi.arready
+  when(arFire) {
+    beatAddr := beatAddr + (len.resize(32) |<< 3)
+    beatsToAsk := beatsToAsk - len.resize(24)
+  }
+
+  // R: every beat asked for has room in the FIFO
+  io.axi.rready := True
+  fifo.io.push.valid := io.axi.rvalid
+  fifo.io.push.payload := io.axi.rdata
+  io.error := io.axi.rvalid && io.axi.rresp =/= 0
+  inFlight := inFlight + Mux(arFire, len.resize(inFlight.getWidth), U(0, inFlight.getWidth bits)) -
+    Mux(io.axi.rvalid, U(1, inFlight.getWidth bits), U(0, inFlight.getWidth bits))
+
+  // beats to words
+  val high = RegInit(False) // the next word is the beat's upper one (a job at an odd word starts there)
+  when(io.job.fire) {
+    high := io.job.payload.at(0)
+  }
+  io.words.valid := busy && fifo.io.pop.valid
+  io.words.payload := Mux(high, fifo.io.pop.payload(63 downto 32), fifo.io.pop.payload(31 downto 0))
+  val lastWord = wordsLeft === 1
+  fifo.io.pop.ready := busy && (high || lastWord) && io.words.ready && io.words.valid
+  when(io.words.fire) {
+    high := !high
+    wordsLeft := wordsLeft - 1
+    when(lastWord) {
+      busy := False
+    }
+  }
+}
