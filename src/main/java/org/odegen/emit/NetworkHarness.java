@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class NetworkHarness {
     private static final Pattern CYCLES = Pattern.compile("image 1: PASS, 100 logits bit-exact, CYCLES (\\d+)");
-    private static final Pattern PROBLEM = Pattern.compile("(?m)^(FAIL .*|image \\d+: FAIL.*|bad vectors: .*)$");
+    private static final Pattern PROBLEM = Pattern.compile("(?m)^(FAIL .*|image \\d+: FAIL.*|bad vectors: .*|bad option: .*)$");
 
     private NetworkHarness() {
     }

@@ -155,12 +155,17 @@ class NetworkHarnessTest {
     }
 
     @Test
-    void failsOnABurstAcross4KiB() throws IOException {
+    void failsOnABurstAcross4KiBAndOutsideTheBlob() throws IOException {
         NetworkHarness.Outcome o = run("vectors", "1", "+cross4k");
         assertFalse(o.passed(), o.output());
         // base 0x10000000 + 3 beats + 31 bursts of 16 = 0x10000f98, 16 beats: 4 KiB crossed at 0x10001000
         assertTrue(o.message().contains("(LOAD): m_axi read request 32 (araddr 0x10000f98, arlen 15): crosses a 4 KiB "
                 + "boundary"), o.message());
+        // one beat past the blob's 1501 words (6004 bytes, 751 beats)
+        NetworkHarness.Outcome over = run("vectors", "1", "+overread");
+        assertFalse(over.passed(), over.output());
+        assertTrue(over.message().matches("FAIL at cycle \\d+ \\(LOAD\\): m_axi read request 47 \\(araddr 0x1000[0-9a-f]+, "
+                + "arlen \\d+\\): outside the blob \\(0x10000000 \\.\\. 0x10001778\\)"), over.message());
     }
 
     @Test
@@ -185,7 +190,9 @@ class NetworkHarnessTest {
 
         NetworkHarness.Outcome hang = run("vectors", "1", "--timeout-cycles=300");
         assertFalse(hang.passed());
-        assertTrue(hang.message().matches("FAIL at cycle \\d+ \\(LOAD\\): timed out .*"), hang.message());
+        assertTrue(hang.message().matches("FAIL at cycle \\d+ \\(LOAD\\): timed out: still not done after 300 cycles .*"),
+                hang.message());
+        assertTrue(run("vectors", "1", "--bogus").message().startsWith("bad option: --bogus; usage: "));
     }
 
     /** The writer: registers from NetworkRegisters, and a real network's vectors, byte-identical across runs. */

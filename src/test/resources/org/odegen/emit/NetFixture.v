@@ -7,8 +7,9 @@
 //   START  reads the blob again while it takes the 3072 image words (g = g * 31 + word), as an
 //          engine that streams its parameters would, then sends logit k = h ^ (g + k), k = 0..99.
 // rready and s_axis_tready drop now and then, so that the harness sees stalls on both.
-// The plusarg +cross4k makes the fixture ignore the 4 KiB rule (the harness must then fail); the
-// first burst has FIRST_BEATS beats, so that a later one meets a 4 KiB boundary mid-burst.
+// The plusarg +cross4k makes the fixture ignore the 4 KiB rule, +overread read one beat past the blob
+// (the harness must then fail); the first burst has FIRST_BEATS beats, so that a later one meets a
+// 4 KiB boundary mid-burst.
 /* verilator lint_off SYMRSVDWORD */
 module NetFixture #(
     parameter [31:0] BLOB_WORDS = 32'd1501, // odd: the last beat is half padding
@@ -63,8 +64,9 @@ module NetFixture #(
     localparam [31:0] BEATS = (BLOB_WORDS + 32'd1) >> 1;
     localparam [11:0] IMAGE_WORDS = 12'd3072;
 
-    reg cross4k;
+    reg cross4k, overread;
     initial cross4k = $test$plusargs("cross4k") != 0;
+    initial overread = $test$plusargs("overread") != 0;
 
     // registers of NETWORK.md
     reg busy, done, loaded, error, ier;
@@ -173,8 +175,8 @@ module NetFixture #(
                     busy <= 1'b1;
                     reading <= 1'b1;
                     issueAt <= 32'd0;
-                    issueLeft <= BEATS;
-                    recvLeft <= BEATS;
+                    issueLeft <= BEATS + {31'd0, overread};
+                    recvLeft <= BEATS + {31'd0, overread};
                     wordsIn <= 32'd0;
                     firstBurst <= 1'b1;
                     h <= 32'd0;
