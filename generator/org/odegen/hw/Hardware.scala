@@ -41,13 +41,6 @@ object Hardware {
     report.toplevelName
   }
 
-  /** The engine's register map (name to byte offset, in address order). */
-  def networkRegisters(): java.util.Map[String, Integer] = {
-    val m = new java.util.LinkedHashMap[String, Integer]()
-    NetworkRegisters.all.foreach { case (n, a) => m.put(n, Integer.valueOf(a)) }
-    m
-  }
-
   /** INTERFACE.md names a port `interrupt`, which Verilator flags as a C++ word (SYMRSVDWORD) although
     * it only renames it inside its C++; the top carries the waiver so that every Verilator run lints clean. */
   private def waiveCppWords(top: java.io.File, name: String): Unit = {

@@ -160,7 +160,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, NetworkRegisters.STATUS)
   bus.read(cycles, NetworkRegisters.CYCLES)
   bus.read(B(NetworkHwConfig.configWord(cfg), 32 bits), NetworkRegisters.CONFIG)
-  bus.read(B(W, 32 bits), NetworkRegisters.WIDTH)
+  bus.read(B(NetworkRegisters.widthWord(W, 0), 32 bits), NetworkRegisters.WIDTH)
   bus.readAndWrite(ier, NetworkRegisters.IER)
   bus.readAndWrite(weightsAddr, NetworkRegisters.WEIGHTS_ADDR)
   bus.read(B(cfg.blobWords, 32 bits), NetworkRegisters.WEIGHTS_WORDS)

@@ -165,8 +165,7 @@ case class NetworkHwConfig(
 object NetworkHwConfig {
   /** NETWORK.md's CONFIG register. */
   def configWord(cfg: NetworkHwConfig): BigInt =
-    BigInt(cfg.lanes & 0xff) | (BigInt(cfg.variantCode & 0xf) << 8) | (BigInt(cfg.depth & 0xff) << 16) |
-      (BigInt(cfg.frac & 0x1f) << 24) | (BigInt(if (cfg.batchStats) 1 else 0) << 30)
+    BigInt(NetworkRegisters.configWord(cfg.lanes, cfg.variantCode, cfg.depth, cfg.frac, cfg.batchStats)) & 0xffffffffL
 
   /** The engine of a network of the zoo: its layer program from the network's rows. */
   def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,

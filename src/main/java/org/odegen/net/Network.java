@@ -108,6 +108,11 @@ public final class Network {
         return norm;
     }
 
+    /** The layers in network order, with their quantized parameters (read by {@link ParameterBlob}). */
+    List<Layer> layers() {
+        return java.util.Collections.unmodifiableList(layers);
+    }
+
     /** The ODEBlocks of the network, in order (what an FPGA would run). */
     public List<OdeBlock> odeBlocks() {
         return layers.stream().filter(l -> l instanceof Ode).map(l -> ((Ode) l).block()).toList();

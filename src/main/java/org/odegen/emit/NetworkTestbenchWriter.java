@@ -1,0 +1,159 @@
+package org.odegen.emit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.odegen.hw.NetworkRegisters;
+import org.odegen.model.FixedMap;
+import org.odegen.model.HexWords;
+import org.odegen.model.NormMode;
+import org.odegen.net.Cifar100;
+import org.odegen.net.LayerRow;
+import org.odegen.net.Network;
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.ParameterBlob;
+import org.odegen.net.Stage;
+
+/**
+ * Writes {@code testbench/} into a network engine's output folder (NETWORK.md): the Verilator C++ harness
+ * ({@code harness.cpp}, from {@code testbench/network_harness.cpp.vm}), its Makefile (the block's
+ * {@code Makefile.vm}, which serves both) and golden vectors from the Java golden model:
+ * {@code vectors/blob.hex} (the parameter blob), {@code image.hex} (3072 raw Q words {@code [c][y][x]}),
+ * {@code logits.hex} (the 100 raw logits of {@link Network#forwardFixed}) and {@code network.txt} (what the
+ * harness checks CONFIG and WIDTH against, and its cycle limit). {@code make -C testbench} builds and runs it.
+ */
+public final class NetworkTestbenchWriter {
+    public static final int IMAGE_WORDS = 3 * 32 * 32;
+    public static final int LOGITS = 100;
+
+    private NetworkTestbenchWriter() {
+    }
+
+    /**
+     * The golden vectors of one engine run; {@code facts} are {@code network.txt}'s "key value" lines: {@code name},
+     * {@code timeoutCycles}, and the CONFIG/WIDTH fields of {@link NetworkRegisters} to check (lanes, variant, depth,
+     * frac, norm, width, solver), each only when present.
+     */
+    public record Vectors(int[] blob, int[] image, int[] logits, Map<String, String> facts) {
+        public Vectors {
+            if (blob.length == 0) {
+                throw new IllegalArgumentException("the parameter blob is empty");
+            }
+            if (image.length != IMAGE_WORDS) {
+                throw new IllegalArgumentException("an image is 3 * 32 * 32 = " + IMAGE_WORDS + " words, got "
+                        + image.length);
+            }
+            if (logits.length != LOGITS) {
+                throw new IllegalArgumentException(LOGITS + " logits expected, got " + logits.length);
+            }
+            facts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(facts));
+        }
+
+        /** The same vectors with one more (or another) fact. */
+        public Vectors with(String key, Object value) {
+            Map<String, String> f = new LinkedHashMap<>(facts);
+            f.put(key, String.valueOf(value));
+            return new Vectors(blob, image, logits, f);
+        }
+    }
+
+    /**
+     * Writes the harness, the Makefile and the golden vectors of {@code net} (its weights as given, an image
+     * drawn from {@code seed}) into {@code outFolder/testbench}. CONFIG's lanes are not checked.
+     */
+    public static void write(Path outFolder, String top, Network net, long seed) throws IOException {
+        writeHarness(outFolder, top);
+        writeVectors(outFolder.resolve("testbench").resolve("vectors"), vectors(net, seed));
+    }
+
+    /** The same, and the harness checks CONFIG's lanes too. */
+    public static void write(Path outFolder, String top, Network net, long seed, int lanes) throws IOException {
+        writeHarness(outFolder, top);
+        writeVectors(outFolder.resolve("testbench").resolve("vectors"), vectors(net, seed).with("lanes", lanes));
+    }
+
+    /** {@code testbench/harness.cpp} and {@code testbench/Makefile} for the engine top {@code top}. */
+    public static void writeHarness(Path outFolder, String top) throws IOException {
+        if (!top.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("top module '" + top + "' is not a Verilog/C++ identifier");
+        }
+        Path tb = Files.createDirectories(outFolder.resolve("testbench"));
+        Map<String, Object> vars = Map.of("top", top,
+                "registers", NetworkRegisters.registers().entrySet(),
+                "bits", NetworkRegisters.bitMasks().entrySet(),
+                "fields", NetworkRegisters.fieldList());
+        Templates.render("testbench/network_harness.cpp.vm", vars, tb.resolve("harness.cpp"));
+        Templates.render("testbench/Makefile.vm", vars, tb.resolve("Makefile"));
+    }
+
+    /** {@code blob.hex}, {@code image.hex}, {@code logits.hex} and {@code network.txt} into {@code vectorsFolder}. */
+    public static void writeVectors(Path vectorsFolder, Vectors v) throws IOException {
+        Files.createDirectories(vectorsFolder);
+        HexWords.write(vectorsFolder.resolve("blob.hex"), v.blob());
+        HexWords.write(vectorsFolder.resolve("image.hex"), v.image());
+        HexWords.write(vectorsFolder.resolve("logits.hex"), v.logits());
+        StringBuilder sb = new StringBuilder();
+        v.facts().forEach((k, x) -> sb.append(k).append(' ').append(x).append('\n'));
+        Files.writeString(vectorsFolder.resolve("network.txt"), sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The golden vectors of {@code net} for the image of {@code seed}. */
+    public static Vectors vectors(Network net, long seed) {
+        FixedMap x = net.quantize(image(seed).normalized());
+        int[] image = x.data().clone();
+        int[] logits = net.forwardFixed(x, Network.GOLDEN);
+        NetworkSpec spec = net.spec();
+        int[] blob = ParameterBlob.of(net);
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("name", spec.name().replace(' ', '_'));
+        // NETWORK.md's variant codes follow Variant's declaration order (0 resnet .. 6 hybrid-3)
+        facts.put("variant", Integer.toString(spec.variant().ordinal()));
+        facts.put("depth", Integer.toString(spec.depth()));
+        facts.put("frac", Integer.toString(net.format().frac()));
+        facts.put("norm", net.norm() == NormMode.BATCH_STATS ? "1" : "0");
+        facts.put("width", Integer.toString(net.format().width()));
+        facts.put("solver", "0"); // the zoo's ODEBlocks run Euler steps (Network.forwardFixed)
+        facts.put("timeoutCycles", Long.toString(timeoutCycles(spec)));
+        return new Vectors(blob, image, logits, facts);
+    }
+
+    /** A CIFAR-like image: seeded random pixel bytes, normalized as CIFAR-100 is (Cifar100.Sample). */
+    public static Cifar100.Sample image(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        byte[] px = new byte[IMAGE_WORDS];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) rng.nextInt(256);
+        }
+        return new Cifar100.Sample(0, 0, px);
+    }
+
+    /**
+     * The harness's cycle limit for each phase: four times the network's multiply-adds (one lane at 25% busy)
+     * plus 64 cycles a parameter word, so that only a hang reaches it.
+     */
+    static long timeoutCycles(NetworkSpec spec) {
+        return 4 * macs(spec) + 64 * ParameterBlob.words(spec) + 1_000_000;
+    }
+
+    /** Multiply-adds of one image (convolutions and the classifier). */
+    static long macs(NetworkSpec spec) {
+        long total = 0;
+        for (LayerRow row : spec.rows()) {
+            Stage s = row.stage();
+            long px = (long) s.outSize() * s.outSize();
+            long c = s.outChannels();
+            long cin = s.inChannels();
+            total += switch (row.kind()) {
+                case STEM -> px * c * cin * 9;
+                case RESNET -> row.instances() * (px * c * cin * 9 + px * c * c * 9);
+                case ODE -> (long) row.totalExecutions() * (px * c * (cin + 1) * 9 + px * c * (c + 1) * 9);
+                case CLASSIFIER -> c * cin;
+            };
+        }
+        return total;
+    }
+}
