@@ -1,6 +1,9 @@
 package org.odegen.cli;
 
+import org.odegen.dsl.NetworkDesign;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.Variant;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
 import org.odegen.model.PaperLayer;
@@ -38,6 +41,13 @@ final class DesignOptions {
             throw new IllegalArgumentException("lanes '" + lanes + "' is not a number; valid: "
                     + OdeBlockDesign.validLanes(l.channels()));
         }
+        QFormat q = format();
+        return OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(n).format(q)
+                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).build();
+    }
+
+    /** The number format: --format, or --width and --frac over it (default Q32.20). */
+    QFormat format() {
         QFormat q = QFormat.Q32_20;
         if (!format.isBlank()) {
             q = QFormat.parse(format);
@@ -46,8 +56,26 @@ final class DesignOptions {
             q = new QFormat(number("width", width.isBlank() ? Integer.toString(q.width()) : width),
                     number("frac", frac.isBlank() ? Integer.toString(q.frac()) : frac));
         }
-        return OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(n).format(q)
-                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).build();
+        return q;
+    }
+
+    /** The network engine of --network and --depth with these lanes, format and norm. */
+    NetworkDesign network(String network, String depth, String solver) {
+        Variant v = Variant.parse(network);
+        int n;
+        try {
+            n = Integer.parseInt(lanes.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("lanes '" + lanes + "' is not a number; valid: " + NetworkDesign.validLanes());
+        }
+        int d;
+        try {
+            d = Integer.parseInt(depth.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("depth '" + depth + "' is not a number; valid: 20, 32, 44, 56");
+        }
+        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm),
+                solver.trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static int number(String name, String v) {

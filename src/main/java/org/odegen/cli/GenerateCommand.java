@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.dsl.NetworkDesign;
 import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.NetworkGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code odegen generate}: the output folder of one ODEBlock configuration (what {@code mvn generate} runs). */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate one ODEBlock: rtl/ (Verilog), manifest.json, report.md, in target/generated/<layer>_x<lanes>/.")
+        description = "Generate one ODEBlock (target/generated/<layer>_x<lanes>/) or, with --network, a network engine "
+                + "(target/generated/<variant>-<N>_x<lanes>/): rtl/ (Verilog), manifest.json, report.md, testbench/.")
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,8 +31,21 @@ final class GenerateCommand implements Callable<Integer> {
             description = "run Yosys for the resource estimate (slow)")
     String estimate;
 
+    @Option(names = "--network", defaultValue = "", description = "generate the network engine of this variant "
+            + "(resnet, odenet, rodenet-1, rodenet-2, rodenet-1+2, rodenet-3, hybrid-3) instead of one ODEBlock")
+    String network;
+
+    @Option(names = "--depth", defaultValue = "20", description = "the network's depth N: 20, 32, 44 or 56 (with --network)")
+    String depth;
+
+    @Option(names = "--solver", defaultValue = "euler", description = "the ODE solver (with --network: euler)")
+    String solver;
+
     @Override
     public Integer call() throws Exception {
+        if (!network.isBlank()) {
+            return generateNetwork();
+        }
         OdeBlockDesign design = designOptions.design();
         Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
         var err = spec.commandLine().getErr();
@@ -38,6 +54,21 @@ final class GenerateCommand implements Callable<Integer> {
         var g = BlockGenerator.generate(design, folder, bool("estimate", estimate));
         err.printf(Locale.ROOT, "%s: %s, %d cycles per Euler step (%.4fx the multiply-add bound) -> %s%n", design.id(),
                 g.top(), g.cyclesPerStep(), g.cyclesPerStep() / (double) design.macBoundCyclesPerStep(),
+                Path.of("").toAbsolutePath().relativize(g.folder()));
+        err.flush();
+        return 0;
+    }
+
+    private int generateNetwork() throws Exception {
+        NetworkDesign design = designOptions.network(network, depth, solver);
+        Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
+        var err = spec.commandLine().getErr();
+        err.printf("generating the network engine %s%s ...%n", design.id(),
+                bool("estimate", estimate) ? " with the Yosys estimate" : "");
+        err.flush();
+        var g = NetworkGenerator.generate(design, folder, bool("estimate", estimate));
+        err.printf(Locale.ROOT, "%s: %s, %,d cycles per image (%.2f ms at 100 MHz, %.4fx the multiply-add bound) -> %s%n",
+                design.id(), g.top(), g.cycles(), g.cycles() / 1e5, g.cycles() / (double) g.macBoundCycles(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
         err.flush();
         return 0;

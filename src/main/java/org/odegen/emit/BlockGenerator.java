@@ -38,8 +38,7 @@ public final class BlockGenerator {
     }
 
     public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate) throws IOException {
-        Path target = folder.toAbsolutePath().normalize();
-        Files.createDirectories(target.getParent());
+        Path target = writableTarget(folder);
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
         try {
             Path rtl = Files.createDirectory(tmp.resolve("rtl"));
@@ -66,10 +65,33 @@ public final class BlockGenerator {
     }
 
     /**
+     * The absolute output folder, once its parent exists and can be written: otherwise one error naming the
+     * folder and why, before anything is elaborated or written.
+     */
+    static Path writableTarget(Path folder) {
+        Path target = folder.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("output folder " + folder + " cannot be written: its parent " + parent
+                    + " cannot be created (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
+            throw new IllegalArgumentException("output folder " + folder + " cannot be written: " + parent
+                    + " is not a writable folder");
+        }
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IllegalArgumentException("output folder " + folder + " is a file, not a folder");
+        }
+        return target;
+    }
+
+    /**
      * Runs SpinalHDL's elaboration with its progress lines (stdout) held back: shown only if it fails,
      * so that {@code mvn generate} prints one line per block.
      */
-    private static <T> T quietly(java.util.function.Supplier<T> elaboration) {
+    static <T> T quietly(java.util.function.Supplier<T> elaboration) {
         java.io.PrintStream out = System.out;
         java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
         System.setOut(new java.io.PrintStream(held, true, StandardCharsets.UTF_8));
@@ -111,7 +133,7 @@ public final class BlockGenerator {
         }
     }
 
-    private static void replace(Path fresh, Path target) throws IOException {
+    static void replace(Path fresh, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
             old = target.resolveSibling("." + target.getFileName() + "-old-" + System.nanoTime());

@@ -24,6 +24,16 @@ public record YosysEstimate(Map<String, Integer> cells) {
         return cells.entrySet().stream().filter(e -> e.getKey().matches("LUT[1-6]")).mapToInt(Map.Entry::getValue).sum();
     }
 
+    /**
+     * Vivado's Slice LUTs: logic LUTs plus the LUTs used as memory (RAM32M/RAM64M 4 each, a dual-port RAM64X1D 2,
+     * a shift register SRL16E/SRLC32E 1), as the project counts them.
+     */
+    public int sliceLuts() {
+        return luts() + 4 * (count("RAM32M") + count("RAM64M") + count("RAM128X1D") + count("RAM256X1S"))
+                + 2 * (count("RAM32X1D") + count("RAM64X1D") + count("RAM128X1S")) + count("RAM32X1S")
+                + count("RAM64X1S") + count("SRL16E") + count("SRLC32E");
+    }
+
     /** Flip-flops of every kind (FDRE, FDSE, FDCE, FDPE). */
     public int flipFlops() {
         return cells.entrySet().stream().filter(e -> e.getKey().startsWith("FD")).mapToInt(Map.Entry::getValue).sum();

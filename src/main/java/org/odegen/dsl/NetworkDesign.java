@@ -1,0 +1,57 @@
+package org.odegen.dsl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.odegen.fixed.QFormat;
+import org.odegen.model.NormMode;
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.Variant;
+
+/**
+ * A buildable description of one network engine (NETWORK.md): which network of the zoo (variant, depth N),
+ * its number format, norm mode and solver, and its parallelism (lanes: output channels computed at once,
+ * one multiply-add unit each). Only valid descriptions exist: the constructor refuses the others with
+ * one message naming the valid choices.
+ */
+public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, String solver) {
+
+    public static final int MAX_LANES = 64;
+    /** The solvers the network engine runs; the block's Heun and RK4 are not in the engine yet. */
+    public static final List<String> SOLVERS = List.of("euler");
+
+    public NetworkDesign {
+        if (!validLanes().contains(lanes)) {
+            throw new IllegalArgumentException("lanes = " + lanes + " cannot be used by the network engine; valid: "
+                    + validLanes());
+        }
+        if (!SOLVERS.contains(solver)) {
+            throw new IllegalArgumentException("solver '" + solver + "' is not one the network engine runs; valid: "
+                    + String.join(", ", SOLVERS));
+        }
+    }
+
+    /** The paper's choices: Q32.20, batch-stats, Euler. */
+    public static NetworkDesign of(Variant variant, int depth, int lanes) {
+        return new NetworkDesign(NetworkSpec.of(variant, depth), lanes, QFormat.Q32_20, NormMode.BATCH_STATS, "euler");
+    }
+
+    /** Powers of two up to 64: a group of lanes computes that many output channels at once. */
+    public static List<Integer> validLanes() {
+        List<Integer> out = new ArrayList<>();
+        for (int l = 1; l <= MAX_LANES; l *= 2) {
+            out.add(l);
+        }
+        return out;
+    }
+
+    /** {@code rodenet-3-20_x16}: the name of this configuration's output folder. */
+    public String id() {
+        return spec.variant().id() + "-" + spec.depth() + "_x" + lanes;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s, %d lanes, %s, %s, %s", spec.name(), lanes, format, norm.id(), solver);
+    }
+}
