@@ -176,6 +176,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
 
   // ---------------------------------------------------------------- weight slots and their reader
   val reader = ParamReader()
+  reader.setDefinitionName(cfg.definitionName + "_ParamReader")
+  reader.fifo.setDefinitionName(cfg.definitionName + "_BeatFifo")
   reader.io.base := weightsAddr
   io.m_axi <> reader.io.axi
   val slotFull = Vec(RegInit(False), 2)
@@ -772,6 +774,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val bc5 = Delay(broadcast2, 3)
 
     val mul = MulqUnit(cfg.mulq)
+    mul.setDefinitionName(cfg.definitionName + "_Mulq")
     mul.io.operands.valid := True
     mul.io.operands.payload.a := w2
     mul.io.operands.payload.b := w2

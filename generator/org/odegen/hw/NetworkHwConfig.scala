@@ -131,8 +131,8 @@ case class NetworkHwConfig(
     * START write to the last logit accepted, with the image and the logits moving one word a cycle and
     * every weight load finished before its group starts (the DDR reader prefetches a slot ahead):
     *  - INPUT: the image words; then per pass FETCH 1, and:
-    *  - conv, per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [LATCH_MEAN 1, VAR
-    *    pixels, DRAIN, NORM_START 1, NORM_WAIT], [SCALE 1], DRAIN, APPLY pixels, DRAIN, [UPDATE pixels,
+    *  - conv, per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [batch-stats: LATCH_MEAN 1,
+    *    VAR pixels, DRAIN, NORM_START 1, NORM_WAIT, SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels,
     *    DRAIN], NEXT_GROUP 1;
     *  - classifier: WAIT_W 1, then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1;
     *  - copy: cout*pixels, DRAIN; pool: per group pixels, DRAIN; output: the logits, then the FIFO's
@@ -143,10 +143,9 @@ case class NetworkHwConfig(
       val body: Long = p.kind match {
         case PassKind.Conv =>
           val n = p.outPixels.toLong
-          val stats = if (batchStats) 1 + n + drain + 1 + normWait else 0
-          val scale = if (batchStats) 1 else 0
+          val stats = if (batchStats) 1 + n + drain + 1 + normWait + 1 + drain else 0
           val update = if (p.update.isDefined) n + drain else 0
-          g * (3 + n * p.taps + drain + stats + scale + drain + n + drain + update + 1)
+          g * (3 + n * p.taps + drain + stats + n + drain + update + 1)
         case PassKind.Fc => 1 + g * (2 + p.taps + drain + 1)
         case PassKind.Copy => p.cout.toLong * p.outPixels + drain
         case PassKind.Pool => g * p.inPixels + drain

@@ -40,6 +40,33 @@ class CommandLineTest {
     }
 
     @Test
+    void networkEngineRefusesBadInputWithOneLineAndNoFolder() {
+        Path out = dir.resolve("engine");
+        String[][] bad = {
+            {"--network", "rodenet-9", "unknown; valid: resnet, odenet"},
+            {"--depth", "21", "depth N = 21 is not one of the paper's; valid: 20, 32, 44, 56"},
+            {"--lanes", "3", "lanes = 3 cannot be used by the network engine; valid: [1, 2, 4, 8, 16, 32, 64]"},
+            {"--format", "Q40.20", "Q40.20"},
+            {"--solver", "rk4", "solver 'rk4' is not one the network engine runs; valid: euler"},
+        };
+        for (String[] b : bad) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--network", "rodenet-3",
+                    "--depth", "20", "--lanes", "16", "--out", out.toString()));
+            int at = args.indexOf(b[0]);
+            args.set(at + 1, b[1]);
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains(b[2]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertFalse(Files.exists(out), "no folder after " + b[1]);
+        }
+        Run proc = run("generate", "--network", "rodenet-3", "--depth", "20", "--lanes", "16", "--out", "/proc/nope/engine");
+        assertEquals(2, proc.exit(), proc.err());
+        assertTrue(proc.err().contains("output folder /proc/nope/engine cannot be written"), proc.err());
+        assertEquals(1, proc.err().strip().lines().count(), "one line: " + proc.err());
+    }
+
+    @Test
     void cocotbRefusesBadInputWithOneLine() throws Exception {
         Run missing = run("cocotb", dir.resolve("nope.py").toString(), "--layer", "layer3_2", "--lanes", "16");
         assertEquals(2, missing.exit());

@@ -1,0 +1,81 @@
+package org.odegen.emit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.odegen.dsl.NetworkDesign;
+import org.odegen.net.Variant;
+
+/** The network engine's output folder (NETWORK.md): whole, deterministic, its ports the contract's, lint-clean. */
+class NetworkGeneratorTest {
+    @TempDir
+    Path dir;
+
+    /** NETWORK.md's ports: INTERFACE.md's and the AXI4 read master. */
+    static final List<String> NETWORK_PORTS = Stream.concat(BlockGeneratorTest.INTERFACE_PORTS.stream(),
+            Stream.of("araddr", "arlen", "arsize", "arburst", "arvalid", "arready", "rdata", "rresp", "rlast", "rvalid",
+                    "rready", "arcache", "arprot").map(n -> "m_axi_" + n)).sorted().toList();
+
+    private static List<Path> tree(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesTheEngineFolderDeterministicallyAndLintClean() throws Exception {
+        NetworkDesign d = NetworkDesign.of(Variant.RODENET_3, 20, 16);
+        var a = NetworkGenerator.generate(d, dir.resolve("a"), false);
+        var b = NetworkGenerator.generate(d, dir.resolve("b").resolve(d.id()), false);
+        List<Path> files = tree(a.folder());
+        assertEquals(files, tree(b.folder()));
+        for (Path f : files) {
+            assertArrayEquals(Files.readAllBytes(a.folder().resolve(f)), Files.readAllBytes(b.folder().resolve(f)), f.toString());
+            if (!f.toString().endsWith(".hex")) {
+                String text = Files.readString(a.folder().resolve(f));
+                assertFalse(text.contains(dir.toString()), f + " holds an absolute path");
+                assertFalse(text.matches("(?s).*20[0-9][0-9][-.][01][0-9][-.][0-3][0-9].*"), f + " holds a date");
+            }
+        }
+        for (String must : List.of("manifest.json", "report.md", "testbench/harness.cpp", "testbench/Makefile",
+                "testbench/vectors/blob.hex", "testbench/vectors/image.hex", "testbench/vectors/logits.hex")) {
+            assertTrue(files.contains(Path.of(must)), must + " in " + files);
+        }
+        JsonNode m = new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile());
+        assertEquals("OdeNetwork_rodenet_3_20_x16", m.get("top").asText());
+        JsonNode p = m.get("params");
+        assertEquals("rodenet-3", p.get("variant").asText());
+        assertEquals(156_276, p.get("blobWords").asInt(), "NETWORK.md: the blob is the network's parameter count");
+        assertEquals(3072, p.get("imageWords").asInt());
+        assertEquals(100, p.get("logits").asInt());
+        assertEquals("euler", p.get("solver").asText());
+        long bound = m.get("macBoundCycles").asLong();
+        assertEquals((40_999_168L + 15) / 16, bound, "PAPER.md: rODENet-3-20 is 41.0M multiply-adds");
+        assertTrue(m.get("estimatedCycles").asLong() <= bound / 0.90, "at least 90% of the multiply-add bound");
+        for (JsonNode v : m.get("verilog")) {
+            assertTrue(v.asText().startsWith("rtl/") && v.asText().endsWith(".v"), v.asText());
+            String module = v.asText().substring(4, v.asText().length() - 2);
+            assertTrue(module.startsWith(a.top()), module + ": every module is named after the top");
+        }
+        assertEquals(NETWORK_PORTS, BlockGeneratorTest.topPorts(Files.readString(a.folder().resolve("rtl/" + a.top() + ".v"))));
+        VerilogLint.lint(a.folder(), a.top(), a.verilog());
+        assertTrue(Files.readString(a.folder().resolve("report.md")).contains("multiply-add bound"));
+        // regenerating replaces the folder whole and leaves nothing behind
+        NetworkGenerator.generate(NetworkDesign.of(Variant.RESNET, 20, 8), a.folder(), false);
+        assertEquals("OdeNetwork_resnet_20_x8", new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile())
+                .get("top").asText());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("a", "b"), s.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+}
