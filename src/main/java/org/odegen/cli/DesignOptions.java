@@ -1,6 +1,7 @@
 package org.odegen.cli;
 
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.dsl.Solver;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
 import org.odegen.model.PaperLayer;
@@ -26,6 +27,9 @@ final class DesignOptions {
     @Option(names = "--frac", defaultValue = "", description = "F of Q(W,F), instead of --format")
     String frac;
 
+    @Option(names = "--solver", defaultValue = "euler", description = "ODE solver: euler, heun or rk4 (default: ${DEFAULT-VALUE})")
+    String solver;
+
     @Option(names = "--time-channel", defaultValue = "true", description = "true or false (default: ${DEFAULT-VALUE})")
     String timeChannel;
 
@@ -47,7 +51,7 @@ final class DesignOptions {
                     number("frac", frac.isBlank() ? Integer.toString(q.frac()) : frac));
         }
         return OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(n).format(q)
-                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).build();
+                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).solver(Solver.parse(solver)).build();
     }
 
     private static int number(String name, String v) {

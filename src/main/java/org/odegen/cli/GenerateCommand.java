@@ -36,8 +36,13 @@ final class GenerateCommand implements Callable<Integer> {
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
         var g = BlockGenerator.generate(design, folder, bool("estimate", estimate));
-        err.printf(Locale.ROOT, "%s: %s, %d cycles per Euler step (%.4fx the multiply-add bound) -> %s%n", design.id(),
-                g.top(), g.cyclesPerStep(), g.cyclesPerStep() / (double) design.macBoundCyclesPerStep(),
+        String step = switch (design.solver().method()) {
+            case EULER -> "Euler";
+            case HEUN -> "Heun";
+            case RK4 -> "RK4";
+        };
+        err.printf(Locale.ROOT, "%s: %s, %d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
+                g.top(), g.cyclesPerStep(), step, g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
         err.flush();
         return 0;
