@@ -545,7 +545,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
 
   /** RK4's h6 = (|h| + 3) / 6 with h's sign (ARITHMETIC.md), once per run: a restoring divider, one
     * quotient bit a cycle, W+1 cycles from START. h6 is first used in the last stage's UPDATE of the first
-    * step, after three evaluations of f (thousands of cycles), so it is always ready; no cycle is added. */
+    * step, after z_0 has streamed in and three evaluations of f have run (each has at least four 8-cycle
+    * drains, so more than W+1 cycles in any block), so it is always ready and no cycle is added. */
   val sixth = cfg.rk4 generate new Area {
     val n = Reg(UInt(W + 1 bits)) init 0 // the dividend, shifted out as the quotient is shifted in
     val rem = Reg(UInt(3 bits)) init 0
