@@ -3,7 +3,7 @@
 import jarray
 from java.util import Arrays, SplittableRandom
 from org.odegen.fixed import QFormat
-from org.odegen.model import BlockConfig, BlockParams, FixedMap, NormMode, OdeBlock
+from org.odegen.model import BlockConfig, BlockParams, FixedMap, NormMode, OdeBlock, OdeSolver
 
 
 class Block(object):
@@ -19,6 +19,8 @@ class Block(object):
         norm = NormMode.BATCH_STATS if (config_word >> 30) & 1 else NormMode.FOLDED
         self.format = QFormat(width_word & 0x3f, frac)
         self.config = BlockConfig('dut', channels, size, size, self.format, norm, time_channel)
+        # WIDTH[9:8]: the solver on chip (0 euler, 1 heun, 2 rk4), which the golden model must run too
+        self.solver = OdeSolver.values()[(width_word >> 8) & 3]
 
     @property
     def param_words(self):
@@ -46,7 +48,7 @@ class Block(object):
         """z_M of the golden model, as a list of signed words."""
         c = self.config
         z = FixedMap(c.channels(), c.height(), c.width(), jarray.array(z0, 'i'))
-        return list(OdeBlock(c, params).run(z, steps, h, t0).data())
+        return list(OdeBlock(c, params, self.solver).run(z, steps, h, t0).data())
 
     def where(self, index):
         """(channel, y, x) of word `index` of a feature map."""

@@ -21,9 +21,18 @@ object Hardware {
   def cyclesPerStep(block: org.odegen.model.BlockConfig, lanes: Int): Long =
     OdeBlockHwConfig.of(block, lanes).cyclesPerStep
 
+  /** Cycles of one step of `solver` (s evaluations of f) of the generated block. */
+  def cyclesPerStep(block: org.odegen.model.BlockConfig, lanes: Int, solver: org.odegen.model.OdeSolver): Long =
+    OdeBlockHwConfig.of(block, lanes, solver).cyclesPerStep
+
   /** Writes the Verilog of the ODEBlock of `block` with `lanes` lanes into `dir`; returns the top module's name. */
-  def emitOdeBlock(block: org.odegen.model.BlockConfig, lanes: Int, dir: String): String = {
-    val report = HardwareConfig.spinal(dir).generateVerilog(OdeBlockTop(OdeBlockHwConfig.of(block, lanes)))
+  def emitOdeBlock(block: org.odegen.model.BlockConfig, lanes: Int, dir: String): String =
+    emitOdeBlock(block, lanes, org.odegen.model.OdeSolver.EULER, dir)
+
+  /** The same with the ODE solver `solver` on chip. */
+  def emitOdeBlock(block: org.odegen.model.BlockConfig, lanes: Int, solver: org.odegen.model.OdeSolver,
+                   dir: String): String = {
+    val report = HardwareConfig.spinal(dir).generateVerilog(OdeBlockTop(OdeBlockHwConfig.of(block, lanes, solver)))
     cleanUp(dir)
     waiveCppWords(new java.io.File(dir, report.toplevelName + ".v"), report.toplevelName)
     report.toplevelName

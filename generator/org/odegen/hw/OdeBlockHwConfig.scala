@@ -23,7 +23,8 @@ case class OdeBlockHwConfig(
     frac: Int,
     timeChannel: Boolean,
     batchStats: Boolean,
-    eps: Long
+    eps: Long,
+    solver: org.odegen.model.OdeSolver = org.odegen.model.OdeSolver.EULER
 ) {
   require(channels >= 1 && channels <= 255, s"channels = $channels must be in 1..255")
   require(height >= 1 && height <= 255 && width >= 1 && width <= 255, s"feature map ${height}x$width out of range")
@@ -57,16 +58,31 @@ case class OdeBlockHwConfig(
     * 2^(2W-2-F) need `2W - F + k` bits, one more than the conv's where N > Cin*9 (layer1: 54 vs 53). */
   def accWidth: Int = scala.math.max(2 * dataWidth - frac + log2Up(taps) + 1, 2 * dataWidth - frac + log2Pixels)
   def sumWidth: Int = dataWidth + log2Pixels + 1
-  def mulq: MulqConfig = MulqConfig(dataWidth, frac)
+  /** Evaluations of the ODE function per step (stages): 1 Euler, 2 Heun, 4 RK4. */
+  def stages: Int = solver.evaluations
+  def multiStage: Boolean = stages > 1
+  def rk4: Boolean = solver == org.odegen.model.OdeSolver.RK4
+  /** Heun's and RK4's extra state per lane, `[g][y][x]` like z: the running sum of k. Heun keeps k1
+    * (W bits); RK4 keeps k1 + 2*k2 + 2*k3 (W+3 bits: at most 5 * 2^(W-1) in magnitude). The stage
+    * input needs no bank of its own: it is written over f in the a bank, whose conv1 half is free by then. */
+  def kWidth: Int = if (rk4) dataWidth + 3 else dataWidth
+  def kbankDepth: Int = if (multiStage) groups * pixels else 0
+  /** The second multiplier operand is as wide as the widest update operand: RK4's k sum + k4. */
+  def mulq: MulqConfig = MulqConfig(dataWidth, frac, if (rk4) dataWidth + 3 else dataWidth)
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write). */
   def pipelineDepth: Int = 7
   def macBoundCyclesPerStep: Long = 2L * pixels * channels * taps / lanes
 
-  /** Cycles of one Euler step as OdeBlockTop's sequencer spends them (its phases, state by state):
-    * per conv and group: CONV_START 1, CONV N*taps, DRAIN 8, [LATCH_MEAN 1, VAR N, DRAIN 8, NORM_START 1,
-    * NORM_WAIT W+2F+5], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN 8, APPLY N, DRAIN 8, NEXT_GROUP 1;
-    * then UPDATE G*N, DRAIN 8, NEXT_STEP 1. The simulation checks this against CYCLES. */
-  def cyclesPerStep: Long = {
+  /** Cycles of one step of the solver: `stages` evaluations of f, each followed by its own UPDATE pass
+    * (the stage input and the k sum, or z on the last stage); no other cycle is added, so Heun is exactly
+    * 2x and RK4 4x Euler's step. The simulation checks this against CYCLES. */
+  def cyclesPerStep: Long = stages * cyclesPerStage
+
+  /** Cycles of one evaluation of f and its update as OdeBlockTop's sequencer spends them (its phases, state
+    * by state): per conv and group: CONV_START 1, CONV N*taps, DRAIN 8, [LATCH_MEAN 1, VAR N, DRAIN 8,
+    * NORM_START 1, NORM_WAIT W+2F+5], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN 8, APPLY N, DRAIN 8,
+    * NEXT_GROUP 1; then UPDATE G*N, DRAIN 8, NEXT_STEP 1. For Euler this is the whole step. */
+  def cyclesPerStage: Long = {
     val drain = pipelineDepth + 1
     val perGroup: Long =
       if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + (dataWidth + 2 * frac + 5) +
@@ -74,12 +90,18 @@ case class OdeBlockHwConfig(
       else 1L + pixels.toLong * taps + drain + 2 + drain + pixels + drain + 1
     2L * groups * perGroup + groups.toLong * pixels + drain + 1
   }
-  def definitionName: String = s"OdeBlock_${name}_x$lanes"
+  /** The top's name; a solver other than Euler is appended, as in the DSL's id. */
+  def definitionName: String =
+    s"OdeBlock_${name}_x$lanes" + (if (solver == org.odegen.model.OdeSolver.EULER) "" else "_" + solver.id)
 }
 
 object OdeBlockHwConfig {
   /** The hardware configuration of a golden-model block with `lanes` lanes. */
   def of(block: org.odegen.model.BlockConfig, lanes: Int): OdeBlockHwConfig =
+    of(block, lanes, org.odegen.model.OdeSolver.EULER)
+
+  /** The hardware configuration of a golden-model block with `lanes` lanes and its ODE solver. */
+  def of(block: org.odegen.model.BlockConfig, lanes: Int, solver: org.odegen.model.OdeSolver): OdeBlockHwConfig =
     // Record components without parentheses: in a mixed compile scalac reads BlockConfig from its
     // Java source, where a record component is a field, not yet an accessor method.
     OdeBlockHwConfig(
@@ -92,6 +114,7 @@ object OdeBlockHwConfig {
       frac = block.format.frac,
       timeChannel = block.timeChannel,
       batchStats = block.norm == org.odegen.model.NormMode.BATCH_STATS,
-      eps = block.eps()
+      eps = block.eps(),
+      solver = solver
     )
 }

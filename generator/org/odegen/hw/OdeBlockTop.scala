@@ -66,6 +66,12 @@ object OdeBlockTop {
   * then UPDATE: z = sat(z + mulq(h, f)) in place. Only CONV is in the multiply-add bound; the rest
   * costs about 5 * N cycles a group.
   *
+  * Heun and RK4 (ARITHMETIC.md) run that same evaluation of f once per stage, on the same datapath. Each
+  * stage's UPDATE pass computes `sat(z + mulq(c, k))` with the lane's multiplier: on the last stage into z
+  * (c = h with Heun's rnd(k1 + k2, 1), or h6 with RK4's sum), before it into the stage input, written over
+  * f in the a bank (conv1's output goes to the other half, so the stage input survives until conv1 has read
+  * it), while the running sum of k goes to its own bank beside z. A stage costs what an Euler step costs.
+  *
   * `interruptPort` is INTERFACE.md's `interrupt` except in SpinalSim builds: Verilator renames that
   * C++ word inside its model (`__SYM__interrupt`), where SpinalSim's JNI wrapper cannot find it. */
 case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt") extends Component {
@@ -117,7 +123,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   bus.readAndWrite(t0Reg, OdeBlockRegisters.T0)
   bus.read(cycles, OdeBlockRegisters.CYCLES)
   bus.read(B(configWord(cfg), 32 bits), OdeBlockRegisters.CONFIG)
-  bus.read(B(W, 32 bits), OdeBlockRegisters.WIDTH)
+  bus.read(B(W | (cfg.solver.code << 8), 32 bits), OdeBlockRegisters.WIDTH)
   bus.readAndWrite(ier, OdeBlockRegisters.IER)
   io.interrupt := done && ier(0)
 
@@ -137,6 +143,16 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   val stepsLeft = Reg(UInt(32 bits)) init 0
   val hRun = Reg(SInt(W bits)) init 0
   val tRun = Reg(SInt(W bits)) init 0
+  // Heun, RK4: the stage of the step (0 .. stages-1) and its time t_k (+ h2 or h)
+  val stage = Reg(UInt(2 bits)) init 0
+  val tStage = Reg(SInt(W bits)) init 0
+  val lastStage = if (cfg.multiStage) stage === cfg.stages - 1 else True
+  val h2Run = shiftDown(hRun, 1).resize(W)
+  /** Where conv1 and conv2 write in the a bank. With more than one stage, conv2's output (f, then the
+    * stage input written over it) is in the lower half, so conv1 writes the upper one. */
+  val c1Base = U(if (cfg.multiStage) G * N else 0, 16 bits)
+  val c2Base = U(if (cfg.multiStage) 0 else G * N, 16 bits)
+  val runStart = False
   val conv2 = RegInit(False)
   val g = Reg(UInt(addrWidth(G) bits)) init 0
   val y = Reg(UInt(log2Up(cfg.height + 1) bits)) init 0
@@ -217,9 +233,12 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
         busy := True
         running := True
         cycles := 0
+        runStart := True
         stepsLeft := stepsReg
         hRun := hReg(W - 1 downto 0).asSInt
         tRun := t0Reg(W - 1 downto 0).asSInt
+        stage := 0
+        tStage := t0Reg(W - 1 downto 0).asSInt
         chan := 0
         p := 0
         wordError := False
@@ -349,17 +368,18 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     is(Phase.CONV) {
       cmd.op := LaneOp.CONV
       cmd.zAddr := convReadAddr.resized
-      cmd.aAddr := convReadAddr.resized
+      // conv2 reads conv1's output; conv1 of a later stage reads the stage input, where f was
+      cmd.aAddr := (Mux(conv2, c1Base, c2Base) + convReadAddr).resized
       cmd.wAddr := (wBase + inner.resize(wBase.getWidth) - (if (cfg.timeChannel) 9 else 0)).resized
       cmd.wsAddr := (wsBase + inner.resize(wsBase.getWidth)).resized
       cmd.bank := laneOf(srcChan)
-      cmd.fromZ := !conv2
+      cmd.fromZ := !conv2 && (if (cfg.multiStage) stage === 0 else True)
       cmd.isTime := Bool(cfg.timeChannel) && ci === 0
       cmd.pad := convPad
       cmd.first := inner === 0
       cmd.last := inner === cfg.taps - 1
       cmd.firstPixel := y === 0 && x === 0
-      cmd.outAddr := ((Mux(conv2, U(G * N), U(0)).resize(16) + groupBase + pixelOut)).resized
+      cmd.outAddr := (Mux(conv2, c2Base, c1Base) + groupBase + pixelOut).resized
       inner := inner + 1
       kx := kx + 1
       when(kx === 2) {
@@ -396,7 +416,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     }
     is(Phase.VAR) {
       cmd.op := LaneOp.VAR
-      cmd.aAddr := (Mux(conv2, U(G * N), U(0)).resize(16) + groupBase + p.resize(16)).resized
+      cmd.aAddr := (Mux(conv2, c2Base, c1Base) + groupBase + p.resize(16)).resized
       cmd.first := p === 0
       p := p + 1
       when(p === N - 1) {
@@ -435,7 +455,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     }
     is(Phase.APPLY) {
       cmd.op := LaneOp.APPLY
-      cmd.aAddr := (Mux(conv2, U(G * N), U(0)).resize(16) + groupBase + p.resize(16)).resized
+      cmd.aAddr := (Mux(conv2, c2Base, c1Base) + groupBase + p.resize(16)).resized
       cmd.relu := !conv2
       p := p + 1
       when(p === N - 1) {
@@ -458,26 +478,37 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     is(Phase.UPDATE) {
       cmd.op := LaneOp.UPDATE
       cmd.zAddr := p.resized
-      cmd.aAddr := (U(G * N, 16 bits) + p.resize(16)).resized
+      cmd.aAddr := (c2Base + p.resize(16)).resized
       p := p + 1
       when(p === G * N - 1) {
         drainTo(Phase.NEXT_STEP)
       }
     }
     is(Phase.NEXT_STEP) {
-      stepsLeft := stepsLeft - 1
-      tRun := tRun + hRun
       conv2 := False
       g := 0
       nextWBase := 0
       nextWsBase := 0
-      when(stepsLeft === 1) {
+      when(!lastStage) {
+        // the next evaluation of f in this step: Heun's at t_k + h; RK4's at t_k + h2, t_k + h2, t_k + h
+        stage := stage + 1
+        tStage := tRun + (if (cfg.rk4) Mux(stage === 2, hRun, h2Run) else hRun)
+        phase := Phase.CONV_START
+      }.elsewhen(stepsLeft === 1) {
+        stage := 0
+        stepsLeft := stepsLeft - 1
+        tRun := tRun + hRun
+        tStage := tRun + hRun
         chan := 0
         p := 0
         outIssued := 0
         outAccepted := 0
         phase := Phase.OUTPUT
       } otherwise {
+        stage := 0
+        stepsLeft := stepsLeft - 1
+        tRun := tRun + hRun
+        tStage := tRun + hRun
         phase := Phase.CONV_START
       }
     }
@@ -512,6 +543,32 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     }
   }
 
+  /** RK4's h6 = (|h| + 3) / 6 with h's sign (ARITHMETIC.md), once per run: a restoring divider, one
+    * quotient bit a cycle, W+1 cycles from START. h6 is first used in the last stage's UPDATE of the first
+    * step, after z_0 has streamed in and three evaluations of f have run (each has at least four 8-cycle
+    * drains, so more than W+1 cycles in any block), so it is always ready and no cycle is added. */
+  val sixth = cfg.rk4 generate new Area {
+    val n = Reg(UInt(W + 1 bits)) init 0 // the dividend, shifted out as the quotient is shifted in
+    val rem = Reg(UInt(3 bits)) init 0
+    val neg = RegInit(False)
+    val count = Reg(UInt(log2Up(W + 2) bits)) init 0
+    when(runStart) {
+      val h = hReg(W - 1 downto 0).asSInt
+      n := h.abs.resize(W + 1) + U(3, W + 1 bits)
+      rem := 0
+      neg := h.msb
+      count := W + 1
+    }.elsewhen(count =/= 0) {
+      val r = rem @@ n.msb
+      val ge = r >= 6
+      rem := Mux(ge, r - 6, r).resized
+      n := n(W - 1 downto 0) @@ ge
+      count := count - 1
+    }
+    // the quotient is below 2^(W-1): (2^(W-1) + 3) / 6
+    val h6 = Mux(neg, -(n.resize(W).asSInt), n.resize(W).asSInt)
+  }
+
   // ---------------------------------------------------------------- pipeline and lanes
   val s1 = RegNext(cmd)
   s1.op.init(LaneOp.NONE)
@@ -533,6 +590,9 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     val wOut = Mux(s1.isTime, wsOut, wmain.readSync(cmd.wAddr))
     val zOut = zbank.readSync(cmd.zAddr)
     val aOut = abank.readSync(cmd.aAddr)
+    // Heun, RK4: the running sum of k, `[g][y][x]` like z and read at z's address
+    val kbank = cfg.multiStage generate BankMem(cfg.kbankDepth, cfg.kWidth, distributedBelow = cfg.distributedDepth)
+    val kOut = cfg.multiStage generate kbank.readSync(cmd.zAddr)
 
     val acc = Reg(SInt(cfg.accWidth bits)) init 0
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
@@ -563,6 +623,35 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     val d2 = RegNext(sat(aOut.resize(W + 1) - mean.resize(W + 1), W))
     val n2 = RegNext(aOut)
     val z5 = Delay(zOut, 4)
+    val B = cfg.mulq.b
+    /** The UPDATE pass of a stage: coefficient (multiplier operand a), the value it multiplies (operand b),
+      * and the new running sum of k. `stage` is steady during the pass: it changes after the pass's DRAIN. */
+    val upd = new Area {
+      val coef = SInt(W bits)
+      val operand = SInt(B bits)
+      operand := n2.resize(B)
+      val kNew = cfg.multiStage generate SInt(cfg.kWidth bits)
+      if (!cfg.multiStage) coef := hRun
+      if (cfg.multiStage) {
+        val k2 = RegNext(kOut)
+        if (cfg.rk4) {
+          // k1; k1 + 2*k2; k1 + 2*k2 + 2*k3; then mulq(h6, that sum + k4) into z
+          kNew := Mux(stage === 0, n2.resize(cfg.kWidth), k2 + (n2.resize(cfg.kWidth) |<< 1))
+          coef := Mux(stage === 3, sixth.h6, Mux(stage === 2, hRun, h2Run))
+          when(stage === 3) {
+            operand := k2 + n2.resize(B)
+          }
+        } else {
+          // Heun: k1, then mulq(h, rnd(k1 + k2, 1)) into z
+          kNew := n2
+          coef := hRun
+          when(stage === 1) {
+            operand := shiftDown(k2.resize(W + 2) + n2.resize(W + 2) + S(1, W + 2 bits), 1).resize(B)
+          }
+        }
+      }
+      val kNew5 = cfg.multiStage generate Delay(kNew, 3)
+    }
 
     // stage 2: operands of the lane's one multiplier
     val mul = MulqUnit(cfg.mulq)
@@ -570,28 +659,28 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     mul.io.operands.valid := s2.op =/= LaneOp.NONE && s2.op =/= LaneOp.OUT && s2.op =/= LaneOp.PARAM_A &&
       s2.op =/= LaneOp.PARAM_B
     mul.io.operands.payload.a := w2
-    mul.io.operands.payload.b := w2
+    mul.io.operands.payload.b := w2.resize(B)
     val broadcast = SInt(W bits) // set below, shared by all lanes
     switch(s2.op) {
       is(LaneOp.CONV) {
         mul.io.operands.payload.a := broadcast
-        mul.io.operands.payload.b := w2
+        mul.io.operands.payload.b := w2.resize(B)
       }
       is(LaneOp.VAR) {
         mul.io.operands.payload.a := d2
-        mul.io.operands.payload.b := d2
+        mul.io.operands.payload.b := d2.resize(B)
       }
       is(LaneOp.APPLY) {
         mul.io.operands.payload.a := d2
-        mul.io.operands.payload.b := scale
+        mul.io.operands.payload.b := scale.resize(B)
       }
       is(LaneOp.UPDATE) {
-        mul.io.operands.payload.a := hRun
-        mul.io.operands.payload.b := n2
+        mul.io.operands.payload.a := upd.coef
+        mul.io.operands.payload.b := upd.operand
       }
       is(LaneOp.SCALE) {
         if (cfg.batchStats) mul.io.operands.payload.a := norm.unit.io.inv
-        mul.io.operands.payload.b := paramA
+        mul.io.operands.payload.b := paramA.resize(B)
       }
     }
 
@@ -601,7 +690,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     val convOut = sat(accNext, W)
     val applied = sat(mul.io.result.payload.resize(cfg.productWidth + 1) + beta.resize(cfg.productWidth + 1), W)
     val appliedRelu = Mux(s5.relu && applied.msb, S(0, W bits), applied)
-    val updated = sat(mul.io.result.payload.resize(cfg.productWidth + 1) + z5.resize(cfg.productWidth + 1), W)
+    private val rw = cfg.mulq.resultWidth + 1
+    val updated = sat(mul.io.result.payload.resize(rw) + z5.resize(rw), W)
 
     val aWrite = Flow(LaneWrite(cfg.abankDepth, W))
     val zWrite = Flow(LaneWrite(cfg.zbankDepth, W))
@@ -631,8 +721,23 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
         aWrite.payload.data := appliedRelu
       }
       is(LaneOp.UPDATE) {
-        zWrite.valid := True
+        if (cfg.multiStage) {
+          // before the last stage: the stage input goes over f, in the a bank; the k sum to its bank
+          when(lastStage) {
+            zWrite.valid := True
+          } otherwise {
+            aWrite.valid := True
+            aWrite.payload.addr := s5.aAddr
+            aWrite.payload.data := updated
+          }
+        } else zWrite.valid := True
       }
+    }
+    val kWrite6 = cfg.multiStage generate new Area {
+      val valid = RegNext(s5.op === LaneOp.UPDATE && !lastStage) init False
+      val addr = RegNext(s5.zAddr)
+      val data = RegNext(upd.kNew5)
+      kbank.write(addr.resized, data, valid)
     }
     // stage 6: write back (registered), or the stream-in writes
     val aWrite6 = RegNext(aWrite)
@@ -650,7 +755,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   // broadcast of stage 1: the value of the channel being read, or the time plane, or a padding zero
   private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
   val source = Mux(s1.fromZ, pick(lanes.map(_.zOut), s1.bank), pick(lanes.map(_.aOut), s1.bank))
-  val broadcast2 = RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, tRun, source)))
+  val broadcast2 = RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, if (cfg.multiStage) tStage else tRun, source)))
   lanes.foreach(_.broadcast := broadcast2)
 
   outFifo.io.push.valid := s1.op === LaneOp.OUT

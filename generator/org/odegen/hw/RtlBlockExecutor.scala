@@ -20,7 +20,7 @@ class RtlBlockExecutor(lanes: Int, workspace: String = "target/spinal-sim") exte
 
   override def run(block: OdeBlock, z0: FixedMap, steps: Int, h: Long, t0: Long): FixedMap = {
     val cfg = block.config()
-    val hw = OdeBlockHwConfig.of(cfg, lanes)
+    val hw = OdeBlockHwConfig.of(cfg, lanes, block.solver()) // the block's own solver, as the network asks
     val sim = builds.getOrElseUpdate(hw, HardwareConfig.compiledBlock(hw, workspace))
     var out: Array[Int] = null
     sim.doSim("cosim", 1) { dut =>

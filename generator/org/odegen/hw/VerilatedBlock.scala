@@ -203,8 +203,13 @@ object VerilatedBlock {
 
   /** Builds (or takes from SpinalSim's cache under `workspace`, keyed by the RTL's hash) the block
     * of `block` with `lanes` lanes and opens one instance of it. */
-  def open(block: BlockConfig, lanes: Int, workspace: String, seed: Int): VerilatedBlock = {
-    val hw = OdeBlockHwConfig.of(block, lanes)
+  def open(block: BlockConfig, lanes: Int, workspace: String, seed: Int): VerilatedBlock =
+    open(block, lanes, org.odegen.model.OdeSolver.EULER, workspace, seed)
+
+  /** The same with the ODE solver `solver` on chip (the DSL's, as `odegen cocotb --solver` gives it). */
+  def open(block: BlockConfig, lanes: Int, solver: org.odegen.model.OdeSolver, workspace: String,
+           seed: Int): VerilatedBlock = {
+    val hw = OdeBlockHwConfig.of(block, lanes, solver)
     val compiled = HardwareConfig.compiledBlock(hw, workspace)
     new VerilatedBlock(compiled, "cocotb", seed)
   }

@@ -9,6 +9,7 @@ import org.odegen.model.FixedMap;
 import org.odegen.model.HexWords;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeBlock;
+import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,8 +39,11 @@ final class BlockCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "z_0, C*H*W words in [c][y][x] order")
     Path input;
 
-    @Option(names = "--steps", defaultValue = "1", description = "Euler steps M (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "1", description = "steps M of the solver (default: ${DEFAULT-VALUE})")
     int steps;
+
+    @Option(names = "--solver", defaultValue = "euler", description = "ODE solver: euler, heun or rk4 (default: ${DEFAULT-VALUE})")
+    String solver;
 
     @Option(names = "--h", description = "step size h, raw Q value (default: quantize(1/M))")
     Long h;
@@ -62,14 +66,15 @@ final class BlockCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BlockConfig cfg = config();
+        OdeSolver method = OdeSolver.parse(solver);
         int[] p = HexWords.read(params, cfg.format(), cfg.paramWords(), "the parameter stream of " + cfg.name());
         int[] z = HexWords.read(input, cfg.format(), cfg.featureWords(), "the input feature map of " + cfg.name());
-        OdeBlock block = new OdeBlock(cfg, BlockParams.fromStream(cfg, p));
+        OdeBlock block = new OdeBlock(cfg, BlockParams.fromStream(cfg, p), method);
         long step = h != null ? h : OdeBlock.defaultStepSize(cfg, steps);
         FixedMap zM = block.run(new FixedMap(cfg.channels(), cfg.height(), cfg.width(), z), steps, step, t0);
         HexWords.write(out, zM.data());
-        spec.commandLine().getErr().printf("%s: %d Euler step(s), h = %d, t0 = %d -> %s%n", cfg.name(), steps, step,
-                t0, out);
+        spec.commandLine().getErr().printf("%s: %d %s step(s), h = %d, t0 = %d -> %s%n", cfg.name(), steps,
+                method == OdeSolver.EULER ? "Euler" : method == OdeSolver.HEUN ? "Heun" : "RK4", step, t0, out);
         return 0;
     }
 

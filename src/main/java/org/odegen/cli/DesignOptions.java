@@ -2,6 +2,7 @@ package org.odegen.cli;
 
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.dsl.Solver;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import org.odegen.fixed.QFormat;
@@ -29,6 +30,9 @@ final class DesignOptions {
     @Option(names = "--frac", defaultValue = "", description = "F of Q(W,F), instead of --format")
     String frac;
 
+    @Option(names = "--solver", defaultValue = "euler", description = "ODE solver: euler, heun or rk4 (default: ${DEFAULT-VALUE})")
+    String solver;
+
     @Option(names = "--time-channel", defaultValue = "true", description = "true or false (default: ${DEFAULT-VALUE})")
     String timeChannel;
 
@@ -43,7 +47,8 @@ final class DesignOptions {
         }
         QFormat q = format();
         return OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(n).format(q)
-                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).build();
+                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).solver(Solver.parse(solver))
+                .build();
     }
 
     /** The number format: --format, or --width and --frac over it (default Q32.20). */
@@ -59,8 +64,8 @@ final class DesignOptions {
         return q;
     }
 
-    /** The network engine of --network and --depth with these lanes, format and norm. */
-    NetworkDesign network(String network, String depth, String solver) {
+    /** The network engine of --network and --depth with these lanes, format, norm and solver. */
+    NetworkDesign network(String network, String depth) {
         Variant v = Variant.parse(network);
         int n;
         try {
@@ -74,8 +79,7 @@ final class DesignOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("depth '" + depth + "' is not a number; valid: 20, 32, 44, 56");
         }
-        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm),
-                solver.trim().toLowerCase(java.util.Locale.ROOT));
+        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm), Solver.parse(solver).toString());
     }
 
     private static int number(String name, String v) {

@@ -38,9 +38,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--depth", defaultValue = "20", description = "the network's depth N: 20, 32, 44 or 56 (with --network)")
     String depth;
 
-    @Option(names = "--solver", defaultValue = "euler", description = "the ODE solver (with --network: euler)")
-    String solver;
-
     @Override
     public Integer call() throws Exception {
         if (!network.isBlank()) {
@@ -52,15 +49,20 @@ final class GenerateCommand implements Callable<Integer> {
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
         var g = BlockGenerator.generate(design, folder, bool("estimate", estimate));
-        err.printf(Locale.ROOT, "%s: %s, %d cycles per Euler step (%.4fx the multiply-add bound) -> %s%n", design.id(),
-                g.top(), g.cyclesPerStep(), g.cyclesPerStep() / (double) design.macBoundCyclesPerStep(),
+        String step = switch (design.solver().method()) {
+            case EULER -> "Euler";
+            case HEUN -> "Heun";
+            case RK4 -> "RK4";
+        };
+        err.printf(Locale.ROOT, "%s: %s, %d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
+                g.top(), g.cyclesPerStep(), step, g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
         err.flush();
         return 0;
     }
 
     private int generateNetwork() throws Exception {
-        NetworkDesign design = designOptions.network(network, depth, solver);
+        NetworkDesign design = designOptions.network(network, depth);
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),

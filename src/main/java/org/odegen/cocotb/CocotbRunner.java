@@ -41,7 +41,8 @@ public final class CocotbRunner {
     public static List<TestResult> run(Path testbench, OdeBlockDesign design, int seed, Map<String, String> plusargs,
             Path workspace, OutputStream log) throws IOException {
         checkTestbench(testbench);
-        VerilatedBlock sim = VerilatedBlock.open(design.block(), design.lanes(), workspace.toString(), seed);
+        VerilatedBlock sim = VerilatedBlock.open(design.block(), design.lanes(), design.solver().method(),
+                workspace.toString(), seed);
         try {
             return run(testbench, sim, seed, plusargs, log);
         } finally {

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.BlockConfig;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
 
 /**
@@ -53,9 +54,23 @@ public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver,
         return block.macsPerStep() / lanes;
     }
 
-    /** {@code layer3_2_x16}: the name of this configuration's output folder. */
+    /** The bound for one step of this design's solver: s evaluations of f, {@code s * 2*H*W*C*Cin*9 / lanes}. */
+    public long macBoundCyclesPerSolverStep() {
+        return evaluationsPerStep() * macBoundCyclesPerStep();
+    }
+
+    /**
+     * {@code layer3_2_x16}: the name of this configuration's output folder and of its top module; a solver
+     * other than Euler is appended ({@code layer3_2_x16_rk4}) so that blocks of several solvers can share a
+     * folder or a Vivado project.
+     */
     public String id() {
-        return block.name() + "_x" + lanes;
+        return block.name() + "_x" + lanes + (solver.method() == OdeSolver.EULER ? "" : "_" + solver);
+    }
+
+    /** Evaluations of the ODE function per step of the solver, s (1, 2 or 4). */
+    public int evaluationsPerStep() {
+        return solver.method().evaluations();
     }
 
     private static void validate(BlockConfig block, List<Step> steps, Solver solver, int lanes) {
@@ -67,7 +82,7 @@ public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver,
                     + names(PAPER_STEPS) + ", in this order");
         }
         if (solver == null) {
-            throw new DesignException("the solver is missing; valid: euler");
+            throw new DesignException("the solver is missing; valid: " + OdeSolver.validNames());
         }
         List<Integer> valid = validLanes(block.channels());
         if (!valid.contains(lanes)) {
@@ -100,7 +115,7 @@ public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver,
         private NormMode norm = NormMode.BATCH_STATS;
         private boolean timeChannel = true;
         private List<Step> steps = PAPER_STEPS;
-        private Solver solver = new Solver.Euler();
+        private Solver solver = Solver.EULER;
 
         private Builder(String name) {
             this.name = name;

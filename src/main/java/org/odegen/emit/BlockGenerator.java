@@ -42,12 +42,13 @@ public final class BlockGenerator {
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
         try {
             Path rtl = Files.createDirectory(tmp.resolve("rtl"));
-            String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), rtl.toString()));
+            String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), design.solver().method(),
+                    rtl.toString()));
             List<String> verilog;
             try (Stream<Path> files = Files.list(rtl)) {
                 verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
             }
-            long cycles = Hardware.cyclesPerStep(design.block(), design.lanes());
+            long cycles = Hardware.cyclesPerStep(design.block(), design.lanes(), design.solver().method());
             YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, top, verilog, cycles),
                     StandardCharsets.UTF_8);
@@ -122,10 +123,11 @@ public final class BlockGenerator {
         params.put("fracBits", b.format().frac());
         params.put("timeChannel", b.timeChannel());
         params.put("norm", b.norm().id());
+        params.put("solver", design.solver().method().id());
         params.put("paramWords", b.paramWords());
         params.put("featureWords", b.featureWords());
         root.put("estimatedCycles", cycles);
-        root.put("macBoundCycles", design.macBoundCyclesPerStep());
+        root.put("macBoundCycles", design.macBoundCyclesPerSolverStep());
         try {
             return json.writeValueAsString(root).replace("\r\n", "\n") + "\n";
         } catch (IOException e) {

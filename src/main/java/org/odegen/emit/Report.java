@@ -3,6 +3,7 @@ package org.odegen.emit;
 import java.util.Locale;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.model.BlockConfig;
+import org.odegen.model.OdeSolver;
 
 /** {@code report.md} of one generated block: parameters, cycles against the bound, resources against the paper. */
 final class Report {
@@ -11,26 +12,40 @@ final class Report {
 
     static String markdown(OdeBlockDesign d, String top, long cycles, YosysEstimate est) {
         BlockConfig b = d.block();
-        long bound = d.macBoundCyclesPerStep();
+        OdeSolver solver = d.solver().method();
+        long bound = d.macBoundCyclesPerSolverStep();
+        String stepName = switch (solver) {
+            case EULER -> "Euler";
+            case HEUN -> "Heun";
+            case RK4 -> "RK4";
+        };
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(top).append("\n\n");
-        sb.append("ODEBlock ").append(b.name()).append(": conv3x3, norm, ReLU, conv3x3, norm, iterated by the Euler solver.\n\n");
+        sb.append("ODEBlock ").append(b.name()).append(": conv3x3, norm, ReLU, conv3x3, norm, iterated by the ")
+                .append(stepName).append(" solver.\n\n");
         sb.append("| parameter | value |\n| --- | --- |\n");
         row(sb, "feature map", b.channels() + " x " + b.height() + " x " + b.width());
         row(sb, "lanes (multiply-add units)", Integer.toString(d.lanes()));
         row(sb, "number format", b.format().toString());
         row(sb, "norm mode", b.norm().id());
         row(sb, "time channel", b.timeChannel() ? "on (Cin = C + 1)" : "off (Cin = C)");
+        row(sb, "ODE solver", solver.id() + " (" + solver.evaluations() + " evaluation" + (solver.evaluations() > 1 ? "s" : "")
+                + " of f per step; WIDTH[9:8] = " + solver.code() + ")");
         row(sb, "parameter words", Integer.toString(b.paramWords()));
         row(sb, "feature-map words", Integer.toString(b.featureWords()));
         row(sb, "parameter size", String.format(Locale.ROOT, "%.2f kB", b.paramWords() * 4 / 1000.0));
-        sb.append("\n## Cycles per Euler step\n\n");
+        sb.append("\n## Cycles per ").append(stepName).append(" step\n\n");
         sb.append("| | cycles |\n| --- | --- |\n");
-        row(sb, "multiply-add bound, 2*H*W*C*Cin*9 / lanes", Long.toString(bound));
+        row(sb, solver.evaluations() == 1 ? "multiply-add bound, 2*H*W*C*Cin*9 / lanes"
+                : "multiply-add bound, " + solver.evaluations() + " * 2*H*W*C*Cin*9 / lanes", Long.toString(bound));
         row(sb, "this block (the sequencer's schedule; checked against CYCLES in simulation)", Long.toString(cycles));
         row(sb, "ratio to the bound", String.format(Locale.ROOT, "%.4f", cycles / (double) bound));
         row(sb, "multiply-add units busy", String.format(Locale.ROOT, "%.1f%%", 100.0 * bound / cycles));
-        if (b.name().equals("layer3_2")) {
+        if (solver != OdeSolver.EULER) {
+            row(sb, "per evaluation of f (against an Euler step of the same block)",
+                    Long.toString(cycles / solver.evaluations()));
+        }
+        if (b.name().equals("layer3_2") && solver == OdeSolver.EULER) {
             PaperTable3.layer3_2Cycles(d.lanes()).ifPresent(p -> row(sb, "the paper's layer3_2 at these lanes",
                     String.format(Locale.ROOT, "%d (%.2fx the bound)", p, p / (double) bound)));
         }

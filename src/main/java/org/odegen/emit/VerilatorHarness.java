@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * SHA-256 of the RTL and the harness, run against the golden vectors, and its CYCLES read back.
  */
 public final class VerilatorHarness {
-    private static final Pattern CASE = Pattern.compile("(\\w+): PASS, (\\d+) Euler step\\(s\\), CYCLES (\\d+)");
+    private static final Pattern CASE = Pattern.compile("(\\w+): PASS, (\\d+) (?:Euler|Heun|RK4) step\\(s\\), CYCLES (\\d+)");
 
     /** Where harness binaries are cached (shared by the regression and the report). */
     public static final Path CACHE = Path.of("target", "verilator-cache");

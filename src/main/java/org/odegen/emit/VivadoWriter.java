@@ -49,6 +49,7 @@ final class VivadoWriter {
         vars.put("eps", b.eps());
         vars.put("paramWords", b.paramWords());
         vars.put("featureWords", b.featureWords());
+        vars.put("solver", design.solver().method().id());
         vars.put("registers", Hardware.registers().entrySet());
         Templates.render("vivado/odegen_block.py.vm", vars, dir.resolve("driver").resolve("odegen_block.py"));
         Map<String, String> networks = new LinkedHashMap<>();

@@ -169,6 +169,26 @@ public final class FixedOps {
         return new FixedMap(z.channels(), z.height(), z.width(), out);
     }
 
+    /** Heun's update, {@code sat(z + mulq(h, rnd(k1 + k2, 1)))}; the sum {@code k1 + k2} exact (W+1 bits). */
+    public FixedMap heunUpdate(FixedMap z, long h, FixedMap k1, FixedMap k2) {
+        int[] out = new int[z.data().length];
+        for (int i = 0; i < out.length; i++) {
+            long avg = QFormat.rnd((long) k1.data()[i] + k2.data()[i], 1);
+            out[i] = (int) q.sat(z.data()[i] + q.mulq(h, avg));
+        }
+        return new FixedMap(z.channels(), z.height(), z.width(), out);
+    }
+
+    /** RK4's update, {@code sat(z + mulq(h6, k1 + 2*k2 + 2*k3 + k4))}; the sum exact (W+3 bits). */
+    public FixedMap rk4Update(FixedMap z, long h6, FixedMap k1, FixedMap k2, FixedMap k3, FixedMap k4) {
+        int[] out = new int[z.data().length];
+        for (int i = 0; i < out.length; i++) {
+            long sum = (long) k1.data()[i] + 2L * k2.data()[i] + 2L * k3.data()[i] + k4.data()[i];
+            out[i] = (int) q.sat(z.data()[i] + q.mulq(h6, sum));
+        }
+        return new FixedMap(z.channels(), z.height(), z.width(), out);
+    }
+
     /** {@code sat(a + b)}, elementwise (the ResNet block's residual add). */
     public FixedMap addSat(FixedMap a, FixedMap b) {
         int[] out = new int[a.data().length];

@@ -107,6 +107,37 @@ public final class FloatOps {
         return new FloatMap(a.channels(), a.height(), a.width(), out);
     }
 
+    /**
+     * The float twin of a block run: {@code steps} steps of {@code solver} over {@code f(z, t)} from
+     * {@code z0}, {@code t_k = t0 + k*h}; ARITHMETIC.md's formulas in double ({@code h/2}, {@code h/6},
+     * {@code (k1+k2)/2}).
+     */
+    public static FloatMap solve(OdeSolver solver, FloatMap z0, int steps, double h, double t0,
+                                 java.util.function.BiFunction<FloatMap, Double, FloatMap> f) {
+        FloatMap z = z0;
+        for (int k = 0; k < steps; k++) {
+            double t = t0 + k * h;
+            switch (solver) {
+                case EULER -> z = axpy(z, h, f.apply(z, t));
+                case HEUN -> {
+                    FloatMap k1 = f.apply(z, t);
+                    FloatMap k2 = f.apply(axpy(z, h, k1), t + h);
+                    z = axpy(z, h / 2, axpy(k1, 1.0, k2));
+                }
+                case RK4 -> {
+                    FloatMap k1 = f.apply(z, t);
+                    FloatMap k2 = f.apply(axpy(z, h / 2, k1), t + h / 2);
+                    FloatMap k3 = f.apply(axpy(z, h / 2, k2), t + h / 2);
+                    FloatMap k4 = f.apply(axpy(z, h, k3), t + h);
+                    FloatMap sum = axpy(axpy(axpy(k1, 2.0, k2), 2.0, k3), 1.0, k4);
+                    z = axpy(z, h / 6, sum);
+                }
+                default -> throw new IllegalStateException(solver.id());
+            }
+        }
+        return z;
+    }
+
     public static double[] averagePool(FloatMap in) {
         int n = in.pixels();
         double[] out = new double[in.channels()];

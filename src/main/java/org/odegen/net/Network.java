@@ -11,6 +11,7 @@ import org.odegen.model.FloatMap;
 import org.odegen.model.FloatOps;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeBlock;
+import org.odegen.model.OdeSolver;
 
 /**
  * One network of the zoo with its weights, in two twins: float (double) and fixed point
@@ -136,8 +137,21 @@ public final class Network {
         return forwardFixed(quantize(image), GOLDEN);
     }
 
+    /** Fixed-point logits with the ODEBlocks run by {@code solver} (the one the model was trained with). */
+    public int[] forwardFixed(FloatMap image, OdeSolver solver) {
+        return forwardFixed(quantize(image), GOLDEN, solver);
+    }
+
     /** Fixed-point logits (raw). ODEBlocks run M = executions Euler steps, h = quantize(1/M), t0 = 0. */
     public int[] forwardFixed(FixedMap x, BlockExecutor executor) {
+        return forwardFixed(x, executor, OdeSolver.EULER);
+    }
+
+    /**
+     * Fixed-point logits (raw). ODEBlocks run M = executions steps of {@code solver}, h = quantize(1/M),
+     * t0 = 0; the executor gets each block with that solver ({@link OdeBlock#solver()}).
+     */
+    public int[] forwardFixed(FixedMap x, BlockExecutor executor, OdeSolver solver) {
         for (Layer layer : layers) {
             if (layer instanceof Stem st) {
                 x = ops.relu(normFixed(ops.conv3x3(x, st.conv.raw, st.conv.cout, 1, null), st.norm));
@@ -147,7 +161,7 @@ public final class Network {
                 x = ops.relu(ops.addSat(y, shortcutFixed(x, b.c1.cout, b.stride)));
             } else if (layer instanceof Ode o) {
                 long h = OdeBlock.defaultStepSize(o.block.config(), o.executions);
-                x = executor.run(o.block, x, o.executions, h, 0);
+                x = executor.run(o.block.withSolver(solver), x, o.executions, h, 0);
             } else if (layer instanceof Classifier c) {
                 return ops.linear(ops.averagePool(x), c.rawW, c.rawB);
             }
@@ -155,8 +169,13 @@ public final class Network {
         throw new IllegalStateException("network without a classifier");
     }
 
-    /** Float logits of the float twin (same structure; h = 1/M, t_k = k/M). */
+    /** Float logits of the float twin (same structure; h = 1/M, t_k = k/M), Euler. */
     public double[] forwardFloat(FloatMap x) {
+        return forwardFloat(x, OdeSolver.EULER);
+    }
+
+    /** Float logits of the float twin with the ODEBlocks run by {@code solver}. */
+    public double[] forwardFloat(FloatMap x, OdeSolver solver) {
         for (Layer layer : layers) {
             if (layer instanceof Stem st) {
                 x = FloatOps.relu(normFloat(FloatOps.conv3x3(x, st.conv.w, st.conv.cout, 1, null), st.norm));
@@ -165,13 +184,10 @@ public final class Network {
                 y = normFloat(FloatOps.conv3x3(y, b.c2.w, b.c2.cout, 1, null), b.n2);
                 x = FloatOps.relu(FloatOps.axpy(y, 1.0, shortcutFloat(x, b.c1.cout, b.stride)));
             } else if (layer instanceof Ode o) {
-                double h = 1.0 / o.executions;
-                for (int k = 0; k < o.executions; k++) {
-                    double t = k * h;
-                    FloatMap f = FloatOps.relu(normFloat(FloatOps.conv3x3(x, o.c1.w, o.c1.cout, 1, t), o.n1));
-                    f = normFloat(FloatOps.conv3x3(f, o.c2.w, o.c2.cout, 1, t), o.n2);
-                    x = FloatOps.axpy(x, h, f);
-                }
+                x = FloatOps.solve(solver, x, o.executions, 1.0 / o.executions, 0.0, (z, t) -> {
+                    FloatMap f = FloatOps.relu(normFloat(FloatOps.conv3x3(z, o.c1.w, o.c1.cout, 1, t), o.n1));
+                    return normFloat(FloatOps.conv3x3(f, o.c2.w, o.c2.cout, 1, t), o.n2);
+                });
             } else if (layer instanceof Classifier c) {
                 return FloatOps.linear(FloatOps.averagePool(x), c.w, c.b);
             }

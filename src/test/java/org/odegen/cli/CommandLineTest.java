@@ -19,6 +19,7 @@ import org.odegen.model.FixedMap;
 import org.odegen.model.HexWords;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeBlock;
+import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
 import org.odegen.net.Cifar100Test;
 
@@ -131,6 +132,38 @@ class CommandLineTest {
         FixedMap expected = new OdeBlock(cfg, BlockParams.fromStream(cfg, params))
                 .run(new FixedMap(4, 4, 4, z0), 3, 300_000, 1000);
         assertArrayEquals(expected.data(), HexWords.read(out, QFormat.Q32_20));
+    }
+
+    @Test
+    void solverOptionRunsHeunAndRk4AndRefusesOthersWithOneLine() throws Exception {
+        BlockConfig cfg = new BlockConfig("block_c4_s4", 4, 4, 4, QFormat.Q32_20, NormMode.BATCH_STATS, true);
+        SplittableRandom rng = new SplittableRandom(9);
+        BlockParams bp = BlockParams.random(cfg, rng);
+        int[] z0 = BlockParams.uniform(rng, cfg.featureWords(), cfg.format(), 2L << 20);
+        HexWords.write(dir.resolve("p.hex"), bp.toStream());
+        HexWords.write(dir.resolve("z.hex"), z0);
+        for (OdeSolver s : new OdeSolver[] {OdeSolver.HEUN, OdeSolver.RK4}) {
+            Path out = dir.resolve(s.id() + ".hex");
+            Run r = run("block", "--channels", "4", "--size", "4", "--params", dir.resolve("p.hex").toString(),
+                    "--input", dir.resolve("z.hex").toString(), "--steps", "2", "--h=-300001", "--t0", "700000",
+                    "--solver", s.id(), "--out", out.toString());
+            assertEquals(0, r.exit(), r.err());
+            int[] expected = new OdeBlock(cfg, bp, s).run(new FixedMap(4, 4, 4, z0), 2, -300_001, 700_000).data();
+            assertArrayEquals(expected, HexWords.read(out, QFormat.Q32_20), s.id());
+            assertFalse(java.util.Arrays.equals(expected, new OdeBlock(cfg, bp).run(new FixedMap(4, 4, 4, z0), 2,
+                    -300_001, 700_000).data()), "the solver must change the result");
+        }
+        Path folder = dir.resolve("g");
+        Run bad = run("generate", "--layer", "layer3_2", "--lanes", "16", "--solver", "rk45", "--out", folder.toString());
+        assertEquals(2, bad.exit());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("solver 'rk45' is not valid; valid: euler, heun, rk4"), bad.err());
+        assertFalse(Files.exists(folder), "no folder after a bad solver");
+        Run badBlock = run("block", "--channels", "4", "--size", "4", "--params", dir.resolve("p.hex").toString(),
+                "--input", dir.resolve("z.hex").toString(), "--solver", "midpoint", "--out", dir.resolve("m.hex").toString());
+        assertEquals(2, badBlock.exit());
+        assertTrue(badBlock.err().contains("valid: euler, heun, rk4"), badBlock.err());
+        assertFalse(Files.exists(dir.resolve("m.hex")));
     }
 
     @Test

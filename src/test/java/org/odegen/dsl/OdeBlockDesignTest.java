@@ -76,4 +76,26 @@ class OdeBlockDesignTest {
         assertEquals(new QFormat(16, 8), OdeBlockDesign.builder("b").featureMap(16, 4, 4).format(16, 8).build()
                 .block().format());
     }
+
+    @Test
+    void solversAreChosenByNameAndNameTheBlock() {
+        OdeBlockDesign euler = OdeBlockDesign.paper(PaperLayer.LAYER2_2, 8);
+        assertEquals(Solver.EULER, euler.solver());
+        assertEquals("layer2_2_x8", euler.id());
+        for (String name : new String[] {"heun", "rk4"}) {
+            Solver s = Solver.parse(name);
+            assertEquals(name, s.toString());
+            assertEquals(name, s.method().id());
+            OdeBlockDesign d = OdeBlockDesign.builder("layer2_2").featureMap(32, 16, 16).lanes(8).solver(s).build();
+            assertEquals("layer2_2_x8_" + name, d.id());
+            assertEquals(s.method().evaluations(), d.evaluationsPerStep());
+            assertEquals(d.evaluationsPerStep() * euler.macBoundCyclesPerStep(), d.macBoundCyclesPerSolverStep());
+        }
+        assertEquals(new Solver.RK4(), Solver.RK4);
+        var e = assertThrows(IllegalArgumentException.class, () -> Solver.parse("dopri5"));
+        assertEquals("solver 'dopri5' is not valid; valid: euler, heun, rk4", e.getMessage());
+        var missing = assertThrows(OdeBlockDesign.DesignException.class, () -> OdeBlockDesign.builder("b")
+                .featureMap(16, 4, 4).solver(null).build());
+        assertTrue(missing.getMessage().contains("valid: euler, heun, rk4"), missing.getMessage());
+    }
 }

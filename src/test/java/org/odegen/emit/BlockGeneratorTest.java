@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.dsl.Solver;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
 
 class BlockGeneratorTest {
@@ -88,14 +90,50 @@ class BlockGeneratorTest {
         }
     }
 
-    /** Every layer at two lane counts, both norm modes across them: Verilator -Wall finds nothing. */
+    /** Heun and RK4: their own top and folder, the solver in manifest.json, report.md, the vectors and the harness. */
+    @Test
+    void theSolverIsInEveryFileThatDescribesTheBlock() throws Exception {
+        OdeBlockDesign euler = OdeBlockDesign.paper(PaperLayer.LAYER3_2, 16);
+        for (OdeSolver s : new OdeSolver[] {OdeSolver.HEUN, OdeSolver.RK4}) {
+            OdeBlockDesign d = OdeBlockDesign.builder("layer3_2").featureMap(64, 8, 8).lanes(16).solver(Solver.of(s))
+                    .build();
+            assertEquals("layer3_2_x16_" + s.id(), d.id());
+            var g = BlockGenerator.generate(d, BlockGenerator.defaultFolder(dir, d), false);
+            assertEquals(dir.resolve("target/generated/layer3_2_x16_" + s.id()).toAbsolutePath(), g.folder());
+            assertEquals("OdeBlock_layer3_2_x16_" + s.id(), g.top());
+            JsonNode m = new ObjectMapper().readTree(g.folder().resolve("manifest.json").toFile());
+            assertEquals(s.id(), m.get("params").get("solver").asText());
+            assertEquals(s.evaluations() * euler.macBoundCyclesPerStep(), m.get("macBoundCycles").asLong());
+            long eulerCycles = org.odegen.hw.Hardware.cyclesPerStep(euler.block(), 16);
+            assertEquals(s.evaluations() * eulerCycles, m.get("estimatedCycles").asLong());
+            String report = Files.readString(g.folder().resolve("report.md"));
+            assertTrue(report.contains("| ODE solver | " + s.id() + " (" + s.evaluations() + " evaluations of f per step; "
+                    + "WIDTH[9:8] = " + s.code() + ") |"), report);
+            assertTrue(report.contains("| per evaluation of f (against an Euler step of the same block) | " + eulerCycles
+                    + " |"), report);
+            for (String line : Files.readAllLines(g.folder().resolve("testbench/vectors/cases.txt"))) {
+                assertTrue(line.endsWith(" " + s.id()), line);
+            }
+            assertTrue(Files.readString(g.folder().resolve("testbench/harness.cpp"))
+                    .contains("const int kSolver = " + s.code() + ";"));
+            assertTrue(Files.readString(g.folder().resolve("vivado/driver/odegen_block.py"))
+                    .contains("SOLVER = \"" + s.id() + "\""));
+            String top = Files.readString(g.folder().resolve("rtl/" + g.top() + ".v"));
+            assertEquals(INTERFACE_PORTS, topPorts(top));
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Solver.parse("rk2"));
+        assertEquals("solver 'rk2' is not valid; valid: euler, heun, rk4", e.getMessage());
+    }
+
+    /** Every layer at two lane counts, both norm modes and the three solvers across them: Verilator -Wall finds nothing. */
     @ParameterizedTest
-    @CsvSource({"layer1, 1, batch-stats", "layer1, 16, folded", "layer2_2, 4, folded", "layer2_2, 32, batch-stats",
-        "layer3_2, 16, batch-stats", "layer3_2, 32, folded"})
-    void generatedVerilogLintsClean(String layer, int lanes, String norm) throws Exception {
+    @CsvSource({"layer1, 1, batch-stats, euler", "layer1, 16, folded, euler", "layer2_2, 4, folded, euler",
+        "layer2_2, 32, batch-stats, euler", "layer3_2, 16, batch-stats, euler", "layer3_2, 32, folded, euler",
+        "layer1, 4, batch-stats, heun", "layer2_2, 8, folded, rk4", "layer3_2, 16, batch-stats, rk4"})
+    void generatedVerilogLintsClean(String layer, int lanes, String norm, String solver) throws Exception {
         PaperLayer l = PaperLayer.parse(layer);
         OdeBlockDesign d = OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(lanes)
-                .norm(NormMode.parse(norm)).build();
+                .norm(NormMode.parse(norm)).solver(Solver.parse(solver)).build();
         var g = BlockGenerator.generate(d, dir.resolve(d.id()), false);
         VerilogLint.lint(g.folder(), g.top(), g.verilog());
     }

@@ -24,30 +24,41 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.dsl.Solver;
+import org.odegen.hw.Hardware;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
 
 /**
- * The Verilator regression: every configuration of {@code testbench/regression.csv} (or the list named by
- * {@code -Dregression.list=...}) is generated, its C++ harness built with make (builds cached under
- * target/verilator-cache by a hash of the RTL and the harness), run with random gaps and back-pressure
- * against the golden vectors, then without gaps to measure cycles per Euler step:
+ * The Verilator regression: every configuration of {@code testbench/regression.csv} and
+ * {@code testbench/regression-solvers.csv} (or the lists named by {@code -Dregression.list=A,B}) is generated,
+ * its C++ harness built with make (builds cached under target/verilator-cache by a hash of the RTL and the
+ * harness), run with random gaps and back-pressure
+ * against the golden vectors, then without gaps to measure cycles per step of the solver:
  * {@code CYCLES(2 steps) - CYCLES(1 step)}, which must equal the schedule in manifest.json.
+ * A row's optional fourth column is the ODE solver (euler when absent). Heun and RK4 rows are run once,
+ * without gaps, bit-exact and timed in the same run: the stream handshakes they share with Euler are
+ * checked with gaps by the Euler rows, and a second run of a 4-evaluation step would double their time.
  * Writes target/regression/cycles.md. A failure leaves an FST waveform (make trace) and names it.
  */
 class RegressionTest {
     private static final Path ROOT = Path.of("target", "regression");
     private static final Path CACHE = VerilatorHarness.CACHE;
     private static final Map<String, String> ROWS = new TreeMap<>();
+    /** What {@code mvn test} runs: Euler's list and the Heun and RK4 rows (-Dregression.list takes files, comma-separated). */
+    private static final String DEFAULT_LISTS = "testbench/regression.csv,testbench/regression-solvers.csv";
     private static int done;
 
     static Stream<String[]> configurations() throws IOException {
-        Path list = Path.of(System.getProperty("regression.list", "testbench/regression.csv"));
         List<String[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(list)) {
-            String s = line.strip();
-            if (!s.isEmpty() && !s.startsWith("#")) {
-                rows.add(s.split("\\s*,\\s*"));
+        for (String file : System.getProperty("regression.list", DEFAULT_LISTS).split(",")) {
+            for (String line : Files.readAllLines(Path.of(file.strip()))) {
+                String s = line.strip();
+                if (!s.isEmpty() && !s.startsWith("#")) {
+                    String[] row = s.split("\\s*,\\s*");
+                    rows.add(row.length == 3 ? new String[] {row[0], row[1], row[2], "euler"} : row);
+                }
             }
         }
         return rows.stream();
@@ -61,35 +72,44 @@ class RegressionTest {
         return Tool.run(cwd, cmd, 1800);
     }
 
-    @ParameterizedTest(name = "{0} x{1} {2}")
+    @ParameterizedTest(name = "{0} x{1} {2} {3}")
     @MethodSource("configurations")
-    void bitExactAgainstTheGoldenModel(String layer, String lanesText, String norm) throws Exception {
+    void bitExactAgainstTheGoldenModel(String layer, String lanesText, String norm, String solverText)
+            throws Exception {
         long start = System.nanoTime();
         PaperLayer l = PaperLayer.parse(layer);
         int lanes = Integer.parseInt(lanesText);
+        OdeSolver solver = OdeSolver.parse(solverText);
         OdeBlockDesign d = OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(lanes)
-                .norm(NormMode.parse(norm)).build();
+                .norm(NormMode.parse(norm)).solver(Solver.of(solver)).build();
         String id = d.id() + "_" + norm;
         var g = BlockGenerator.generate(d, ROOT.resolve(id), false);
         Path tb = g.folder().resolve("testbench");
         Path bin = VerilatorHarness.binary(g.folder(), g.top(), CACHE);
-        Tool.Result checked = VerilatorHarness.run(g.folder(), bin, 1, true);
+        boolean gaps = solver == OdeSolver.EULER;
+        Tool.Result checked = VerilatorHarness.run(g.folder(), bin, 1, gaps);
         if (checked.exit() != 0 || !checked.output().contains("ALL PASSED")) {
             Tool.Result trace = run(tb, List.of("make", "trace"));
             fail(id + " differs from the golden model:\n" + checked.output() + "\nwaveform: "
                     + tb.resolve(g.top() + ".fst") + (trace.exit() == 0 ? "" : " (make trace failed:\n" + trace.output() + ")"));
         }
-        Tool.Result timed = VerilatorHarness.run(g.folder(), bin, 1, false);
+        Tool.Result timed = gaps ? VerilatorHarness.run(g.folder(), bin, 1, false) : checked;
         long perStep = VerilatorHarness.cycles(timed.output()).perStep();
-        long bound = d.macBoundCyclesPerStep();
-        assertEquals(g.cyclesPerStep(), perStep, id + ": measured cycles per Euler step against the schedule");
+        long bound = d.macBoundCyclesPerSolverStep();
+        assertEquals(g.cyclesPerStep(), perStep, id + ": measured cycles per " + solver + " step against the schedule");
         assertTrue(perStep <= 1.10 * bound, id + ": " + perStep + " cycles, bound " + bound);
+        // the issue's budget: s evaluations cost at most s x Euler's step of the same block, plus 2%
+        long euler = Hardware.cyclesPerStep(d.block(), lanes);
+        double perEuler = perStep / (double) euler;
+        assertTrue(perEuler <= solver.evaluations() * 1.02, id + ": " + perEuler + "x Euler's step");
         synchronized (ROWS) {
-            ROWS.put(String.format(Locale.ROOT, "%s %02d %s", layer, lanes, norm), String.format(Locale.ROOT,
-                    "| %s | %d | %s | %d | %d | %.4f |", layer, lanes, norm, perStep, bound, perStep / (double) bound));
+            ROWS.put(String.format(Locale.ROOT, "%s %02d %s %d", layer, lanes, norm, solver.code()),
+                    String.format(Locale.ROOT, "| %s | %d | %s | %s | %d | %d | %.4f | %.4f |", layer, lanes, norm,
+                            solver, perStep, bound, perStep / (double) bound, perEuler));
             done++;
-            System.out.printf(Locale.ROOT, "[regression %d/%d] %s: bit-exact, %d cycles per Euler step (%.4fx the bound), %.0f s%n",
-                    done, total(), id, perStep, perStep / (double) bound, (System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "[regression %d/%d] %s: bit-exact, %d cycles per %s step (%.4fx the bound, "
+                    + "%.4fx Euler's), %.0f s%n", done, total(), id, perStep, solver, perStep / (double) bound, perEuler,
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -98,8 +118,9 @@ class RegressionTest {
         if (ROWS.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder("| layer | lanes | norm | cycles per Euler step (measured) | multiply-add bound | ratio |\n"
-                + "| --- | --- | --- | --- | --- | --- |\n");
+        StringBuilder sb = new StringBuilder("| layer | lanes | norm | solver | cycles per step (measured) | "
+                + "multiply-add bound (s evaluations) | ratio | against Euler's step |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         ROWS.values().forEach(r -> sb.append(r).append('\n'));
         Files.createDirectories(ROOT);
         Files.writeString(ROOT.resolve("cycles.md"), sb.toString());

@@ -97,6 +97,81 @@ final class Reference {
         return out;
     }
 
+    /** The ODE function f(z, t), by the definitions. */
+    int[] f(BlockConfig cfg, BlockParams p, int[] z, long t) {
+        int c = cfg.channels();
+        int n = cfg.height() * cfg.width();
+        Long time = cfg.timeChannel() ? t : null;
+        int[] a = conv(z, c, cfg.height(), cfg.width(), p.conv1(), c, time);
+        a = norm(cfg, a, n, p.norm1A(), p.norm1B());
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.max(0, a[i]);
+        }
+        a = conv(a, c, cfg.height(), cfg.width(), p.conv2(), c, time);
+        return norm(cfg, a, n, p.norm2A(), p.norm2B());
+    }
+
+    /** {@code sat(z + mulq(c, k))} for each word, k exact (any width). */
+    int[] update(int[] z, long c, BigInteger[] k) {
+        int[] out = new int[z.length];
+        for (int i = 0; i < z.length; i++) {
+            BigInteger prod = rnd(BigInteger.valueOf(c).multiply(k[i]), q.frac());
+            out[i] = sat(BigInteger.valueOf(z[i]).add(prod)).intValueExact();
+        }
+        return out;
+    }
+
+    static BigInteger[] big(int[] v) {
+        BigInteger[] out = new BigInteger[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = BigInteger.valueOf(v[i]);
+        }
+        return out;
+    }
+
+    /**
+     * A block run with Heun or RK4 (or Euler), written from ARITHMETIC.md's formulas: h2 = h >> 1
+     * (floor), h6 = (h + 3) / 6 truncating for h >= 0 and -((-h + 3) / 6) for h < 0, the sums exact.
+     */
+    int[] run(BlockConfig cfg, BlockParams p, int[] z0, int steps, long h, long t0, OdeSolver solver) {
+        BigInteger bh = BigInteger.valueOf(h);
+        long h2 = bh.shiftRight(1).longValueExact();
+        BigInteger three = BigInteger.valueOf(3);
+        BigInteger six = BigInteger.valueOf(6);
+        long h6 = h >= 0 ? bh.add(three).divide(six).longValueExact()
+                : bh.negate().add(three).divide(six).negate().longValueExact();
+        int[] z = z0.clone();
+        for (int k = 0; k < steps; k++) {
+            long t = t0 + k * h;
+            int[] k1 = f(cfg, p, z, t);
+            switch (solver) {
+                case EULER -> z = update(z, h, big(k1));
+                case HEUN -> {
+                    int[] k2 = f(cfg, p, update(z, h, big(k1)), t + h);
+                    BigInteger[] avg = new BigInteger[z.length];
+                    for (int i = 0; i < z.length; i++) {
+                        avg[i] = rnd(BigInteger.valueOf(k1[i]).add(BigInteger.valueOf(k2[i])), 1);
+                    }
+                    z = update(z, h, avg);
+                }
+                case RK4 -> {
+                    int[] k2 = f(cfg, p, update(z, h2, big(k1)), t + h2);
+                    int[] k3 = f(cfg, p, update(z, h2, big(k2)), t + h2);
+                    int[] k4 = f(cfg, p, update(z, h, big(k3)), t + h);
+                    BigInteger[] sum = new BigInteger[z.length];
+                    BigInteger two = BigInteger.TWO;
+                    for (int i = 0; i < z.length; i++) {
+                        sum[i] = BigInteger.valueOf(k1[i]).add(two.multiply(BigInteger.valueOf(k2[i])))
+                                .add(two.multiply(BigInteger.valueOf(k3[i]))).add(BigInteger.valueOf(k4[i]));
+                    }
+                    z = update(z, h6, sum);
+                }
+                default -> throw new IllegalStateException(solver.id());
+            }
+        }
+        return z;
+    }
+
     /** The whole block run, by the definitions. */
     int[] run(BlockConfig cfg, BlockParams p, int[] z0, int steps, long h, long t0) {
         int c = cfg.channels();
