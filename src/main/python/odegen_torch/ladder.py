@@ -100,7 +100,7 @@ def main(argv=None):
         "ladder", "--variant", args.variant, "-N", str(args.depth), "--norm", args.norm, "--weights", args.weights,
         "--data", test_bin, "--torch-logits", torch_logits, "--formats", args.formats,
         "--cosim-images", str(args.cosim_images), "--lanes", str(args.lanes), "--out", args.out]
-    sys.stderr.write("[ladder] %s\n" % " ".join(shlex.quote(c) for c in cmd))
+    sys.stderr.write("[ladder] odegen %s\n" % " ".join(shlex.quote(c) for c in cmd[len(shlex.split(args.odegen)):]))
     sys.stderr.flush()
     return subprocess.call(cmd)
 
