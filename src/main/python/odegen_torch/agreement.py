@@ -18,7 +18,6 @@ import sys
 
 import numpy as np
 import torch
-from safetensors.torch import save as safetensors_bytes
 
 from . import data as datasets
 from . import train as training
@@ -98,7 +97,7 @@ def main(argv=None):
         randomize(model, torch.Generator().manual_seed(args.seed * 1000 + depth))
         weights = model.export_state()
         meta = {"network": model.name, "norm": norm, "solver": "euler", "format": "pt"}
-        datasets.atomic_write(os.path.join(args.out, name + ".safetensors"), safetensors_bytes(weights, metadata=meta))
+        datasets.atomic_write(os.path.join(args.out, name + ".safetensors"), datasets.safetensors_bytes(weights, metadata=meta))
         # float64 on the float32 weights just written, as the Java float twin reads them
         model.load_state_dict(weights, strict=False)
         logits = training.logits_of(model.double(), images.images, dtype=torch.float64)

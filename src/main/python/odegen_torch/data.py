@@ -242,6 +242,31 @@ def load(data, seed=0):
     return _split(images, labels, seed, os.path.basename(os.path.normpath(data)))
 
 
+_DTYPES = {"float32": "F32", "float64": "F64", "int64": "I64", "int32": "I32"}
+
+
+def safetensors_bytes(tensors, metadata=None):
+    """The safetensors layout with a fixed byte order (the Rust writer orders metadata by a
+    randomized hash map): names sorted, metadata keys sorted, the header padded with spaces to 8
+    bytes, as org.odegen.net.SafeTensors.write does."""
+    import json
+    header, chunks, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = {k: str(metadata[k]) for k in sorted(metadata)}
+    for name in sorted(tensors):
+        a = tensors[name].detach().cpu().contiguous().numpy()
+        dtype = _DTYPES.get(str(a.dtype))
+        if dtype is None:
+            raise ValueError("tensor %s of dtype %s; valid: %s" % (name, a.dtype, ", ".join(_DTYPES)))
+        b = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
+        chunks.append(b)
+        offset += len(b)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + b"".join(chunks)
+
+
 def atomic_write(path, payload):
     """Writes bytes whole or not at all (a temporary file beside it, then a rename)."""
     d = os.path.dirname(os.path.abspath(path))

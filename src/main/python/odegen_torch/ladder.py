@@ -18,14 +18,12 @@ import sys
 
 import torch
 from safetensors.torch import load_file
-from safetensors.torch import save as safetensors_bytes
 
 from . import data as datasets
 from . import train as training
 from . import zoo
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", ".."))
-DEFAULT_FORMATS = "Q32.20,Q24.16,Q20.12,Q16.10,Q14.8,Q12.6,Q10.5"
 
 
 class WeightsError(ValueError):
@@ -54,7 +52,7 @@ def load_model(variant, depth, norm, solver, path, dtype=torch.float32):
 
 
 def write_torch_logits(path, logits, labels):
-    payload = safetensors_bytes({"logits": logits.contiguous(), "labels": torch.from_numpy(labels).contiguous()})
+    payload = datasets.safetensors_bytes({"logits": logits.contiguous(), "labels": torch.from_numpy(labels).contiguous()})
     datasets.atomic_write(path, payload)
 
 
@@ -65,7 +63,8 @@ def main(argv=None):
     p.add_argument("--data", required=True, help="as for train.py: digits, a CIFAR-100 folder or an image folder")
     p.add_argument("--seed", type=int, default=0, help="the split's seed, as for train.py (default: %(default)s)")
     p.add_argument("--limit", type=int, default=0, help="only the first N test images (default: all)")
-    p.add_argument("--formats", default=DEFAULT_FORMATS, help="fixed-point formats QW.F (default: %(default)s)")
+    p.add_argument("--formats", help="fixed-point formats, comma-separated QW.F (default: odegen ladder's, "
+                   "Q32.20 down to Q10.5)")
     p.add_argument("--cosim-images", type=int, default=0,
                    help="images run with the ODEBlocks on the Verilated RTL (default: %(default)s; ~30 s each)")
     p.add_argument("--lanes", type=int, default=16, help="lanes of the RTL blocks (default: %(default)s)")
@@ -98,7 +97,7 @@ def main(argv=None):
     write_torch_logits(torch_logits, logits, test_set.labels)
     cmd = shlex.split(args.odegen) + [
         "ladder", "--variant", args.variant, "-N", str(args.depth), "--norm", args.norm, "--weights", args.weights,
-        "--data", test_bin, "--torch-logits", torch_logits, "--formats", args.formats,
+        "--data", test_bin, "--torch-logits", torch_logits] + (["--formats", args.formats] if args.formats else []) + [
         "--cosim-images", str(args.cosim_images), "--lanes", str(args.lanes), "--out", args.out]
     sys.stderr.write("[ladder] odegen %s\n" % " ".join(shlex.quote(c) for c in cmd[len(shlex.split(args.odegen)):]))
     sys.stderr.flush()

@@ -17,7 +17,6 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save as safetensors_bytes
 
 from . import data as datasets
 from . import zoo
@@ -62,7 +61,7 @@ def top1(logits, labels):
 
 def weights_bytes(model):
     meta = {"network": model.name, "norm": model.norm, "solver": model.solver, "format": "pt"}
-    return safetensors_bytes(model.export_state(), metadata=meta)
+    return datasets.safetensors_bytes(model.export_state(), metadata=meta)
 
 
 def train(args, log=sys.stderr):

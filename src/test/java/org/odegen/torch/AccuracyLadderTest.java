@@ -75,7 +75,7 @@ class AccuracyLadderTest {
         System.out.printf(Locale.ROOT, "ladder: %.0f s%n", (System.nanoTime() - t1) / 1e9);
         assertEquals(0, r.exit(), r.stderr());
         String md = Files.readString(ladder.resolve("ladder.md"));
-        assertEquals(md, r.stdout(), "the table printed is the table written");
+        assertTrue(r.stdout().endsWith(md), "the table printed is the table written: " + r.stdout());
         assertTrue(Files.size(ladder.resolve("accuracy_vs_width.png")) > 1000);
         List<Row> rows = rows(md);
         List<String> stages = rows.stream().map(x -> x.stage() + " " + x.format()).toList();
