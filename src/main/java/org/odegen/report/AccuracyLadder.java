@@ -205,9 +205,12 @@ public final class AccuracyLadder {
         sb.append("| stage | number format | images | top-1 | top-5 | top-1 against the reference | same prediction as the reference | note |\n");
         sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Rung g : r.rungs()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f%% | %.2f%% | %+.2f points | %.2f%% | %s |%n",
-                    g.stage(), g.format(), g.images(), 100 * g.top1(), 100 * g.top5(),
-                    100 * (g.top1() - r.referenceTop1()), 100.0 * g.samePrediction() / Math.max(1, g.images()), g.note()));
+            // a rung on fewer images (the RTL's) is not compared with the reference's top-1 over all of them
+            String against = g.images() == r.rungs().get(0).images()
+                    ? String.format(Locale.ROOT, "%+.2f points", 100 * (g.top1() - r.referenceTop1())) : "-";
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f%% | %.2f%% | %s | %.2f%% | %s |%n",
+                    g.stage(), g.format(), g.images(), 100 * g.top1(), 100 * g.top5(), against,
+                    100.0 * g.samePrediction() / Math.max(1, g.images()), g.note()));
         }
         sb.append('\n');
         if (r.torch() != null) {
