@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "odegen", mixinStandardHelpOptions = true, version = "ODEGen 0.1.0",
         description = "Hardware generator and golden model for ODE-based neural networks (ODENet, rODENet) on PYNQ-Z2.",
         subcommands = {GenerateCommand.class, CosimCommand.class, NetworkCommand.class, BlockCommand.class, WeightsCommand.class, EvaluateCommand.class,
-            AgreementCommand.class, CocotbCommand.class, ReportCommand.class})
+            AgreementCommand.class, LadderCommand.class, CocotbCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,77 @@
+package org.odegen.torch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.odegen.cli.Main;
+import org.odegen.net.Cifar100;
+import org.odegen.net.NetworkSpec;
+import org.odegen.net.SafeTensors;
+import org.odegen.net.Tensor;
+import org.odegen.net.Variant;
+import org.odegen.net.Weights;
+
+/** {@code odegen ladder}: bad input gives one error line naming the problem, exit 2, and no table. */
+class LadderCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void badInputIsNamed() throws Exception {
+        NetworkSpec spec = NetworkSpec.of(Variant.RODENET_3, 20);
+        Path w = dir.resolve("w.safetensors");
+        Weights.random(spec, 1).write(w);
+        Path data = dir.resolve("test.bin");
+        List<Cifar100.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            samples.add(new Cifar100.Sample(0, i, new byte[3072]));
+        }
+        Cifar100.write(data, samples);
+        Path logits = dir.resolve("torch.safetensors");
+        SafeTensors.write(logits, List.of(new Tensor("logits", new int[] {3, 100}, new double[300]),
+                new Tensor("labels", new int[] {3}, new double[] {0, 1, 2})), Map.of());
+        Path out = dir.resolve("ladder");
+
+        Run r = run("ladder", "--weights", w.toString(), "--data", data.toString(), "--formats", "Q32.20,Q40.2",
+                "--out", out.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("odegen ladder: error: number format Q40.2"), r.err());
+
+        r = run("ladder", "--weights", w.toString(), "--data", data.toString(), "--torch-logits", logits.toString(),
+                "--out", out.toString());
+        assertEquals(2, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains(": 3 images, the data has 2 (the same images, in the same order, are needed)"),
+                r.err());
+
+        r = run("ladder", "--variant", "resnet", "--weights", w.toString(), "--data", data.toString(),
+                "--cosim-images", "1", "--out", out.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("ResNet-20 has no ODEBlock to run on the RTL; use --cosim-images 0"), r.err());
+        assertFalse(Files.exists(out), "no table after an error");
+        assertEquals("", r.out());
+    }
+}
