@@ -56,9 +56,10 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   when(io.job.fire && io.job.payload.count =/= 0) {
     val first = io.job.payload.at
     val last = first + io.job.payload.count - 1
+    def beat(word: UInt): UInt = word(word.getWidth - 1 downto 1) // the 64-bit beat that holds a word
     busy := True
-    beatAddr := io.base + ((first >> 1).resize(29) @@ U"000")
-    beatsToAsk := ((last >> 1) - (first >> 1) + 1).resized
+    beatAddr := io.base + (beat(first).resize(29) @@ U"000")
+    beatsToAsk := (beat(last) - beat(first) + 1).resized
     wordsLeft := io.job.payload.count
   }
 
