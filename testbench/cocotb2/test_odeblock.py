@@ -49,6 +49,8 @@ class OdeBlockTB:
         await self.regs.write("CTRL", LOAD)
         await self.source.send(params)
         await ClockCycles(self.dut.clk, 4)
+        # progress, with the simulated time: a full-size block runs for minutes to hours under Icarus
+        self.dut._log.info("%d parameter words sent", len(params))
 
     async def run(self, z0, steps, h, t0):
         """One run: returns (z_M, CYCLES)."""
@@ -57,6 +59,8 @@ class OdeBlockTB:
         await self.regs.write("T0", t0)
         await self.regs.write("CTRL", START)
         await self.source.send(z0)
+        self.dut._log.info("z_0 sent (%d words), %d Euler step(s) of %d cycles to go", len(z0), steps,
+                           odeblock.CYCLES_PER_STEP)
         # generous: the schedule's cycles, and every output word stalled a few times
         out = await self.sink.receive(2 * steps * odeblock.CYCLES_PER_STEP + 16 * len(z0) + 10000)
         await ClockCycles(self.dut.clk, 2)

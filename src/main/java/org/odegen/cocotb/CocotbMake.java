@@ -52,19 +52,36 @@ public final class CocotbMake {
         return Path.of(out.lines().reduce((a, b) -> b).orElseThrow()).getParent();
     }
 
-    /**
-     * Runs {@code make} in {@code benchDir} with {@code venvBin} first on the PATH and {@code env} added
-     * (e.g. {@code COCOTB_TEST_FILTER}); the old results.xml is removed first, so a run that writes none
-     * reads as no tests.
-     */
+    /** Runs {@code make} in {@code benchDir} with {@code venvBin} first on the PATH, as an activated environment would. */
     public static Run make(Path benchDir, Path venvBin, Map<String, String> env, List<String> args, int timeoutSeconds)
+            throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("PATH", venvBin + java.io.File.pathSeparator + System.getenv("PATH"));
+        return make(benchDir, all, args, timeoutSeconds);
+    }
+
+    /**
+     * The PATH of this process without the folders that hold a {@code cocotb-config}: a make run with it
+     * must find cocotb the Makefile's other way, through {@code ODEGEN_VENV} or the default environment.
+     */
+    public static String pathWithoutCocotb() {
+        return java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .filter(d -> !d.isEmpty() && !Files.isExecutable(Path.of(d, "cocotb-config")))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /**
+     * Runs {@code make} in {@code benchDir} with {@code env} over this process's environment (e.g.
+     * {@code PATH}, {@code COCOTB_TEST_FILTER}); the old results.xml is removed first, so a run that writes
+     * none reads as no tests.
+     */
+    public static Run make(Path benchDir, Map<String, String> env, List<String> args, int timeoutSeconds)
             throws IOException {
         Path results = benchDir.resolve("results.xml");
         Files.deleteIfExists(results);
         List<String> cmd = new ArrayList<>(List.of("make", "--no-print-directory"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(benchDir.toFile()).redirectErrorStream(true);
-        pb.environment().put("PATH", venvBin + java.io.File.pathSeparator + System.getenv("PATH"));
         pb.environment().putAll(env);
         // to a file, not a pipe read to its end, so that the timeout below can stop a run that hangs
         Path log = Files.createTempFile("cocotb-make", ".log");

@@ -72,20 +72,26 @@ class CocotbBenchTest {
         }
     }
 
-    /** A deliberately wrong golden word (random case, word 77): make fails, and results.xml names the word. */
+    /**
+     * A deliberately wrong golden word (random case, word 21): make fails, and results.xml names the word.
+     * On a smaller block (C = 4, 4x4, 2 lanes), since the word is found only after the whole random case.
+     * This run finds cocotb as a user's plain {@code make} does: not on the PATH, through ODEGEN_VENV.
+     */
     @Test
     void wrongGoldenWordFailsAndIsNamed() throws IOException {
-        Path bench = generate(small(NormMode.BATCH_STATS), "cocotb_wrong_word");
+        Path bench = generate(OdeBlockDesign.builder("cocotb_wrong_word").featureMap(4, 4, 4).lanes(2).build(),
+                "cocotb_wrong_word");
         Path expected = bench.resolve("../vectors/random/expected.hex");
         List<String> lines = Files.readAllLines(expected);
-        lines.set(77, String.format("%08x", (int) Long.parseLong(lines.get(77), 16) ^ 1));
+        lines.set(21, String.format("%08x", (int) Long.parseLong(lines.get(21), 16) ^ 1));
         Files.write(expected, lines);
-        CocotbMake.Run run = CocotbMake.make(bench, venvBin, Map.of("COCOTB_TEST_FILTER", "random_and_saturate"),
-                List.of(), TIMEOUT_S);
+        CocotbMake.Run run = CocotbMake.make(bench, Map.of("COCOTB_TEST_FILTER", "random_and_saturate",
+                "PATH", CocotbMake.pathWithoutCocotb(), "ODEGEN_VENV", venvBin.getParent().toString()), List.of(), TIMEOUT_S);
         assertNotEquals(0, run.exit(), "make must fail on a failed cocotb test\n" + run.output());
         CocotbMake.Case c = run.testCase("random_and_saturate");
         assertFalse(c.passed(), run.output());
-        assertTrue(c.message().contains("random: FAIL after 2 Euler step(s): first differing word 77 (channel 1, y 1, x 5)"),
+        assertEquals(List.of("random_and_saturate"), run.cases().stream().map(CocotbMake.Case::name).toList());
+        assertTrue(c.message().contains("random: FAIL after 2 Euler step(s): first differing word 21 (channel 1, y 1, x 1)"),
                 c.message());
     }
 }
