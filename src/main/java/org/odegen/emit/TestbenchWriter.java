@@ -19,7 +19,8 @@ import org.odegen.model.OdeSolver;
 /**
  * Writes {@code testbench/} into an output folder: the Verilator C++ harness and its Makefile from the
  * Velocity templates of the project's {@code testbench/} folder, and golden vectors from the Java golden
- * model, so that a user with only Verilator and make can check the block ({@code make -C testbench}).
+ * model, so that a user with only Verilator and make can check the block ({@code make -C testbench}); and the
+ * cocotb 2.x bench of the same cases in {@code testbench/cocotb/} ({@link CocotbWriter}).
  */
 public final class TestbenchWriter {
     private TestbenchWriter() {
@@ -49,6 +50,7 @@ public final class TestbenchWriter {
                     .append(' ').append(solver.id()).append('\n');
         }
         Files.writeString(tb.resolve("vectors").resolve("cases.txt"), cases.toString(), StandardCharsets.UTF_8);
+        CocotbWriter.write(design, top, tb);
     }
 
     /**
