@@ -78,4 +78,19 @@ class NetworkGeneratorTest {
             assertEquals(List.of("a", "b"), s.map(f -> f.getFileName().toString()).sorted().toList());
         }
     }
+
+    /** The Yosys gate: synth_xilinx without latches, and the engine fits the XC7Z020 (PAPER.md's capacity). */
+    @Test
+    void synthesizesWithoutLatchesAndFitsTheChip() throws Exception {
+        var g = NetworkGenerator.generate(NetworkDesign.of(Variant.RODENET_3, 20, 16), dir.resolve("est"), true);
+        YosysEstimate est = g.estimate();
+        var cap = PaperTable3.XC7Z020;
+        assertEquals(0, est.latches(), "latches");
+        assertEquals(16 * 4, est.count("DSP48E1"), "four DSP48E1 a lane at Q32.20");
+        assertTrue(est.bram36() <= cap.bram36() && est.sliceLuts() <= cap.lut() && est.flipFlops() <= cap.ff(),
+                est.bram36() + " BRAM36, " + est.sliceLuts() + " LUT, " + est.flipFlops() + " FF");
+        String report = Files.readString(g.folder().resolve("report.md"));
+        assertTrue(report.contains("| this engine (Yosys synth_xilinx) | " + String.format(java.util.Locale.ROOT, "%.1f",
+                est.bram36()) + " | 64 |"), report);
+    }
 }
