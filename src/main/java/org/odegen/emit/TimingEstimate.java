@@ -178,6 +178,16 @@ public final class TimingEstimate {
                     "SBITERR", "DBITERR", "ECCPARITY", "RDADDRECC")),
             Map.entry("RAMB18E1", Set.of("DOADO", "DOBDO", "DOPADOP", "DOPBDOP")));
 
+    /** Whether {@code port} is an output of a cell of {@code type}, for netlists written without port directions. */
+    private static boolean isOutput(String type, String port) {
+        Set<String> known = OUTPUTS.get(type);
+        if (known != null) {
+            return known.contains(port);
+        }
+        // LUT, MUXF, CARRY4, flip-flop, I/O and clock buffers, LUT RAM and shift registers
+        return Set.of("O", "CO", "Q", "Q31", "SPO", "DPO").contains(port) || port.matches("DO[A-H]");
+    }
+
     /** One pin of one cell (bit {@code bit} of port {@code port}). */
     private record Pin(int cell, String port, int bit) {
         String name() {
@@ -247,8 +257,7 @@ public final class TimingEstimate {
                 for (Iterator<Map.Entry<String, JsonNode>> pi = c.path("connections").fields(); pi.hasNext(); ) {
                     var port = pi.next();
                     JsonNode dir = c.path("port_directions").path(port.getKey());
-                    boolean output = dir.isMissingNode() ? OUTPUTS.getOrDefault(type, Set.of()).contains(port.getKey())
-                            : dir.asText().equals("output");
+                    boolean output = dir.isMissingNode() ? isOutput(type, port.getKey()) : dir.asText().equals("output");
                     int[] bits = new int[port.getValue().size()];
                     for (int i = 0; i < bits.length; i++) {
                         JsonNode b = port.getValue().get(i);
@@ -283,7 +292,13 @@ public final class TimingEstimate {
             if (n == null) {
                 return "net" + bit;
             }
-            return n.startsWith("\u0000") ? n.substring(1) : n;
+            if (!n.startsWith("\u0000")) {
+                return n;
+            }
+            // Yosys' own names: keep what says where the cell came from, drop the pass bookkeeping
+            return n.substring(1).replaceAll("\\$abc\\$\\d+\\$auto\\$blifparse\\.cc:\\d+:parse_blif\\$", "\\$abc\\$")
+                    .replaceAll("\\$techmap\\d+", "").replaceAll("(genblk1\\.)+", "")
+                    .replaceAll("\\$auto\\$alumacc\\.cc:\\d+:replace_alu\\$", "\\$alu\\$");
         }
 
         private int param(int cell, String name, int dflt) {
