@@ -44,6 +44,15 @@ public final class TimingEstimate {
         }
     }
 
+    /**
+     * A path's description with Yosys' own names ({@code $abc$...}, {@code $alu$...}) left out: the cell types and the
+     * design's names, for tables where the bookkeeping names are noise.
+     */
+    public static String withoutYosysNames(String cells) {
+        return cells.replaceAll("(?<=[ (])\\\\?\\$[^ )]*", "").replace("( .. )", "").replace("( .. ", "(.. ")
+                .replace(" .. )", " ..)").replace(" ()", "").replaceAll(" +", " ").replace(" -> ->", " ->");
+    }
+
     /** One line naming the cells of a path: {@code FDRE q[3] -> LUT6 n1 -> CARRY4 x3 (a .. b) -> FDRE (D) r[7]}. */
     static String describe(List<Step> steps) {
         StringBuilder sb = new StringBuilder();

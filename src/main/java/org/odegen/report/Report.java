@@ -371,7 +371,7 @@ public final class Report {
                         f("%.2f", t.worst().delay()), Integer.toString(t.worst().lutLevels()),
                         Integer.toString(t.deepest().lutLevels()), Integer.toString(4 * t.longestCarry4()),
                         t.dspMreg() + " / " + t.dspPreg() + " of " + t.dsps(), t.bramOutReg() + " of " + t.brams(),
-                        t.worst().cells()));
+                        TimingEstimate.withoutYosysNames(t.worst().cells())));
                 timingCsv.add(f("%s,%d,%.1f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d", l.id(), n, t.fmaxMhz(), t.worst().delay(),
                         t.worst().lutLevels(), t.deepest().lutLevels(), 4 * t.longestCarry4(), t.dsps(), t.dspMreg(),
                         t.dspPreg(), t.brams(), t.bramOutReg()));

@@ -141,6 +141,14 @@ class TimingEstimateTest {
     }
 
     @Test
+    void tablesCanLeaveOutYosysOwnNames() {
+        assertEquals("SRL16E s5_first (fanout 880) -> LUT3 -> CARRY4 x14 (.. acc[53]) -> MUXF7 -> CARRY4 x10 -> FDRE (D) sum[37]",
+                TimingEstimate.withoutYosysNames("SRL16E s5_first (fanout 880) -> LUT3 $alu$13129.X[1] -> CARRY4 x14 "
+                        + "($alu$13129.CO[3] .. acc[53]) -> MUXF7 $abc$106960.f0 -> CARRY4 x10 ($alu$1.CO[3] .. $alu$1.Y[37]) "
+                        + "-> FDRE (D) sum[37]"));
+    }
+
+    @Test
     void badNetlistsGiveOneClearError() throws Exception {
         Path p = lutChain(2).write(dir.resolve("ok.json"));
         var noTop = assertThrows(IllegalArgumentException.class, () -> TimingEstimate.fromNetlist(p, "other"));
