@@ -383,7 +383,11 @@ public final class Report {
                 List.of("Measured by Yosys 0.23 (`synth_xilinx -family xc7`, no timing) on the generated Verilog, beside "
                         + "the paper's Vivado figures, against the XC7Z020 (53,200 LUT, 106,400 FF, 140 BRAM36, 220 DSP48E1). "
                         + "Yosys and Vivado count differently: LUT and FF figures are estimates; BRAM and DSP follow the "
-                        + "memories and multipliers one to one."),
+                        + "memories and multipliers one to one.",
+                        "The second table is a timing **estimate** for the XC7Z020-1, not a measurement: the same Yosys "
+                        + "netlists, their register-to-register paths timed with the README's delay model (7-series -1 "
+                        + "figures, 0.6 ns assumed per routed net), against the goal of 150 MHz, the worst path named by "
+                        + "its cells. Vivado's placement and routing decide the real figure."),
                 List.of(new Table("Yosys estimate (ours) and the paper's Table 3",
                         List.of("layer", "lanes", "BRAM36", "DSP48E1", "LUT", "FF", "latches",
                                 "the paper (BRAM36 / DSP / LUT / FF)", "of the XC7Z020 (BRAM / DSP / LUT / FF)"), rows),

@@ -72,7 +72,8 @@ class ReportTest {
             assertTrue(fmax > 50 && fmax < 1000 && Math.abs(1000 / Double.parseDouble(row[3]) - fmax) < 0.1, timing.toString());
             assertEquals(Integer.toString(4 * lanes), row[7], "DSP48E1 in the timing rows: " + timing);
         }
-        assertTrue(md.contains("Timing, an estimate for the XC7Z020-1"), md);
+        assertTrue(md.contains("The second table is a timing **estimate** for the XC7Z020-1"), md);
+        assertTrue(html.contains("Timing, an estimate for the XC7Z020-1"), "index.html has the timing table's caption");
         // Table 5: every offloading variant at every depth, labelled as modeled
         assertEquals(1 + 6 * 4, Files.readAllLines(r.resolve("data/table5_modeled.csv")).size());
         assertTrue(md.contains("**Every figure in this section is modeled**") && md.contains("(modeled, AXI DMA)"), md);
