@@ -17,6 +17,20 @@ object Hardware {
     m
   }
 
+  /** The register map for the IP's memory map, in address order: name, offset, access (R, W, R/W), description. */
+  def registerMap(): java.util.List[java.util.Map[String, Object]] = {
+    val l = new java.util.ArrayList[java.util.Map[String, Object]]()
+    OdeBlockRegisters.all.foreach { case (n, a) =>
+      val m = new java.util.LinkedHashMap[String, Object]()
+      m.put("name", n)
+      m.put("offset", Integer.valueOf(a))
+      m.put("access", OdeBlockRegisters.access(n))
+      m.put("description", OdeBlockRegisters.description(n))
+      l.add(m)
+    }
+    l
+  }
+
   /** Cycles of one Euler step of the generated block (the schedule, checked against simulation). */
   def cyclesPerStep(block: org.odegen.model.BlockConfig, lanes: Int): Long =
     OdeBlockHwConfig.of(block, lanes).cyclesPerStep

@@ -19,7 +19,8 @@ import org.odegen.hw.Hardware;
 import org.odegen.model.BlockConfig;
 
 /**
- * Writes the output folder of one configuration (INTERFACE.md): {@code manifest.json}, {@code rtl/},
+ * Writes the output folder of one configuration (INTERFACE.md): {@code manifest.json}, {@code rtl/} (the
+ * SpinalHDL top and the IP wrapper of {@code rtl-templates/}),
  * {@code report.md}, {@code testbench/}, {@code vivado/}; built in a temporary folder beside the target, then moved, so that it is written
  * whole or not at all. The same design gives byte-identical files.
  */
@@ -44,6 +45,8 @@ public final class BlockGenerator {
             Path rtl = Files.createDirectory(tmp.resolve("rtl"));
             String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), design.solver().method(),
                     rtl.toString()));
+            // the wrapper that Vivado's IP packager reads (rtl-templates/), beside the generated top
+            VivadoIp.writeWrapper(rtl, top, VivadoWriter.CLOCK_MHZ, false);
             List<String> verilog;
             try (Stream<Path> files = Files.list(rtl)) {
                 verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();

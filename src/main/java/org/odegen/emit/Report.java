@@ -75,6 +75,16 @@ final class Report {
                 sb.append("\n**Does not fit the XC7Z020** (PYNQ-Z2): fewer lanes or a narrower format.\n");
             }
         }
+        sb.append("\n## Timing (an estimate, XC7Z020-1)\n\n");
+        if (est == null || est.timing() == null) {
+            sb.append("Not estimated: generate with `-Destimate` (`odegen generate --estimate`) for the timing estimate "
+                    + "of the Yosys netlist.\n");
+        } else {
+            sb.append("Estimated, not measured: the register-to-register paths of the Yosys `synth_xilinx` netlist, timed "
+                    + "with the 7-series -1 figures of the README's delay model and an assumed 0.6 ns per routed net. Vivado's "
+                    + "placement and routing decide the real figure.\n\n");
+            sb.append(est.timing().markdown());
+        }
         return sb.toString();
     }
 

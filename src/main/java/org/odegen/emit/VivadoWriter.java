@@ -18,7 +18,8 @@ import org.odegen.net.Variant;
 import java.util.stream.Collectors;
 
 /**
- * Writes {@code vivado/} into an output folder: the batch Tcl of the PYNQ-Z2 flow ({@code build.tcl}),
+ * Writes {@code vivado/} into an output folder: the batch Tcl of the PYNQ-Z2 flow ({@code build.tcl}), the IP
+ * packager's ({@code package_ip.tcl}),
  * its XDC, and the PYNQ driver ({@code driver/odegen_block.py}), from the Velocity templates of the project's {@code vivado/} folder.
  */
 final class VivadoWriter {
@@ -32,8 +33,9 @@ final class VivadoWriter {
 
     static void write(OdeBlockDesign design, String top, List<String> verilog, Path folder) throws IOException {
         Path dir = Files.createDirectories(folder.resolve("vivado"));
-        Templates.render("vivado/build.tcl.vm",
-                Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog), dir.resolve("build.tcl"));
+        Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog,
+                "ipVlnv", VivadoIp.vlnv(top)), dir.resolve("build.tcl"));
+        VivadoIp.writePackageScript(dir, top, PART, verilog, false, Hardware.registerMap());
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         BlockConfig b = design.block();
         Map<String, Object> vars = new HashMap<>();

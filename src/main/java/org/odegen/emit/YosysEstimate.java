@@ -1,6 +1,7 @@
 package org.odegen.emit;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,15 @@ import java.util.regex.Pattern;
 
 /**
  * The resource estimate until Vivado reports real figures: Yosys 0.23 {@code synth_xilinx -family xc7}
- * (never {@code -abc9}: with DSPs it breaks the netlist in 0.23), then the cell counts of the top.
+ * (never {@code -abc9}: with DSPs it breaks the netlist in 0.23), then the cell counts of the top; with
+ * {@code timing}, also the {@link TimingEstimate} of the same netlist (one synthesis for both).
  */
-public record YosysEstimate(Map<String, Integer> cells) {
+public record YosysEstimate(Map<String, Integer> cells, TimingEstimate.Result timing) {
+    /** Cell counts only (no timing estimate). */
+    public YosysEstimate(Map<String, Integer> cells) {
+        this(cells, null);
+    }
+
     private static final Pattern CELL = Pattern.compile("^\\s+(\\S+)\\s+(\\d+)\\s*$");
 
     public int count(String cell) {
@@ -56,14 +63,30 @@ public record YosysEstimate(Map<String, Integer> cells) {
                 .mapToInt(Map.Entry::getValue).sum();
     }
 
+    /** Cell counts and the timing estimate. */
     public static YosysEstimate synthesize(Path dir, String top, List<String> files) throws IOException {
-        String script = "read_verilog " + String.join(" ", files) + "; synth_xilinx -family xc7 -top " + top
-                + "; stat";
-        Tool.Result r = Tool.run(dir, List.of("yosys", "-p", script), 1800);
-        if (r.exit() != 0) {
-            throw new IllegalStateException("yosys synth_xilinx failed on " + top + ":\n" + r.output());
+        return synthesize(dir, top, files, true);
+    }
+
+    public static YosysEstimate synthesize(Path dir, String top, List<String> files, boolean timing) throws IOException {
+        Path json = timing ? Files.createTempFile("odegen-netlist-", ".json") : null;
+        try {
+            // the netlist for the timing estimate, after stat (whose counts stay as they were): flattened
+            // (synth_xilinx keeps the hierarchy), without source attributes (a third of the file); the cell library's
+            // blackboxes stay in it, since write_json takes the cells' port directions from them
+            String script = "read_verilog " + String.join(" ", files) + "; synth_xilinx -family xc7 -top " + top
+                    + "; stat" + (timing ? "; flatten; setattr -unset src; write_json " + json : "");
+            Tool.Result r = Tool.run(dir, List.of("yosys", "-p", script), 1800);
+            if (r.exit() != 0) {
+                throw new IllegalStateException("yosys synth_xilinx failed on " + top + ":\n" + r.output());
+            }
+            YosysEstimate cells = parse(r.output());
+            return timing ? new YosysEstimate(cells.cells(), TimingEstimate.fromNetlist(json, top)) : cells;
+        } finally {
+            if (json != null) {
+                Files.deleteIfExists(json);
+            }
         }
-        return parse(r.output());
     }
 
     /** Reads the cell table of the last {@code stat} section. */

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.TimingEstimate;
 import org.odegen.emit.Tool;
 import org.odegen.emit.VerilatorHarness;
 import org.odegen.emit.YosysEstimate;
@@ -23,7 +24,7 @@ import org.odegen.emit.YosysEstimate;
 /**
  * What the report measures of one block configuration: cycles in simulation (the Verilator C++
  * harness, bit-exact against the golden vectors first, then without gaps) and the Yosys resource
- * estimate. Both are cached under {@code cache} by a SHA-256 of the RTL (the harness binaries under
+ * and timing estimates. Both are cached under {@code cache} by a SHA-256 of the RTL (the harness binaries under
  * {@link VerilatorHarness#CACHE}, shared with the regression), so a second report only measures what changed.
  */
 final class BlockMeasurements {
@@ -75,14 +76,23 @@ final class BlockMeasurements {
     private YosysEstimate resources(Path folder, String top, java.util.List<String> verilog, String key) throws IOException {
         Path file = cache.resolve("yosys").resolve(key + ".properties");
         Properties p = load(file);
-        if (p != null) {
+        // an entry from before the timing estimate has no timing.* keys: synthesize again
+        if (p != null && p.getProperty("timing.worst.delay") != null) {
             Map<String, Integer> cells = new TreeMap<>();
-            p.stringPropertyNames().forEach(n -> cells.put(n, Integer.parseInt(p.getProperty(n))));
-            return new YosysEstimate(cells);
+            Properties timing = new Properties();
+            for (String n : p.stringPropertyNames()) {
+                if (n.startsWith("timing.")) {
+                    timing.setProperty(n.substring("timing.".length()), p.getProperty(n));
+                } else {
+                    cells.put(n, Integer.parseInt(p.getProperty(n)));
+                }
+            }
+            return new YosysEstimate(cells, TimingEstimate.Result.fromProperties(timing));
         }
         YosysEstimate e = YosysEstimate.synthesize(folder, top, verilog);
         Properties out = new Properties();
         e.cells().forEach((n, v) -> out.setProperty(n, Integer.toString(v)));
+        e.timing().toProperties().forEach((k, v) -> out.setProperty("timing." + k, (String) v));
         store(file, out);
         return e;
     }

@@ -23,6 +23,7 @@ import org.odegen.emit.BlockGenerator;
 import org.odegen.emit.PaperTable3;
 import org.odegen.emit.Templates;
 import org.odegen.emit.VerilatorHarness;
+import org.odegen.emit.TimingEstimate;
 import org.odegen.emit.YosysEstimate;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
@@ -228,6 +229,9 @@ public final class Report {
             YosysEstimate e = r.resources();
             sb.append(String.format(Locale.ROOT, "; %s BRAM36, %d DSP48E1, %,d LUT, %,d FF", num(e.bram36()),
                     e.count("DSP48E1"), e.luts(), e.flipFlops()));
+            if (e.timing() != null) {
+                sb.append(String.format(Locale.ROOT, "; estimated %.0f MHz", e.timing().fmaxMhz()));
+            }
         }
         return sb.toString();
     }
@@ -357,14 +361,41 @@ public final class Report {
             }
         }
         csv.put("table3_resources.csv", new String[] {"layer,lanes,bram36,dsp48e1,lut,ff,latches", String.join("\n", csvRows)});
+        // the timing estimate of the same netlists
+        List<List<String>> timingRows = new ArrayList<>();
+        List<String> timingCsv = new ArrayList<>();
+        for (PaperLayer l : PaperLayer.values()) {
+            for (int n : lanesOf(l, true)) {
+                TimingEstimate.Result t = measured.get(key(l, n)).resources().timing();
+                timingRows.add(List.of(l.id(), Integer.toString(n), f("%.0f", t.fmaxMhz()) + (t.meetsTarget() ? "" : " (below 150)"),
+                        f("%.2f", t.worst().delay()), Integer.toString(t.worst().lutLevels()),
+                        Integer.toString(t.deepest().lutLevels()), Integer.toString(4 * t.longestCarry4()),
+                        t.dspMreg() + " / " + t.dspPreg() + " of " + t.dsps(), t.bramOutReg() + " of " + t.brams(),
+                        TimingEstimate.withoutYosysNames(t.worst().cells())));
+                timingCsv.add(f("%s,%d,%.1f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d", l.id(), n, t.fmaxMhz(), t.worst().delay(),
+                        t.worst().lutLevels(), t.deepest().lutLevels(), 4 * t.longestCarry4(), t.dsps(), t.dspMreg(),
+                        t.dspPreg(), t.brams(), t.bramOutReg()));
+            }
+        }
+        csv.put("timing_estimate.csv", new String[] {"layer,lanes,fmax_mhz,worst_ns,worst_lut_levels,deepest_lut_levels,"
+                + "carry_bits,dsp48e1,dsp_mreg,dsp_preg,bram,bram_out_reg", String.join("\n", timingCsv)});
         return new Section("table3", "Table 3: resources against lanes, beside the paper's",
                 List.of("Measured by Yosys 0.23 (`synth_xilinx -family xc7`, no timing) on the generated Verilog, beside "
                         + "the paper's Vivado figures, against the XC7Z020 (53,200 LUT, 106,400 FF, 140 BRAM36, 220 DSP48E1). "
                         + "Yosys and Vivado count differently: LUT and FF figures are estimates; BRAM and DSP follow the "
-                        + "memories and multipliers one to one."),
+                        + "memories and multipliers one to one.",
+                        "The second table is a timing **estimate** for the XC7Z020-1, not a measurement: the same Yosys "
+                        + "netlists, their register-to-register paths timed with the README's delay model (7-series -1 "
+                        + "figures, 0.6 ns assumed per routed net), against the goal of 150 MHz, the worst path named by "
+                        + "its cells. Vivado's placement and routing decide the real figure."),
                 List.of(new Table("Yosys estimate (ours) and the paper's Table 3",
                         List.of("layer", "lanes", "BRAM36", "DSP48E1", "LUT", "FF", "latches",
-                                "the paper (BRAM36 / DSP / LUT / FF)", "of the XC7Z020 (BRAM / DSP / LUT / FF)"), rows)),
+                                "the paper (BRAM36 / DSP / LUT / FF)", "of the XC7Z020 (BRAM / DSP / LUT / FF)"), rows),
+                        new Table("Timing, an estimate for the XC7Z020-1 (the README's delay model on the same Yosys "
+                                + "netlists, 0.6 ns assumed per routed net; Vivado decides the real figure)",
+                                List.of("layer", "lanes", "estimated Fmax (MHz)", "worst path (ns)", "its LUT levels",
+                                        "deepest LUT levels", "longest carry chain (bits)", "DSP48E1 MREG / PREG on",
+                                        "BRAM with output register", "worst path's cells"), timingRows)),
                 plotList);
     }
 

@@ -33,5 +33,8 @@ class YosysGateTest {
         assertEquals(0, e.latches(), e.cells().toString());
         assertEquals(4 * lanes, e.count("DSP48E1"), e.cells().toString());
         assertTrue(e.bram36() <= maxBram, d.id() + ": " + e.bram36() + " BRAM36 > " + maxBram);
+        // the timing estimate of the same netlist: every multiplier's DSP48E1 seen, its worst path named
+        assertEquals(4 * lanes, e.timing().dsps(), d.id());
+        assertTrue(e.timing().fmaxMhz() > 0 && e.timing().worst().cells().contains(" -> "), e.timing().markdown());
     }
 }

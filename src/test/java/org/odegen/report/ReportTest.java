@@ -62,6 +62,18 @@ class ReportTest {
         assertTrue(res.get(1).startsWith("layer1,1,") && res.get(1).split(",")[3].equals("4") && res.get(1).endsWith(",0"),
                 res.get(1));
         assertTrue(res.get(2).startsWith("layer1,2,") && res.get(2).split(",")[3].equals("8"), res.get(2));
+        // the timing estimate of the same netlists, one row per configuration, labelled as an estimate
+        List<String> timing = Files.readAllLines(r.resolve("data/timing_estimate.csv"));
+        assertEquals(3, timing.size(), timing.toString());
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            String[] row = timing.get(lanes).split(",");
+            assertEquals("layer1," + lanes, row[0] + "," + row[1], timing.toString());
+            double fmax = Double.parseDouble(row[2]);
+            assertTrue(fmax > 50 && fmax < 1000 && Math.abs(1000 / Double.parseDouble(row[3]) - fmax) < 0.1, timing.toString());
+            assertEquals(Integer.toString(4 * lanes), row[7], "DSP48E1 in the timing rows: " + timing);
+        }
+        assertTrue(md.contains("The second table is a timing **estimate** for the XC7Z020-1"), md);
+        assertTrue(html.contains("Timing, an estimate for the XC7Z020-1"), "index.html has the timing table's caption");
         // Table 5: every offloading variant at every depth, labelled as modeled
         assertEquals(1 + 6 * 4, Files.readAllLines(r.resolve("data/table5_modeled.csv")).size());
         assertTrue(md.contains("**Every figure in this section is modeled**") && md.contains("(modeled, AXI DMA)"), md);
