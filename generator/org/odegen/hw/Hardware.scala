@@ -18,14 +18,22 @@ object Hardware {
   }
 
   /** The register map for the IP's memory map, in address order: name, offset, access (R, W, R/W), description. */
-  def registerMap(): java.util.List[java.util.Map[String, Object]] = {
+  def registerMap(): java.util.List[java.util.Map[String, Object]] =
+    mapOf(OdeBlockRegisters.all, OdeBlockRegisters.access, OdeBlockRegisters.description)
+
+  /** The network engine's register map (NETWORK.md), in the same form. */
+  def networkRegisterMap(): java.util.List[java.util.Map[String, Object]] =
+    mapOf(NetworkRegisters.all, NetworkRegisters.access, NetworkRegisters.description)
+
+  private def mapOf(all: Seq[(String, Int)], access: Map[String, String], description: Map[String, String])
+      : java.util.List[java.util.Map[String, Object]] = {
     val l = new java.util.ArrayList[java.util.Map[String, Object]]()
-    OdeBlockRegisters.all.foreach { case (n, a) =>
+    all.foreach { case (n, a) =>
       val m = new java.util.LinkedHashMap[String, Object]()
       m.put("name", n)
       m.put("offset", Integer.valueOf(a))
-      m.put("access", OdeBlockRegisters.access(n))
-      m.put("description", OdeBlockRegisters.description(n))
+      m.put("access", access(n))
+      m.put("description", description(n))
       l.add(m)
     }
     l

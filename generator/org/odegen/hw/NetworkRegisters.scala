@@ -16,6 +16,21 @@ object NetworkRegisters {
   val all: Seq[(String, Int)] = Seq("CTRL" -> CTRL, "STATUS" -> STATUS, "CYCLES" -> CYCLES, "CONFIG" -> CONFIG,
     "WIDTH" -> WIDTH, "IER" -> IER, "WEIGHTS_ADDR" -> WEIGHTS_ADDR, "WEIGHTS_WORDS" -> WEIGHTS_WORDS)
 
+  /** Access from the bus, as NETWORK.md gives it ("R", "W", "R/W"): for the IP's memory map. */
+  val access: Map[String, String] = Map("CTRL" -> "W", "STATUS" -> "R", "CYCLES" -> "R", "CONFIG" -> "R",
+    "WIDTH" -> "R", "IER" -> "R/W", "WEIGHTS_ADDR" -> "R/W", "WEIGHTS_WORDS" -> "R")
+
+  /** One line each, NETWORK.md's meaning: for the IP's memory map. */
+  val description: Map[String, String] = Map(
+    "CTRL" -> "bit 0 START: run one image; bit 1 LOAD: take the parameter blob at WEIGHTS_ADDR",
+    "STATUS" -> "bit 0 BUSY, bit 1 DONE, bit 2 LOADED, bit 3 ERROR",
+    "CYCLES" -> "clock cycles of the last image",
+    "CONFIG" -> "lanes, variant, depth N, F, norm mode",
+    "WIDTH" -> "W and the solver",
+    "IER" -> "bit 0: raise interrupt on DONE",
+    "WEIGHTS_ADDR" -> "byte address of the parameter blob in DDR, 64-byte aligned",
+    "WEIGHTS_WORDS" -> "the blob's length in 32-bit words")
+
   /** Bits of CTRL (write) and STATUS (read), as masks. */
   val START = 1 << 0
   val LOAD = 1 << 1

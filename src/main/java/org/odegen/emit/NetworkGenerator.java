@@ -19,7 +19,7 @@ import org.odegen.net.Weights;
 
 /**
  * Writes the output folder of one network engine (NETWORK.md): {@code manifest.json}, {@code rtl/},
- * {@code report.md}, {@code testbench/} (the Verilator harness with its DDR model and golden vectors of seeded
+ * {@code report.md}, {@code vivado/package_ip.tcl} (the packaged IP), {@code testbench/} (the Verilator harness with its DDR model and golden vectors of seeded
  * random weights and image); whole or not at all, byte-identical for the same design.
  */
 public final class NetworkGenerator {
@@ -51,11 +51,15 @@ public final class NetworkGenerator {
             NetworkHwConfig hw = hardware(design);
             Path rtl = Files.createDirectory(tmp.resolve("rtl"));
             String top = BlockGenerator.quietly(() -> Hardware.emitNetwork(hw, rtl.toString()));
+            // the wrapper that Vivado's IP packager reads (rtl-templates/), with the AXI4 read master
+            VivadoIp.writeWrapper(rtl, top, VivadoWriter.CLOCK_MHZ, true);
             List<String> verilog;
             try (Stream<Path> files = Files.list(rtl)) {
                 verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
             }
             YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
+            VivadoIp.writePackageScript(Files.createDirectory(tmp.resolve("vivado")), top, VivadoWriter.PART, verilog,
+                    true, Hardware.networkRegisterMap());
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, hw, top, verilog), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("report.md"), report(design, hw, top, est), StandardCharsets.UTF_8);
             Network net = new Network(Weights.random(design.spec(), VECTOR_SEED), design.norm(), design.format());

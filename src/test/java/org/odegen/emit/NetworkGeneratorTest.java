@@ -70,6 +70,15 @@ class NetworkGeneratorTest {
         assertEquals(NETWORK_PORTS, BlockGeneratorTest.topPorts(Files.readString(a.folder().resolve("rtl/" + a.top() + ".v"))));
         VerilogLint.lint(a.folder(), a.top(), a.verilog());
         assertTrue(Files.readString(a.folder().resolve("report.md")).contains("multiply-add bound"));
+        // the packaged IP: the wrapper with the AXI4 master, and NETWORK.md's register map, under the Vivado stubs
+        assertTrue(m.get("verilog").toString().contains("rtl/" + VivadoIp.wrapperName(a.top()) + ".v"));
+        Process tcl = new ProcessBuilder("tclsh", Path.of("src/test/tcl/vivado_stubs.tcl").toAbsolutePath().toString(),
+                "vivado/package_ip.tcl").directory(a.folder().toFile()).redirectErrorStream(true).start();
+        String out = new String(tcl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, tcl.waitFor(), out);
+        assertTrue(out.contains("ODEGen package_ip: odegen.org:odegen:" + a.top() + ":1.0"), out);
+        assertTrue(out.contains("CALL ipx::add_register WEIGHTS_ADDR address_block:registers")
+                && out.contains("CALL set_property address_offset 0x24 register:WEIGHTS_ADDR"), out);
         // regenerating replaces the folder whole and leaves nothing behind
         NetworkGenerator.generate(NetworkDesign.of(Variant.RESNET, 20, 8), a.folder(), false);
         assertEquals("OdeNetwork_resnet_20_x8", new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile())
