@@ -45,6 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         OdeBlockDesign design = designOptions.design();
         Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
+        BlockGenerator.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
@@ -64,6 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
     private int generateNetwork() throws Exception {
         NetworkDesign design = designOptions.network(network, depth);
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
+        BlockGenerator.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),
                 bool("estimate", estimate) ? " with the Yosys estimate" : "");

@@ -72,7 +72,7 @@ public final class BlockGenerator {
      * The absolute output folder, once its parent exists and can be written: otherwise one error naming the
      * folder and why, before anything is elaborated or written.
      */
-    static Path writableTarget(Path folder) {
+    public static Path writableTarget(Path folder) {
         Path target = folder.toAbsolutePath().normalize();
         Path parent = target.getParent();
         try {

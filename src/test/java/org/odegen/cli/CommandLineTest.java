@@ -54,7 +54,11 @@ class CommandLineTest {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--network", "rodenet-3",
                     "--depth", "20", "--lanes", "16", "--out", out.toString()));
             int at = args.indexOf(b[0]);
-            args.set(at + 1, b[1]);
+            if (at < 0) {
+                args.addAll(java.util.List.of(b[0], b[1]));
+            } else {
+                args.set(at + 1, b[1]);
+            }
             Run r = run(args.toArray(String[]::new));
             assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().contains(b[2]), r.err());
