@@ -31,13 +31,14 @@ class Case:
 
 
 def read_cases(folder):
-    """Every case of `folder/cases.txt` (lines `name steps h t0`), with its words read."""
+    """Every case of `folder/cases.txt` (lines `name steps h t0 [solver]`: the solver, where written, is the
+    block's own and the expected words are already its), with its words read."""
     cases = []
     with open(os.path.join(folder, "cases.txt"), encoding="ascii") as f:
         for line in f:
             if not line.strip():
                 continue
-            name, steps, h, t0 = line.split()
+            name, steps, h, t0 = line.split()[:4]
             base = os.path.join(folder, name)
             cases.append(Case(name, int(steps), int(h), int(t0), read_hex(os.path.join(base, "params.hex")),
                               read_hex(os.path.join(base, "z0.hex")), read_hex(os.path.join(base, "expected.hex"))))
