@@ -137,12 +137,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   }
   AxiLite4SpecRenamer(io.s_axi_ctrl)
   io.interrupt.setName(interruptPort)
-  for ((s, n) <- Seq(io.s_axis -> "s_axis", io.m_axis -> "m_axis")) {
-    s.valid.setName(n + "_tvalid")
-    s.ready.setName(n + "_tready")
-    s.payload.data.setName(n + "_tdata")
-    s.payload.last.setName(n + "_tlast")
-  }
+  OdeBlockTop.nameAxisPorts(io.s_axis -> "s_axis", io.m_axis -> "m_axis")
   io.m_axi.elements.foreach { case (n, d) => d.setName("m_axi_" + n) }
 
   // ---------------------------------------------------------------- registers (AXI4-Lite)

@@ -46,6 +46,16 @@ object OdeBlockTop {
       Mux(fits, v.resize(w), Mux(v.msb, S(-(BigInt(1) << (w - 1)), w bits), S((BigInt(1) << (w - 1)) - 1, w bits)))
     }
 
+  /** INTERFACE.md's AXI4-Stream port names (`<prefix>_tvalid`, `_tready`, `_tdata`, `_tlast`), which Vivado
+    * infers the interfaces from; the block and the network engine share them. */
+  def nameAxisPorts(streams: (Stream[AxisWord], String)*): Unit =
+    for ((s, n) <- streams) {
+      s.valid.setName(n + "_tvalid")
+      s.ready.setName(n + "_tready")
+      s.payload.data.setName(n + "_tdata")
+      s.payload.last.setName(n + "_tlast")
+    }
+
   /** `v >> k` (arithmetic) as a slice, so that no wider intermediate is left for the lint to flag. */
   def shiftDown(v: SInt, k: Int): SInt = if (k == 0) v else v(v.getWidth - 1 downto k)
 
@@ -92,12 +102,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   }
   AxiLite4SpecRenamer(io.s_axi_ctrl)
   io.interrupt.setName(interruptPort) // INTERFACE.md's name, which build.tcl connects
-  for ((s, n) <- Seq(io.s_axis -> "s_axis", io.m_axis -> "m_axis")) {
-    s.valid.setName(n + "_tvalid")
-    s.ready.setName(n + "_tready")
-    s.payload.data.setName(n + "_tdata")
-    s.payload.last.setName(n + "_tlast")
-  }
+  nameAxisPorts(io.s_axis -> "s_axis", io.m_axis -> "m_axis")
 
   // ---------------------------------------------------------------- registers (AXI4-Lite)
   val bus = AxiLite4SlaveFactory(io.s_axi_ctrl)
