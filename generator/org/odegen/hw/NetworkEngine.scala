@@ -334,7 +334,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
 
   val isFc = cur.kind === kindCode(PassKind.Fc)
   val latchMean = False
-  val normStart = False
+  val normStart = False // start the norm units on the variance of their lane `normSel`
+  val invLatch = False // their results are ready: lane `normSel` of each unit takes its own
+  val normSel = Reg(UInt(log2Up(cfg.normShare).max(1) bits)) init 0
   val cmd = EngineCmd(cfg)
   cmd.op := EngineOp.NONE
   cmd.rdAddr := 0
@@ -579,9 +581,16 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       phase := Phase.NORM_WAIT
     }
     is(Phase.NORM_WAIT) {
+      // one norm unit serves `normShare` lanes, one after the other
       waitCnt := waitCnt + 1
       when(waitCnt === cfg.normWait - 1) {
-        phase := Phase.SCALE
+        invLatch := True
+        normSel := normSel + 1
+        phase := Phase.NORM_START
+        when(normSel === cfg.normShare - 1) {
+          normSel := 0
+          phase := Phase.SCALE
+        }
       }
     }
     is(Phase.SCALE) {
@@ -728,6 +737,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
 
   val broadcast2 = SInt(W bits)
+  val bc5 = Delay(broadcast2, 3) // COPY's word at stage 5, one delay line for all lanes
   val lanes = for (l <- 0 until L) yield new Area {
     val bufs = (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
     val weights = BankMem(cfg.weightDepth, W)
@@ -741,72 +751,71 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val acc = Reg(SInt(cfg.accWidth bits)) init 0
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
     val mean = Reg(SInt(W bits)) init 0
-    val scale = Reg(SInt(W bits)) init 0
-    val paramA = Reg(SInt(W bits)) init 0
-    val beta = Reg(SInt(W bits)) init 0
+    val scale = Reg(SInt(W bits)) init 0 // norm A, then (batch-stats) mulq(inv, A)
+    val beta = Reg(SInt(W bits)) init 0 // norm B, or the classifier's bias
+    val inv = cfg.batchStats generate Reg(SInt(W bits)) // from the norm unit this lane shares
 
-    val norm = cfg.batchStats generate new Area {
-      val unit = IsqrtDivUnit(W, cfg.frac, cfg.eps)
-      unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
-      unit.io.start := normStart
-      unit.io.variance := shiftBy(acc, cur.log2Out).asUInt.resized
-    }
     when(latchMean) {
       mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
     }
+    when(cmd.op === EngineOp.UPDATE) {
+      // the group's APPLY is over: with the mean at 0, d2 is x itself, UPDATE's operand (one multiplexer
+      // input fewer); the next group's LATCH_MEAN sets it again
+      mean := 0
+    }
     when(s1.op === EngineOp.PARAM_A) {
-      paramA := wOut
-      if (!cfg.batchStats) scale := wOut
+      scale := wOut
     }
     when(s1.op === EngineOp.PARAM_B) {
       beta := wOut
     }
     val w2 = RegNext(wOut)
     val d2 = RegNext(sat(xOut.resize(W + 1) - mean.resize(W + 1), W))
-    val n2 = RegNext(xOut)
     val x5 = Delay(xOut, 4)
     val r5 = Delay(rOut, 4)
-    val bc5 = Delay(broadcast2, 3)
 
     val mul = MulqUnit(cfg.mulq)
     mul.setDefinitionName(cfg.definitionName + "_Mulq")
+    // few operand sources, since every source is a multiplexer input in every lane: a is the broadcast
+    // word, d2 or inv; b is the weight, d2, scale or h (UPDATE computes mulq(x, h), which is mulq(h, x))
     mul.io.operands.valid := True
-    mul.io.operands.payload.a := w2
+    mul.io.operands.payload.a := d2
     mul.io.operands.payload.b := w2
     switch(s2.op) {
       is(EngineOp.CONV) {
         mul.io.operands.payload.a := broadcast2
-        mul.io.operands.payload.b := w2
       }
       is(EngineOp.VAR) {
-        mul.io.operands.payload.a := d2
         mul.io.operands.payload.b := d2
       }
       is(EngineOp.APPLY) {
-        mul.io.operands.payload.a := d2
         mul.io.operands.payload.b := scale
       }
       is(EngineOp.UPDATE) {
-        mul.io.operands.payload.a := cur.h
-        mul.io.operands.payload.b := n2
+        mul.io.operands.payload.b := cur.h
       }
       is(EngineOp.SCALE) {
-        if (cfg.batchStats) mul.io.operands.payload.a := norm.unit.io.inv
-        mul.io.operands.payload.b := paramA
+        if (cfg.batchStats) mul.io.operands.payload.a := inv
+        mul.io.operands.payload.b := scale
       }
     }
 
     // stage 5: the product, and what each op does with it
     val prodW = cfg.productWidth + 1
     val prod = mul.io.result.payload.resize(cfg.accWidth)
-    val accNext = Mux(s5.first, S(0, cfg.accWidth bits), acc) + prod
+    // the classifier's bias starts its sum: sat(bias + SUM) is ARITHMETIC.md's sat(SUM + bias), exact sums
+    val accStart = Mux(isFc, beta.resize(cfg.accWidth), S(0, cfg.accWidth bits))
+    val accNext = Mux(s5.first, accStart, acc) + prod
     val convOut = sat(accNext, W)
-    val fcOut = sat(accNext.resize(cfg.accWidth + 1) + beta.resize(cfg.accWidth + 1), W)
-    val normed = sat(mul.io.result.payload.resize(prodW) + beta.resize(prodW), W)
+    // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
+    val addend = Mux(s5.op === EngineOp.UPDATE, r5, beta)
+    val normed = sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW), W)
     val added = Mux(cur.residual, sat(normed.resize(W + 1) + r5.resize(W + 1), W), normed)
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
-    val updated = sat(mul.io.result.payload.resize(prodW) + r5.resize(prodW), W)
-    val poolNext = Mux(s5.first, S(0, cfg.sumWidth bits), sum) + x5.resize(cfg.sumWidth)
+    // one adder for the norm's channel sum (CONV) and the pooling sum (POOL)
+    val isPool = s5.op === EngineOp.POOL
+    val sumNext = Mux(Mux(isPool, s5.first, s5.firstPixel), S(0, cfg.sumWidth bits), sum) +
+      Mux(isPool, x5.resize(cfg.sumWidth), convOut.resize(cfg.sumWidth))
 
     val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
     val wrBuf = UInt(2 bits)
@@ -819,10 +828,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         acc := accNext
         when(s5.last) {
           wr.valid := active
-          when(isFc) {
-            wr.payload.data := fcOut
-          }
-          sum := Mux(s5.firstPixel, S(0, cfg.sumWidth bits), sum) + convOut.resize(cfg.sumWidth)
+          sum := sumNext
         }
       }
       is(EngineOp.VAR) {
@@ -837,14 +843,14 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       is(EngineOp.UPDATE) {
         wr.valid := active
-        wr.payload.data := updated
+        wr.payload.data := normed
         wrBuf := cur.r
       }
       is(EngineOp.POOL) {
-        sum := poolNext
+        sum := sumNext
         when(s5.last) {
           wr.valid := True
-          wr.payload.data := shiftBy(poolNext, cur.log2Out).resize(W)
+          wr.payload.data := shiftBy(sumNext, cur.log2Out).resize(W)
         }
       }
       is(EngineOp.COPY) {
@@ -868,6 +874,19 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero
   val source = pick(lanes.map(_.bcOut), s1.bank)
   broadcast2 := RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, cur.tValue, source)))
+
+  // the batch-stats norm's isqrt and divider: one unit per `normShare` lanes (a unit is ~350 LUTs, and it
+  // is busy only between VAR and SCALE), started on each of its lanes' variance in turn
+  val normUnits = if (!cfg.batchStats) Seq() else (0 until L / cfg.normShare).map { u =>
+    new Area {
+      val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
+      val unit = IsqrtDivUnit(W, cfg.frac, cfg.eps)
+      unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
+      unit.io.start := normStart
+      unit.io.variance := shiftBy(pick(members.map(_.acc), normSel), cur.log2Out).asUInt.resized
+      for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
+    }
+  }
 
   outFifo.io.push.valid := s1.op === EngineOp.OUT
   outFifo.io.push.payload.data := source.resize(32).asBits

@@ -76,9 +76,12 @@ case class NetworkHwConfig(
     batchStats: Boolean,
     eps: Long,
     program: Seq[Pass],
-    blobWords: Int
+    blobWords: Int,
+    normShare: Int = 1
 ) {
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
+  require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
+    s"normShare = $normShare lanes a norm unit must be a power of two in 1..$lanes")
   require(dataWidth >= 8 && dataWidth <= 32 && frac >= 1 && frac < dataWidth, s"Q$dataWidth.$frac unsupported")
   require(eps >= 1, "eps must be at least 1")
   require(program.last.kind == PassKind.Output, "the program ends with the output pass")
@@ -122,6 +125,7 @@ case class NetworkHwConfig(
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write), as the block. */
   def pipelineDepth: Int = 7
   def drain: Int = pipelineDepth + 1
+  /** Cycles a norm unit (IsqrtDivUnit) is given for one lane's variance; it serves `normShare` lanes in turn. */
   def normWait: Int = dataWidth + 2 * frac + 5
 
   def macs: Long = program.map(_.macs).sum
@@ -132,7 +136,7 @@ case class NetworkHwConfig(
     * every weight load finished before its group starts (the DDR reader prefetches a slot ahead):
     *  - INPUT: the image words; then per pass FETCH 1, and:
     *  - conv, per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [batch-stats: LATCH_MEAN 1,
-    *    VAR pixels, DRAIN, NORM_START 1, NORM_WAIT, SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels,
+    *    VAR pixels, DRAIN, normShare x (NORM_START 1, NORM_WAIT), SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels,
     *    DRAIN], NEXT_GROUP 1;
     *  - classifier: WAIT_W 1, then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1;
     *  - copy: cout*pixels, DRAIN; pool: per group pixels, DRAIN; output: the logits, then the FIFO's
@@ -143,7 +147,7 @@ case class NetworkHwConfig(
       val body: Long = p.kind match {
         case PassKind.Conv =>
           val n = p.outPixels.toLong
-          val stats = if (batchStats) 1 + n + drain + 1 + normWait + 1 + drain else 0
+          val stats = if (batchStats) 1 + n + drain + normShare * (1 + normWait) + 1 + drain else 0
           val update = if (p.update.isDefined) n + drain else 0
           g * (3 + n * p.taps + drain + stats + n + drain + update + 1)
         case PassKind.Fc => 1 + g * (2 + p.taps + drain + 1)
@@ -162,6 +166,10 @@ case class NetworkHwConfig(
 }
 
 object NetworkHwConfig {
+  /** Lanes per batch-stats norm unit: 4 saves 3 of every 4 units (~270 LUTs a lane) for 3 more unit
+    * latencies a norm group (~0.5% of an image's cycles at 16 lanes); it lets 32 lanes of Q32.20 fit. */
+  val defaultNormShare = 4
+
   /** NETWORK.md's CONFIG register. */
   def configWord(cfg: NetworkHwConfig): BigInt =
     BigInt(NetworkRegisters.configWord(cfg.lanes, cfg.variantCode, cfg.depth, cfg.frac, cfg.batchStats)) & 0xffffffffL
@@ -180,7 +188,8 @@ object NetworkHwConfig {
       batchStats = norm == org.odegen.model.NormMode.BATCH_STATS,
       eps = scala.math.max(1L, format.quantize(org.odegen.net.Network.EPS)),
       program = NetworkProgram.of(spec, format),
-      blobWords = spec.params.toInt
+      blobWords = spec.params.toInt,
+      normShare = scala.math.min(lanes, defaultNormShare)
     )
   }
 }
