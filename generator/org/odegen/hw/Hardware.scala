@@ -64,6 +64,11 @@ object Hardware {
   def networkConfig(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
       norm: org.odegen.model.NormMode): NetworkHwConfig = NetworkHwConfig.of(spec, lanes, format, norm)
 
+  /** The same with the ODEBlocks' steps run by `solver` on chip. */
+  def networkConfig(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
+      norm: org.odegen.model.NormMode, solver: org.odegen.model.OdeSolver): NetworkHwConfig =
+    NetworkHwConfig.of(spec, lanes, format, norm, solver)
+
   /** Writes the Verilog of the network engine into `dir`; returns the top module's name. */
   def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {
     val report = HardwareConfig.spinal(dir).generateVerilog(NetworkEngine(cfg))

@@ -44,6 +44,7 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   val relu = Bool()
   val residual = Bool()
   val update = Bool()
+  val updateMode = UInt(3 bits)
   val h = SInt(cfg.dataWidth bits)
   val groups = UInt(8 bits)
   val loads = UInt(8 bits)
@@ -89,6 +90,7 @@ object NetworkEngine {
     d.relu := Bool(p.relu)
     d.residual := Bool(p.residual)
     d.update := Bool(p.update.isDefined)
+    d.updateMode := p.updateMode
     d.h := S(p.update.getOrElse(0L), cfg.dataWidth bits)
     d.groups := p.groups(l)
     d.loads := (if (p.hasWeights) p.loads(l) else 0)
@@ -155,7 +157,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, NetworkRegisters.STATUS)
   bus.read(cycles, NetworkRegisters.CYCLES)
   bus.read(B(NetworkHwConfig.configWord(cfg), 32 bits), NetworkRegisters.CONFIG)
-  bus.read(B(NetworkRegisters.widthWord(W, 0), 32 bits), NetworkRegisters.WIDTH)
+  bus.read(B(NetworkRegisters.widthWord(W, cfg.solver.code), 32 bits), NetworkRegisters.WIDTH)
   bus.readAndWrite(ier, NetworkRegisters.IER)
   bus.readAndWrite(weightsAddr, NetworkRegisters.WEIGHTS_ADDR)
   bus.read(B(cfg.blobWords, 32 bits), NetworkRegisters.WEIGHTS_WORDS)
@@ -774,34 +776,61 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val x5 = Delay(xOut, 4)
     val r5 = Delay(rOut, 4)
 
+    // Heun and RK4: the k bank (K, the running sum of the stages' k), read beside x at stage 1; the
+    // UPDATE's multiplier operand at stage 2 (k, rnd(K + k, 1) or K + k); K's new value written at stage 2
+    private val bW = cfg.mulq.b
+    val stage = cfg.multiStage generate new Area {
+      val kBank = BankMem(cfg.kDepth(l), cfg.kWidth, distributedBelow = 64)
+      val kOut = kBank.readSync(cmd.rdAddr.resize(addrWidth(cfg.kDepth(l))))
+      val k = xOut.resize(cfg.kWidth + 1)
+      val kSum = kOut.resize(cfg.kWidth + 1) + k
+      val operand = SInt(bW bits)
+      operand := xOut.resized
+      switch(cur.updateMode) {
+        is(UpdateMode.HeunLast) { operand := shiftDown(kSum.resize(cfg.kWidth + 2) + 1, 1).resized } // rnd(K + k, 1)
+        is(UpdateMode.Rk4Last) { operand := kSum.resized }
+      }
+      val b2 = RegNext(operand)
+      val kNext = Mux(cur.updateMode === UpdateMode.StageFirst, k, kOut.resize(cfg.kWidth + 1) + (k |<< 1))
+      val kWrite = RegNext(s1.op === EngineOp.UPDATE && active &&
+        (cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2)) init False
+      kBank.write(RegNext(s1.rdAddr).resize(addrWidth(cfg.kDepth(l))), RegNext(kNext.resize(cfg.kWidth)), kWrite)
+    }
+
     val mul = MulqUnit(cfg.mulq)
     mul.setDefinitionName(cfg.definitionName + "_Mulq")
     // few operand sources, since every source is a multiplexer input in every lane: a is the broadcast
-    // word, d2 or inv; b is the weight, d2, scale or h (UPDATE computes mulq(x, h), which is mulq(h, x))
+    // word, d2 or inv; b is the weight, d2, scale or h (Euler's UPDATE computes mulq(x, h), which is
+    // mulq(h, x)); Heun's and RK4's UPDATE put h on a and their wider operand on b
     mul.io.operands.valid := True
     mul.io.operands.payload.a := d2
-    mul.io.operands.payload.b := w2
+    mul.io.operands.payload.b := w2.resized
     switch(s2.op) {
       is(EngineOp.CONV) {
         mul.io.operands.payload.a := broadcast2
       }
       is(EngineOp.VAR) {
-        mul.io.operands.payload.b := d2
+        mul.io.operands.payload.b := d2.resized
       }
       is(EngineOp.APPLY) {
-        mul.io.operands.payload.b := scale
+        mul.io.operands.payload.b := scale.resized
       }
       is(EngineOp.UPDATE) {
-        mul.io.operands.payload.b := cur.h
+        if (cfg.multiStage) {
+          mul.io.operands.payload.a := cur.h
+          mul.io.operands.payload.b := stage.b2
+        } else {
+          mul.io.operands.payload.b := cur.h
+        }
       }
       is(EngineOp.SCALE) {
         if (cfg.batchStats) mul.io.operands.payload.a := inv
-        mul.io.operands.payload.b := scale
+        mul.io.operands.payload.b := scale.resized
       }
     }
 
     // stage 5: the product, and what each op does with it
-    val prodW = cfg.productWidth + 1
+    val prodW = cfg.mulq.resultWidth + 1
     val prod = mul.io.result.payload.resize(cfg.accWidth)
     // the classifier's bias starts its sum: sat(bias + SUM) is ARITHMETIC.md's sat(SUM + bias), exact sums
     val accStart = Mux(isFc, beta.resize(cfg.accWidth), S(0, cfg.accWidth bits))
@@ -845,6 +874,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         wr.valid := active
         wr.payload.data := normed
         wrBuf := cur.r
+        if (cfg.multiStage) {
+          // a stage before the last writes the next stage input over its k (x, the conv's output)
+          when(cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2) {
+            wrBuf := cur.x
+          }
+        }
       }
       is(EngineOp.POOL) {
         sum := sumNext

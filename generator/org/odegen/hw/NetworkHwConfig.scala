@@ -17,6 +17,23 @@ object PassKind extends Enumeration {
   val Output = Value(4)
 }
 
+/** What a conv pass's UPDATE phase does with the stage's `k` (the pass's output `x`), `z` (`r`) and the
+  * lane's k bank `K`, at coefficient `c` (the pass's `update`), per ARITHMETIC.md's solvers:
+  * every stage input is `sat(z + mulq(c, k))`, written over `k` in place; the last stage writes `z`. */
+object UpdateMode {
+  /** Euler's step, `z = sat(z + mulq(h, k))`. */
+  val Euler = 0
+  /** A first stage (Heun, RK4): the next stage input `sat(z + mulq(c, k))` over `k`; `K = k`. */
+  val StageFirst = 1
+  /** RK4's second and third stages: the same, and `K = K + 2k`. */
+  val StageAdd2 = 2
+  /** Heun's last stage: `z = sat(z + mulq(h, rnd(K + k, 1)))`. */
+  val HeunLast = 3
+  /** RK4's last stage: `z = sat(z + mulq(h6, K + k))`, the sum W+3 bits. */
+  val Rk4Last = 4
+  def writesStageInput(m: Int): Boolean = m == StageFirst || m == StageAdd2
+}
+
 /** One pass of the layer program, as the generator knows it (constants of the ROM the sequencer reads).
   *
   * Feature maps live in three buffers (0, 1, 2); channel `c` of a map is in lane `c % lanes` at
@@ -40,6 +57,7 @@ case class Pass(
     relu: Boolean = false,
     residual: Boolean = false,
     update: Option[Long] = None,
+    updateMode: Int = UpdateMode.Euler,
     weightsAt: Int = 0,
     normAAt: Int = 0,
     normBAt: Int = 0,
@@ -77,7 +95,8 @@ case class NetworkHwConfig(
     eps: Long,
     program: Seq[Pass],
     blobWords: Int,
-    normShare: Int = 1
+    normShare: Int = 1,
+    solver: org.odegen.model.OdeSolver = org.odegen.model.OdeSolver.EULER
 ) {
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
@@ -121,7 +140,14 @@ case class NetworkHwConfig(
     * sum of up to `maxPixels` terms rnd(d*d, F) < 2^(2W-2-F). */
   def accWidth: Int = scala.math.max(productWidth + log2Up(maxTaps + 1) + 1, productWidth + log2Up(maxPixels))
   def sumWidth: Int = dataWidth + log2Up(maxPixels) + 1
-  def mulq: MulqConfig = MulqConfig(dataWidth, frac)
+  /** RK4's last stage multiplies by `K + k`, W+3 bits. */
+  def mulq: MulqConfig = MulqConfig(dataWidth, frac, if (solver == org.odegen.model.OdeSolver.RK4) dataWidth + 3 else dataWidth)
+  def multiStage: Boolean = solver != org.odegen.model.OdeSolver.EULER
+  /** The k bank's word: `k1` (Heun), `k1 + 2k2 + 2k3` (RK4, W+3 bits). */
+  def kWidth: Int = if (solver == org.odegen.model.OdeSolver.RK4) dataWidth + 3 else dataWidth
+  /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
+  def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
+    .map(p => ((p.cout - l + lanes - 1) / lanes).max(0) * p.outPixels).max.max(1)
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write), as the block. */
   def pipelineDepth: Int = 7
   def drain: Int = pipelineDepth + 1
@@ -176,10 +202,13 @@ object NetworkHwConfig {
 
   /** The engine of a network of the zoo: its layer program from the network's rows. */
   def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
-      norm: org.odegen.model.NormMode): NetworkHwConfig = {
+      norm: org.odegen.model.NormMode): NetworkHwConfig = of(spec, lanes, format, norm, org.odegen.model.OdeSolver.EULER)
+
+  def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
+      norm: org.odegen.model.NormMode, solver: org.odegen.model.OdeSolver): NetworkHwConfig = {
     val variant = spec.variant
     NetworkHwConfig(
-      name = NetworkProgram.topName(spec, lanes),
+      name = NetworkProgram.topName(spec, lanes, solver),
       variantCode = variant.ordinal,
       depth = spec.depth,
       lanes = lanes,
@@ -187,9 +216,10 @@ object NetworkHwConfig {
       frac = format.frac,
       batchStats = norm == org.odegen.model.NormMode.BATCH_STATS,
       eps = scala.math.max(1L, format.quantize(org.odegen.net.Network.EPS)),
-      program = NetworkProgram.of(spec, format),
+      program = NetworkProgram.of(spec, format, solver),
       blobWords = spec.params.toInt,
-      normShare = scala.math.min(lanes, defaultNormShare)
+      normShare = scala.math.min(lanes, defaultNormShare),
+      solver = solver
     )
   }
 }
@@ -197,17 +227,38 @@ object NetworkHwConfig {
 /** The layer program of a network: the passes of NETWORK.md's order, and where each finds its parameters
   * in the blob (the blob's order is the rows' order, so the offsets are running sums). */
 object NetworkProgram {
-  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int): String =
-    "OdeNetwork_" + spec.variant.id.replace("-", "_").replace("+", "p") + "_" + spec.depth + "_x" + lanes
+  /** `OdeNetwork_rodenet_3_20_x16`, with `_heun` or `_rk4` after it for those solvers (as the block). */
+  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int, solver: org.odegen.model.OdeSolver): String =
+    "OdeNetwork_" + spec.variant.id.replace("-", "_").replace("+", "p") + "_" + spec.depth + "_x" + lanes +
+      (if (solver == org.odegen.model.OdeSolver.EULER) "" else "_" + solver.id)
 
-  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat): Seq[Pass] = {
+  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int): String = topName(spec, lanes, org.odegen.model.OdeSolver.EULER)
+
+  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat): Seq[Pass] =
+    of(spec, q, org.odegen.model.OdeSolver.EULER)
+
+  /** The stages of one step of `solver` at `t` with step `h`: (stage time, coefficient, update mode), as
+    * OdeBlock.step runs them (ARITHMETIC.md). */
+  def stages(solver: org.odegen.model.OdeSolver, t: Long, h: Long): Seq[(Long, Long, Int)] = {
+    import org.odegen.model.OdeSolver
+    solver match {
+      case OdeSolver.EULER => Seq((t, h, UpdateMode.Euler))
+      case OdeSolver.HEUN => Seq((t, h, UpdateMode.StageFirst), (t + h, h, UpdateMode.HeunLast))
+      case OdeSolver.RK4 =>
+        val h2 = OdeSolver.half(h)
+        Seq((t, h2, UpdateMode.StageFirst), (t + h2, h2, UpdateMode.StageAdd2), (t + h2, h, UpdateMode.StageAdd2),
+          (t + h, OdeSolver.sixth(h), UpdateMode.Rk4Last))
+    }
+  }
+
+  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat, solver: org.odegen.model.OdeSolver): Seq[Pass] = {
     import org.odegen.net.BlockKind
     val out = scala.collection.mutable.ArrayBuffer[Pass]()
     var at = 0 // next blob word
     var cur = 0 // the buffer holding the current map (the image arrives in buffer 0)
     def others: (Int, Int) = { val o = Seq(0, 1, 2).filter(_ != cur); (o(0), o(1)) }
     def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: Int, stride: Int, time: Option[Long],
-        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)]): Pass = {
+        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)], mode: Int = UpdateMode.Euler): Pass = {
       val cinTotal = cin + (if (time.isDefined) 1 else 0)
       val w = at
       at += cout * cinTotal * 9
@@ -217,7 +268,8 @@ object NetworkProgram {
       at += cout
       Pass(PassKind.Conv, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
         cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
-        residual = residual.isDefined, update = update.map(_._2), weightsAt = w, normAAt = a, normBAt = b)
+        residual = residual.isDefined, update = update.map(_._2), updateMode = mode, weightsAt = w, normAAt = a,
+        normBAt = b)
     }
     val rows = spec.rows
     for (i <- 0 until rows.size) {
@@ -252,13 +304,14 @@ object NetworkProgram {
             val h = q.quantize(1.0 / m)
             val (a, b) = others
             val start = at
-            for (k <- 0 until m) {
-              at = start // every Euler step reads the same parameters again
-              val t = Some(k * h)
-              out += conv(s.id + "." + inst + ".step" + k + ".conv1", cur, a, c, c, size, 1, t, relu = true, None,
+            // z stays in `cur`; a stage's conv1 reads z (first stage) or the stage input, which the previous
+            // stage's UPDATE wrote over its k in `b`; the k bank beside the buffers holds the running sum K
+            for (k <- 0 until m; ((ts, coef, mode), j) <- stages(solver, k * h, h).zipWithIndex) {
+              at = start // every stage of every step reads the same parameters again
+              val label = s.id + "." + inst + ".step" + k + (if (solver == org.odegen.model.OdeSolver.EULER) "" else ".stage" + (j + 1))
+              out += conv(label + ".conv1", if (j == 0) cur else b, a, c, c, size, 1, Some(ts), relu = true, None,
                 None)
-              out += conv(s.id + "." + inst + ".step" + k + ".conv2", a, b, c, c, size, 1, t, relu = false, None,
-                Some((cur, h)))
+              out += conv(label + ".conv2", a, b, c, c, size, 1, Some(ts), relu = false, None, Some((cur, coef)), mode)
             }
           }
         case BlockKind.CLASSIFIER =>

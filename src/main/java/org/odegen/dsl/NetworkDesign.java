@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 
@@ -17,8 +18,8 @@ import org.odegen.net.Variant;
 public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, String solver) {
 
     public static final int MAX_LANES = 64;
-    /** The solvers the network engine runs; the block's Heun and RK4 are not in the engine yet. */
-    public static final List<String> SOLVERS = List.of("euler");
+    /** The solvers the network engine runs (ARITHMETIC.md), as the block. */
+    public static final List<String> SOLVERS = List.of("euler", "heun", "rk4");
 
     public NetworkDesign {
         if (!validLanes().contains(lanes)) {
@@ -45,9 +46,14 @@ public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMod
         return out;
     }
 
-    /** {@code rodenet-3-20_x16}: the name of this configuration's output folder. */
+    /** The ODE solver the engine's ODEBlocks run. */
+    public OdeSolver method() {
+        return OdeSolver.parse(solver);
+    }
+
+    /** {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those): this configuration's output folder. */
     public String id() {
-        return spec.variant().id() + "-" + spec.depth() + "_x" + lanes;
+        return spec.variant().id() + "-" + spec.depth() + "_x" + lanes + ("euler".equals(solver) ? "" : "_" + solver);
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class NetworkGenerator {
 
     /** The hardware configuration of a design (its layer program and schedule). */
     public static NetworkHwConfig hardware(NetworkDesign d) {
-        return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm());
+        return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.method());
     }
 
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate) throws IOException {
@@ -63,7 +63,7 @@ public final class NetworkGenerator {
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, hw, top, verilog), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("report.md"), report(design, hw, top, est), StandardCharsets.UTF_8);
             Network net = new Network(Weights.random(design.spec(), VECTOR_SEED), design.norm(), design.format());
-            NetworkTestbenchWriter.write(tmp, top, net, VECTOR_SEED, design.lanes());
+            NetworkTestbenchWriter.write(tmp, top, net, VECTOR_SEED, design.lanes(), design.method());
             BlockGenerator.replace(tmp, target);
             return new Generated(target, top, verilog, hw.scheduleCycles(), hw.macBoundCycles(), est);
         } finally {

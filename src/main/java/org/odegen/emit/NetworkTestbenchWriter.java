@@ -11,6 +11,7 @@ import org.odegen.hw.NetworkRegisters;
 import org.odegen.model.FixedMap;
 import org.odegen.model.HexWords;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
 import org.odegen.net.LayerRow;
 import org.odegen.net.Network;
@@ -72,8 +73,14 @@ public final class NetworkTestbenchWriter {
 
     /** The same, and the harness checks CONFIG's lanes too. */
     public static void write(Path outFolder, String top, Network net, long seed, int lanes) throws IOException {
+        write(outFolder, top, net, seed, lanes, OdeSolver.EULER);
+    }
+
+    /** The same with the ODEBlocks run by {@code solver} (the harness checks WIDTH's solver field). */
+    public static void write(Path outFolder, String top, Network net, long seed, int lanes, OdeSolver solver)
+            throws IOException {
         writeHarness(outFolder, top);
-        writeVectors(outFolder.resolve("testbench").resolve("vectors"), vectors(net, seed).with("lanes", lanes));
+        writeVectors(outFolder.resolve("testbench").resolve("vectors"), vectors(net, seed, solver).with("lanes", lanes));
     }
 
     /** {@code testbench/harness.cpp} and {@code testbench/Makefile} for the engine top {@code top}. */
@@ -103,9 +110,14 @@ public final class NetworkTestbenchWriter {
 
     /** The golden vectors of {@code net} for the image of {@code seed}. */
     public static Vectors vectors(Network net, long seed) {
+        return vectors(net, seed, OdeSolver.EULER);
+    }
+
+    /** The same with the ODEBlocks run by {@code solver}. */
+    public static Vectors vectors(Network net, long seed, OdeSolver solver) {
         FixedMap x = net.quantize(image(seed).normalized());
         int[] image = x.data().clone();
-        int[] logits = net.forwardFixed(x, Network.GOLDEN);
+        int[] logits = net.forwardFixed(x, Network.GOLDEN, solver);
         NetworkSpec spec = net.spec();
         int[] blob = ParameterBlob.of(net);
         Map<String, String> facts = new LinkedHashMap<>();
@@ -116,7 +128,7 @@ public final class NetworkTestbenchWriter {
         facts.put("frac", Integer.toString(net.format().frac()));
         facts.put("norm", net.norm() == NormMode.BATCH_STATS ? "1" : "0");
         facts.put("width", Integer.toString(net.format().width()));
-        facts.put("solver", "0"); // the zoo's ODEBlocks run Euler steps (Network.forwardFixed)
+        facts.put("solver", Integer.toString(solver.code()));
         facts.put("timeoutCycles", Long.toString(timeoutCycles(spec)));
         return new Vectors(blob, image, logits, facts);
     }
