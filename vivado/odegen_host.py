@@ -27,7 +27,8 @@ def quantize(x, width, frac):
 
 
 def read_safetensors(path):
-    """{name: float64 array} of a safetensors file's F32/F64 tensors (the others, e.g. I64 counters, left out)."""
+    """{name: float64 array} of a safetensors file's float tensors (F32, F64, F16, BF16, as the Java reader takes);
+    the others (I64 counters such as num_batches_tracked) are left out."""
     with open(path, "rb") as f:
         data = f.read()
     if len(data) < 8:
@@ -42,9 +43,14 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         begin, end = e["data_offsets"]
-        dtype = {"F32": "<f4", "F64": "<f8"}.get(e["dtype"])
-        if dtype is not None:
-            out[name] = np.frombuffer(data[8 + n + begin:8 + n + end], dtype=dtype).astype(np.float64).reshape(e["shape"])
+        raw = data[8 + n + begin:8 + n + end]
+        if e["dtype"] == "BF16":  # the high half of a float32
+            a = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
+        elif e["dtype"] in ("F32", "F64", "F16"):
+            a = np.frombuffer(raw, dtype={"F32": "<f4", "F64": "<f8", "F16": "<f2"}[e["dtype"]])
+        else:
+            continue
+        out[name] = a.astype(np.float64).reshape(e["shape"])
     return out
 
 
