@@ -1,7 +1,9 @@
-"""The host side's arithmetic of an ODEGen network engine, in numpy: the one place the board's Python
-packs the parameter blob and normalizes and quantizes images. NetworkDriverTest holds it bit for bit
-equal to the Java golden model (ParameterBlob's bytes, Network.quantize's image words), so that the
-CIFAR normalization and the parameter order are written twice only under a test.
+"""The host side's arithmetic of ODEGen's PYNQ drivers, in numpy: the one place the board's Python packs
+the parameter blob, quantizes the norms' parameters and normalizes and quantizes images (odegen_network.py
+for the network engine; run_network.py for the network on the ARM with the block offloaded).
+NetworkBoardTest holds it bit for bit equal to the Java golden model (ParameterBlob's bytes,
+Network.quantize's image words), PynqDriverTest through run_network.py's logits, so that the CIFAR
+normalization and the parameter order are written twice only under a test.
 
 Plain numpy, no PYNQ: it runs on the board's ARM and anywhere else.
 """
@@ -60,7 +62,7 @@ def _tensor(tensors, name):
     return tensors[name]
 
 
-def _norm(tensors, prefix, batch_stats, width, frac):
+def norm_params(tensors, prefix, batch_stats, width, frac):
     """Norm A, B: gamma, beta (batch-stats) or scale, shift folded from the running statistics."""
     g, b = _tensor(tensors, prefix + ".weight"), _tensor(tensors, prefix + ".bias")
     if batch_stats:
@@ -76,13 +78,13 @@ def blob(tensors, rows, batch_stats, width, frac):
     parts = []
     for stage, kind, instances, _ in rows:
         if kind == "stem":
-            parts += [quantize(_tensor(tensors, "conv1.weight"), width, frac)] + _norm(tensors, "bn1", batch_stats, width, frac)
+            parts += [quantize(_tensor(tensors, "conv1.weight"), width, frac)] + norm_params(tensors, "bn1", batch_stats, width, frac)
         elif kind in ("resnet", "ode"):
             for i in range(instances):
                 p = "%s.%d." % (stage, i)
                 for k in ("1", "2"):
                     parts.append(quantize(_tensor(tensors, p + "conv" + k + ".weight"), width, frac))
-                    parts += _norm(tensors, p + "bn" + k, batch_stats, width, frac)
+                    parts += norm_params(tensors, p + "bn" + k, batch_stats, width, frac)
         elif kind == "fc":
             parts += [quantize(_tensor(tensors, "fc.weight"), width, frac), quantize(_tensor(tensors, "fc.bias"), width, frac)]
         else:

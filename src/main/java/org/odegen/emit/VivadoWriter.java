@@ -70,6 +70,17 @@ final class VivadoWriter {
         }
         Templates.render("vivado/run_network.py.vm", Map.of("networks", networks.entrySet(), "stages", stages.entrySet()),
                 dir.resolve("driver").resolve("run_network.py"));
+        writeHost(dir.resolve("driver"));
+    }
+
+    /** odegen_host.py, the host arithmetic of both drivers (the blob, the CIFAR normalization), as it is. */
+    private static void writeHost(Path driver) throws IOException {
+        try (var in = VivadoWriter.class.getClassLoader().getResourceAsStream("vivado/odegen_host.py")) {
+            if (in == null) {
+                throw new IllegalStateException("vivado/odegen_host.py is not on the classpath");
+            }
+            Files.write(Files.createDirectories(driver).resolve("odegen_host.py"), in.readAllBytes());
+        }
     }
 
     /** A network's rows as the Python drivers' list of (stage, kind, instances, executions): the blob's order. */
@@ -92,12 +103,7 @@ final class VivadoWriter {
                 "ipVlnv", VivadoIp.vlnv(top), "network", true), dir.resolve("build.tcl"));
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         Path driver = Files.createDirectories(dir.resolve("driver"));
-        try (var in = VivadoWriter.class.getClassLoader().getResourceAsStream("vivado/odegen_host.py")) {
-            if (in == null) {
-                throw new IllegalStateException("vivado/odegen_host.py is not on the classpath");
-            }
-            Files.write(driver.resolve("odegen_host.py"), in.readAllBytes());
-        }
+        writeHost(driver);
         int solver = List.of("euler", "heun", "rk4").indexOf(d.solver());
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
