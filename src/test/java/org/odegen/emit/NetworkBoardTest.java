@@ -201,6 +201,23 @@ class NetworkBoardTest {
                 + " parameters, rodenet-3-20 takes " + words), r.text());
         assertTrue(r.text().contains("refused image: images must be uint8"), r.text());
         assertTrue(r.text().contains("refused config: the overlay's engine is rodenet-3-24 x16"), r.text());
+        // the driver's command line on CIFAR-100 binary records: the golden model's classes, the top-1 count
+        Cifar100.write(work.resolve("test.bin"), samples);
+        Run cli = run(work, env, List.of(PynqDriverTest.python(work), drv.resolve("odegen_network.py").toString(),
+                "w.safetensors", "test.bin"));
+        assertEquals(0, cli.exit(), cli.text());
+        int correct = 0;
+        for (int i = 0; i < 2; i++) {
+            int[] golden = net.forwardFixed(samples.get(i).normalized());
+            int cls = 0;
+            for (int k = 1; k < golden.length; k++) {
+                cls = golden[k] > golden[cls] ? k : cls;
+            }
+            correct += cls == samples.get(i).fineLabel() ? 1 : 0;
+            assertTrue(cli.text().contains("image " + i + ": label " + samples.get(i).fineLabel() + ", predicted " + cls
+                    + ", CYCLES 12345"), cli.text());
+        }
+        assertTrue(cli.text().contains("rodenet-3-20: top-1 " + correct + "/2"), cli.text());
         assertTrue(r.text().contains("this driver is generated for rodenet-3-20 x16, Q32.20, batch-stats, euler"), r.text());
     }
 }
