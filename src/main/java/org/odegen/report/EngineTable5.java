@@ -151,7 +151,7 @@ public final class EngineTable5 {
         Charts.dashed(c, "hls4ml RN07 (8-bit, 150 MHz)", ends, new double[] {1e3 * HLS4ML_RN07_SECONDS,
             1e3 * HLS4ML_RN07_SECONDS}, java.awt.Color.BLACK);
         Charts.dashed(c, "Tensil ResNet-20 (16-bit)", ends, new double[] {1e3 * TENSIL_RESNET20_SECONDS,
-            1e3 * TENSIL_RESNET20_SECONDS}, java.awt.Color.GRAY);
+            1e3 * TENSIL_RESNET20_SECONDS}, new java.awt.Color(0xbcbd22));
         Charts.save(c, plots, "table5_engine");
         List<List<String>> table = new ArrayList<>();
         for (String line : markdown(rows, clockHz).lines().skip(2).toList()) {
