@@ -19,7 +19,8 @@ import org.odegen.net.Weights;
 
 /**
  * Writes the output folder of one network engine (NETWORK.md): {@code manifest.json}, {@code rtl/},
- * {@code report.md}, {@code vivado/package_ip.tcl} (the packaged IP), {@code testbench/} (the Verilator harness with its DDR model and golden vectors of seeded
+ * {@code report.md}, {@code vivado/package_ip.tcl} (the packaged IP), {@code vivado/build.tcl}
+ * and {@code vivado/driver/} (the PYNQ-Z2 flow and driver), {@code testbench/} (the Verilator harness with its DDR model and golden vectors of seeded
  * random weights and image); whole or not at all, byte-identical for the same design.
  */
 public final class NetworkGenerator {
@@ -60,6 +61,8 @@ public final class NetworkGenerator {
             YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
             VivadoIp.writePackageScript(Files.createDirectory(tmp.resolve("vivado")), top, VivadoWriter.PART, verilog,
                     true, Hardware.networkRegisterMap());
+            // the board: build.tcl (the engine's read master on S_AXI_HP0) and the PYNQ driver (odegen_network.py)
+            VivadoWriter.writeNetwork(design, hw, top, verilog, tmp);
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, hw, top, verilog), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("report.md"), report(design, hw, top, est), StandardCharsets.UTF_8);
             Network net = new Network(Weights.random(design.spec(), VECTOR_SEED), design.norm(), design.format());

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.dsl.NetworkDesign;
 import org.odegen.hw.Hardware;
+import org.odegen.hw.NetworkHwConfig;
+import org.odegen.hw.NetworkRegisters;
 import org.odegen.model.BlockConfig;
 import org.odegen.model.NormMode;
 import org.odegen.net.BlockKind;
@@ -34,7 +37,7 @@ final class VivadoWriter {
     static void write(OdeBlockDesign design, String top, List<String> verilog, Path folder) throws IOException {
         Path dir = Files.createDirectories(folder.resolve("vivado"));
         Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog,
-                "ipVlnv", VivadoIp.vlnv(top)), dir.resolve("build.tcl"));
+                "ipVlnv", VivadoIp.vlnv(top), "network", false), dir.resolve("build.tcl"));
         VivadoIp.writePackageScript(dir, top, PART, verilog, false, Hardware.registerMap());
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         BlockConfig b = design.block();
@@ -58,11 +61,7 @@ final class VivadoWriter {
         for (Variant v : Variant.values()) {
             for (int n : Variant.DEPTHS) {
                 NetworkSpec spec = NetworkSpec.of(v, n);
-                networks.put(v.id() + "-" + n, spec.rows().stream().filter(r -> r.instances() > 0)
-                        .map(r -> String.format("(\"%s\", \"%s\", %d, %d)", r.stage().id(),
-                                r.kind() == BlockKind.CLASSIFIER ? "fc" : r.kind().name().toLowerCase(java.util.Locale.ROOT),
-                                r.instances(), r.executions()))
-                        .collect(Collectors.joining(", ", "[", "]")));
+                networks.put(v.id() + "-" + n, rows(spec));
             }
         }
         Map<String, String> stages = new LinkedHashMap<>();
@@ -71,5 +70,54 @@ final class VivadoWriter {
         }
         Templates.render("vivado/run_network.py.vm", Map.of("networks", networks.entrySet(), "stages", stages.entrySet()),
                 dir.resolve("driver").resolve("run_network.py"));
+        writeHost(dir.resolve("driver"));
+    }
+
+    /** odegen_host.py, the host arithmetic of both drivers (the blob, the CIFAR normalization), as it is. */
+    private static void writeHost(Path driver) throws IOException {
+        try (var in = VivadoWriter.class.getClassLoader().getResourceAsStream("vivado/odegen_host.py")) {
+            if (in == null) {
+                throw new IllegalStateException("vivado/odegen_host.py is not on the classpath");
+            }
+            Files.write(Files.createDirectories(driver).resolve("odegen_host.py"), in.readAllBytes());
+        }
+    }
+
+    /** A network's rows as the Python drivers' list of (stage, kind, instances, executions): the blob's order. */
+    static String rows(NetworkSpec spec) {
+        return spec.rows().stream().filter(r -> r.instances() > 0)
+                .map(r -> String.format("(\"%s\", \"%s\", %d, %d)", r.stage().id(),
+                        r.kind() == BlockKind.CLASSIFIER ? "fc" : r.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        r.instances(), r.executions()))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * {@code vivado/} of a network engine (NETWORK.md): build.tcl with the engine's AXI4 read master on S_AXI_HP0,
+     * the XDC, and the PYNQ driver {@code driver/odegen_network.py} with its host arithmetic {@code odegen_host.py}.
+     */
+    static void writeNetwork(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog, Path folder)
+            throws IOException {
+        Path dir = Files.createDirectories(folder.resolve("vivado"));
+        Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog,
+                "ipVlnv", VivadoIp.vlnv(top), "network", true), dir.resolve("build.tcl"));
+        Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
+        Path driver = Files.createDirectories(dir.resolve("driver"));
+        writeHost(driver);
+        int solver = List.of("euler", "heun", "rk4").indexOf(d.solver());
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("top", top);
+        vars.put("network", d.spec().variant().id() + "-" + d.spec().depth());
+        vars.put("dataWidth", d.format().width());
+        vars.put("frac", d.format().frac());
+        vars.put("batchStats", d.norm() == NormMode.BATCH_STATS ? "True" : "False");
+        vars.put("blobWords", hw.blobWords());
+        vars.put("imageWords", hw.imageWords());
+        vars.put("logits", hw.logits());
+        vars.put("config", String.format("0x%08x", NetworkHwConfig.configWord(hw).longValue()));
+        vars.put("width", String.format("0x%08x", NetworkRegisters.widthWord(d.format().width(), solver) & 0xFFFFFFFFL));
+        vars.put("registers", NetworkRegisters.registers().entrySet());
+        vars.put("rows", rows(d.spec()));
+        Templates.render("vivado/odegen_network.py.vm", vars, driver.resolve("odegen_network.py"));
     }
 }

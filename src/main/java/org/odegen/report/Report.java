@@ -157,6 +157,8 @@ public final class Report {
             sections.add(table3(plots));
             sections.add(cycles(plots));
             sections.add(table5(plots));
+            sections.add(EngineTable5.section(plots, o.clockMhz(),
+                    Table5Model.Transfer.dma(o.dmaMegabytesPerSecond(), o.dmaMicrosecondsPerTransfer())));
             sections.add(agreement(agreements, plots));
             sections.add(0, summary(sections));
             writeCsv(tmp.resolve("data"));

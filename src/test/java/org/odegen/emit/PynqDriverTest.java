@@ -35,7 +35,7 @@ class PynqDriverTest {
     }
 
     /** A Python 3 with numpy (.ci/install-tools installs Debian's python3-numpy when none has it). */
-    private static String python(Path cwd) throws Exception {
+    static String python(Path cwd) throws Exception {
         for (String py : List.of("python3", "/usr/bin/python3")) {
             try {
                 if (run(cwd, List.of(py, "-c", "import numpy")).exit() == 0) {

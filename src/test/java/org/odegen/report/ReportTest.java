@@ -21,7 +21,7 @@ import org.odegen.model.PaperLayer;
 /** {@code odegen report} on a small sweep (layer1 x1, x2 with Yosys; x16 of every layer for Table 5). */
 class ReportTest {
     static final List<String> PLOTS = List.of("figure5_parameters", "table3_lut", "table3_ff", "table3_bram36",
-            "table3_dsp48e1", "cycles_per_step", "table5_speedup", "agreement");
+            "table3_dsp48e1", "cycles_per_step", "table5_speedup", "table5_engine", "agreement");
 
     @Test
     void writesEveryPlotFromMeasuredData(@TempDir Path dir) throws Exception {
