@@ -729,6 +729,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   s4.op.init(EngineOp.NONE)
   val s5 = RegNext(s4)
   s5.op.init(EngineOp.NONE)
+  // stage 5's selects decoded a cycle early: they fan out to every lane's adders
+  val s5Update = RegNext(s4.op === EngineOp.UPDATE) init False
+  val s5Pool = RegNext(s4.op === EngineOp.POOL) init False
 
   private def shiftBy(v: SInt, k: UInt): SInt = {
     val r = SInt(v.getWidth bits)
@@ -837,12 +840,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val accNext = Mux(s5.first, accStart, acc) + prod
     val convOut = sat(accNext, W)
     // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
-    val addend = Mux(s5.op === EngineOp.UPDATE, r5, beta)
+    val addend = Mux(s5Update, r5, beta)
     val normed = sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW), W)
     val added = Mux(cur.residual, sat(normed.resize(W + 1) + r5.resize(W + 1), W), normed)
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
     // one adder for the norm's channel sum (CONV) and the pooling sum (POOL)
-    val isPool = s5.op === EngineOp.POOL
+    val isPool = s5Pool
     val sumNext = Mux(Mux(isPool, s5.first, s5.firstPixel), S(0, cfg.sumWidth bits), sum) +
       Mux(isPool, x5.resize(cfg.sumWidth), convOut.resize(cfg.sumWidth))
 

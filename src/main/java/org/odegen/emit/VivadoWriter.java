@@ -104,7 +104,7 @@ final class VivadoWriter {
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         Path driver = Files.createDirectories(dir.resolve("driver"));
         writeHost(driver);
-        int solver = List.of("euler", "heun", "rk4").indexOf(d.solver());
+        int solver = d.method().code();
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
         vars.put("network", d.spec().variant().id() + "-" + d.spec().depth());
