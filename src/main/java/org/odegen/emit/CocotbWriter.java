@@ -87,28 +87,34 @@ public final class CocotbWriter {
                 StandardCharsets.UTF_8);
     }
 
-    /** The shell module around {@code top}: its port declarations copied from its Verilog, every port connected by name. */
+    /**
+     * The shell module around {@code top}: its ports (declared again as wires, from the Verilog's port list,
+     * past a parameter list if any), each connected by name, and the two IDs.
+     */
     static String shell(String top, String verilog) {
-        int from = verilog.indexOf("module " + top + " (");
-        if (from < 0) {
+        Matcher head = Pattern.compile("\\bmodule\\s+" + Pattern.quote(top) + "\\b").matcher(verilog);
+        if (!head.find()) {
             throw new IllegalArgumentException("no module " + top + " in its Verilog");
         }
-        String header = verilog.substring(verilog.indexOf('\n', from) + 1, verilog.indexOf(");", from));
-        Matcher m = Pattern.compile("^\\s*(?:input|output)\\s+wire\\s+(?:\\[[^]]*]\\s*)?(\\w+)", Pattern.MULTILINE)
-                .matcher(header);
+        int end = verilog.indexOf(");", head.end());
+        Matcher m = Pattern.compile("\\b(input|output)\\s+(?:wire\\s+|reg\\s+)?(\\[[^]]*]\\s*)?(\\w+)")
+                .matcher(verilog.substring(head.end(), end)); // a parameter list ends in ") (", the port list in ");"
         List<String> ports = new ArrayList<>();
-        while (m.find()) {
-            ports.add(m.group(1));
-        }
         StringBuilder sb = new StringBuilder();
         sb.append("// Written by ODEGen for the cocotb 2.x bench: ").append(top).append(" with the 1-bit AXI IDs that\n")
                 .append("// cocotbext-axi's read slave requires (arid constant 0; rid, always 0 from it, unused).\n")
                 .append("`timescale 1ns/1ps\n")
-                .append("module ").append(top).append("_cocotb (\n")
-                // the engine's last port has no comma: the IDs follow it
-                .append(header.stripTrailing()).append(",\n")
-                .append("  output wire          m_axi_arid,\n")
-                .append("  input  wire          m_axi_rid\n);\n")
+                .append("module ").append(top).append("_cocotb (\n");
+        while (m.find()) {
+            ports.add(m.group(3));
+            String range = m.group(2) == null ? "" : m.group(2).strip();
+            sb.append(String.format("  %-6s wire %-9s %s,", m.group(1), range, m.group(3))).append('\n');
+        }
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("no ports in module " + top);
+        }
+        sb.append("  output wire           m_axi_arid,\n")
+                .append("  input  wire           m_axi_rid\n);\n")
                 .append("  assign m_axi_arid = 1'b0;\n\n  ").append(top).append(" engine (\n");
         for (int i = 0; i < ports.size(); i++) {
             sb.append("    .").append(ports.get(i)).append('(').append(ports.get(i)).append(')')

@@ -1,4 +1,4 @@
-package org.odegen.cocotb;
+package org.odegen.emit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,26 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.odegen.cocotb.CocotbMake;
 import org.odegen.dsl.NetworkDesign;
-import org.odegen.emit.BlockGenerator;
-import org.odegen.emit.NetworkGenerator;
 import org.odegen.net.Variant;
 
 /**
  * The network engine's cocotb 2.x bench ({@code testbench/cocotb/} of its output folder), run with its own
  * Makefile on Icarus under real cocotb and cocotbext-axi. {@code mvn test} runs its fast tests on rODENet-3-20
  * x16 and shows that a wrong golden value (a CONFIG field of {@code network.txt}) fails the bench, naming it. One
- * whole image (2.6M cycles: about an hour or more on Icarus, README) runs only with {@code -Dcocotb.engine.full=true}.
+ * whole image of the engine (2.6M cycles: about half an hour of CPU on Icarus, README) runs only with
+ * {@code -Dcocotb.engine.full=true}; the same whole-image test runs in {@code mvn test} on NetworkHarnessTest's
+ * fixture (NETWORK.md's ports and protocol, no network, logits in thousands of cycles), where it must pass on the
+ * fixture's logits and fail, naming the logit, on a wrong one.
  */
 class CocotbNetworkBenchTest {
     static final Path OUT = Path.of("target/cocotb-network");
@@ -102,6 +107,72 @@ class CocotbNetworkBenchTest {
         long schedule = new ObjectMapper().readTree(folder.resolve("manifest.json").toFile()).get("estimatedCycles").asLong();
         assertEquals(schedule, Long.parseLong(m.group(2)));
         assertTrue(Long.parseLong(m.group(1)) >= schedule, m.group());
+    }
+
+    /**
+     * A folder with NETWORK.md's layout around the fixture (rtl/NetFixture.v, vectors of NetworkHarnessTest's
+     * kind, a manifest.json with what the bench reads) and the bench CocotbWriter writes for any engine top.
+     */
+    static Path fixtureFolder(Path at) throws IOException {
+        if (Files.exists(at)) {
+            BlockGenerator.deleteTree(at);
+        }
+        Files.createDirectories(at.resolve("rtl"));
+        try (InputStream in = NetworkHarnessTest.class.getResourceAsStream("NetFixture.v")) {
+            Files.copy(in, at.resolve("rtl/NetFixture.v"));
+        }
+        SplittableRandom rng = new SplittableRandom(42);
+        int blobWords = 1501; // the fixture's BLOB_WORDS
+        int[] blob = rng.ints(blobWords).toArray();
+        int[] image = rng.ints(3072).toArray();
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("name", "fixture");
+        // the fixture's CONFIG_WORD and WIDTH_WORD: rodenet-3, N 20, Q32.20, batch-stats, 16 lanes, euler
+        for (String f : List.of("lanes 16", "variant 5", "depth 20", "frac 20", "norm 1", "width 32", "solver 0")) {
+            facts.put(f.split(" ")[0], f.split(" ")[1]);
+        }
+        NetworkTestbenchWriter.writeVectors(at.resolve("testbench/vectors"), new NetworkTestbenchWriter.Vectors(blob, image,
+                NetworkHarnessTest.fixtureLogits(blob, image), facts));
+        // estimatedCycles: a bound the fixture must meet (it takes the image, then sends the logits)
+        Files.writeString(at.resolve("manifest.json"), """
+                {"top": "NetFixture", "params": {"lanes": 16, "dataWidth": 32, "blobWords": %d, "imageWords": 3072,
+                 "logits": 100}, "estimatedCycles": 3172}
+                """.formatted(blobWords));
+        CocotbWriter.writeNetwork(at, "NetFixture");
+        return at.resolve("testbench/cocotb");
+    }
+
+    /** The whole-image test on the fixture: it passes on the fixture's logits, reporting CYCLES. */
+    @Test
+    void wholeImageTestPassesOnTheFixture() throws IOException {
+        Path bench = fixtureFolder(OUT.resolve("fixture"));
+        CocotbMake.Run run = CocotbMake.make(bench, venvBin, Map.of("COCOTB_TEST_FILTER", "whole_image"),
+                List.of("FULL=1"), 600);
+        assertEquals(List.of("whole_image"), run.cases().stream().map(CocotbMake.Case::name).toList(), run.output());
+        assertTrue(run.passed(), run.testCase("whole_image").message() + "\n" + run.output());
+        Matcher m = Pattern.compile("whole image: PASS, 100 logits bit-exact, CYCLES (\\d+) \\(schedule 3172\\)")
+                .matcher(run.output());
+        assertTrue(m.find(), run.output());
+        assertTrue(Long.parseLong(m.group(1)) >= 3172, m.group());
+    }
+
+    /** A deliberately wrong golden logit (37 of 100): the whole-image test fails and names it; make fails. */
+    @Test
+    void wrongGoldenLogitFailsAndIsNamed() throws IOException {
+        Path bench = fixtureFolder(OUT.resolve("fixture-wrong-logit"));
+        Path logits = bench.resolve("../vectors/logits.hex");
+        List<String> lines = Files.readAllLines(logits);
+        String golden = lines.get(37);
+        String wrong = String.format("%08x", (int) Long.parseLong(golden, 16) ^ 0x100);
+        lines.set(37, wrong);
+        Files.write(logits, lines);
+        CocotbMake.Run run = CocotbMake.make(bench, venvBin, Map.of("COCOTB_TEST_FILTER", "whole_image"),
+                List.of("FULL=1"), 600);
+        assertNotEquals(0, run.exit(), "make must fail on a failed cocotb test\n" + run.output());
+        CocotbMake.Case c = run.testCase("whole_image");
+        assertFalse(c.passed(), run.output());
+        assertTrue(c.message().contains("FAIL: first wrong logit 37: got " + golden), c.message());
+        assertTrue(c.message().contains("golden " + wrong), c.message());
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
