@@ -6,9 +6,9 @@ s_axis with random gaps (AxiStreamSource), the logits from m_axis with random ba
 master, with random arready and rvalid gaps. What the registers must read comes from ../../manifest.json
 and ../vectors/network.txt, the expected logits from ../vectors/logits.hex (the Java golden model).
 
-The fast tests (registers, errors, the image's handshakes) take seconds of simulated time. One whole
-image is millions of cycles, hours under Icarus, so `whole_image` is a test only when ODEGEN_FULL=1
-(`make FULL=1`); the Verilator harness in .. runs the same image in seconds.
+The fast tests (registers, errors, the image's handshakes) take seconds. One whole image is millions of
+cycles, a quarter of an hour of CPU or more under Icarus, so `whole_image` is a test only when
+ODEGEN_FULL=1 (`make FULL=1`); the Verilator harness in .. runs the same image in seconds.
 """
 
 import json
@@ -232,8 +232,8 @@ async def image_stream(dut):
 
 
 async def progress(dut, every_cycles):
-    """Logs the cycles simulated and the simulator's speed every `every_cycles`: a whole image runs for hours
-    under Icarus. One timer a report, so it costs the simulation nothing between reports. The speed is given
+    """Logs the cycles simulated and the simulator's speed every `every_cycles`: a whole image runs for a quarter
+    of an hour or more under Icarus. One timer a report, so it costs the simulation nothing between reports. The speed is given
     per second of wall time and per second of this process's CPU time (the simulator and Python together),
     which a shared machine's load does not change."""
     cycles, wall, cpu = 0, time.perf_counter(), time.process_time()

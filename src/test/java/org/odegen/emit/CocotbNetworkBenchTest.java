@@ -28,7 +28,7 @@ import org.odegen.net.Variant;
  * The network engine's cocotb 2.x bench ({@code testbench/cocotb/} of its output folder), run with its own
  * Makefile on Icarus under real cocotb and cocotbext-axi. {@code mvn test} runs its fast tests on rODENet-3-20
  * x16 and shows that a wrong golden value (a CONFIG field of {@code network.txt}) fails the bench, naming it. One
- * whole image of the engine (2.6M cycles: about half an hour of CPU on Icarus, README) runs only with
+ * whole image of the engine (2.6M cycles: about 16 minutes of CPU on Icarus, 25 of wall time measured; README) runs only with
  * {@code -Dcocotb.engine.full=true}; the same whole-image test runs in {@code mvn test} on NetworkHarnessTest's
  * fixture (NETWORK.md's ports and protocol, no network, logits in thousands of cycles), where it must pass on the
  * fixture's logits and fail, naming the logit, on a wrong one.
@@ -90,7 +90,7 @@ class CocotbNetworkBenchTest {
 
     /**
      * One whole image on Icarus, every logit compared: only with {@code -Dcocotb.engine.full=true}, as it takes
-     * an hour or more (README). CYCLES must be at least the schedule of manifest.json.
+     * about 16 minutes of CPU, more on a loaded machine (README). CYCLES must be at least the schedule of manifest.json.
      */
     @Test
     @EnabledIfSystemProperty(named = "cocotb.engine.full", matches = "true")
