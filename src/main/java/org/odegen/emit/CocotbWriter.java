@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.hw.Hardware;
+import org.odegen.hw.NetworkRegisters;
 import org.odegen.hw.OdeBlockHwConfig;
 import org.odegen.hw.OdeBlockTop$;
 import org.odegen.model.BlockConfig;
@@ -52,6 +57,71 @@ public final class CocotbWriter {
         vars.put("registers", Hardware.registers().entrySet());
         Templates.render(SOURCE + "odeblock.py.vm", vars, dir.resolve("odeblock.py"));
         Templates.render(SOURCE + "Makefile.vm", vars, dir.resolve("Makefile"));
+    }
+
+    /** Copied as they are into a network engine's bench: its test module and the shared package. */
+    static final List<String> NETWORK_VERBATIM = List.of("test_network.py", "odegen_cocotb/__init__.py",
+            "odegen_cocotb/axi.py", "odegen_cocotb/vectors.py");
+
+    /**
+     * Writes {@code testbench/cocotb/} of a network engine (NETWORK.md) whose top module {@code top} is
+     * {@code rtl/<top>.v} of {@code folder}: the test module, the shared package, {@code network.py} (the
+     * register map from {@code NetworkRegisters}, the RTL's own source), the Makefile, and
+     * {@code <top>_cocotb.v}, a shell with the engine's ports and the 1-bit {@code m_axi_arid}/{@code m_axi_rid}
+     * that cocotbext-axi's AXI4 read slave requires (the engine, with one ID, has none).
+     */
+    public static void writeNetwork(Path folder, String top) throws IOException {
+        Path dir = Files.createDirectories(folder.resolve("testbench").resolve("cocotb"));
+        for (String f : NETWORK_VERBATIM) {
+            copy(SOURCE + f, dir.resolve(f));
+        }
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("top", top);
+        vars.put("network", true);
+        vars.put("registers", NetworkRegisters.registers().entrySet());
+        vars.put("bits", NetworkRegisters.bitMasks().entrySet());
+        vars.put("fields", NetworkRegisters.fieldList());
+        Templates.render(SOURCE + "network.py.vm", vars, dir.resolve("network.py"));
+        Templates.render(SOURCE + "Makefile.vm", vars, dir.resolve("Makefile"));
+        Files.writeString(dir.resolve(top + "_cocotb.v"), shell(top, Files.readString(folder.resolve("rtl").resolve(top + ".v"))),
+                StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The shell module around {@code top}: its ports (declared again as wires, from the Verilog's port list,
+     * past a parameter list if any), each connected by name, and the two IDs.
+     */
+    static String shell(String top, String verilog) {
+        Matcher head = Pattern.compile("\\bmodule\\s+" + Pattern.quote(top) + "\\b").matcher(verilog);
+        if (!head.find()) {
+            throw new IllegalArgumentException("no module " + top + " in its Verilog");
+        }
+        int end = verilog.indexOf(");", head.end());
+        Matcher m = Pattern.compile("\\b(input|output)\\s+(?:wire\\s+|reg\\s+)?(\\[[^]]*]\\s*)?(\\w+)")
+                .matcher(verilog.substring(head.end(), end)); // a parameter list ends in ") (", the port list in ");"
+        List<String> ports = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        sb.append("// Written by ODEGen for the cocotb 2.x bench: ").append(top).append(" with the 1-bit AXI IDs that\n")
+                .append("// cocotbext-axi's read slave requires (arid constant 0; rid, always 0 from it, unused).\n")
+                .append("`timescale 1ns/1ps\n")
+                .append("module ").append(top).append("_cocotb (\n");
+        while (m.find()) {
+            ports.add(m.group(3));
+            String range = m.group(2) == null ? "" : m.group(2).strip();
+            sb.append(String.format("  %-6s wire %-9s %s,", m.group(1), range, m.group(3))).append('\n');
+        }
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("no ports in module " + top);
+        }
+        sb.append("  output wire           m_axi_arid,\n")
+                .append("  input  wire           m_axi_rid\n);\n")
+                .append("  assign m_axi_arid = 1'b0;\n\n  ").append(top).append(" engine (\n");
+        for (int i = 0; i < ports.size(); i++) {
+            sb.append("    .").append(ports.get(i)).append('(').append(ports.get(i)).append(')')
+                    .append(i + 1 < ports.size() ? ",\n" : "\n");
+        }
+        sb.append("  );\nendmodule\n");
+        return sb.toString();
     }
 
     /** Copies a class-path file byte for byte (Velocity would read a Python comment such as {@code #end} as a directive). */

@@ -67,6 +67,7 @@ public final class NetworkGenerator {
             Files.writeString(tmp.resolve("report.md"), report(design, hw, top, est), StandardCharsets.UTF_8);
             Network net = new Network(Weights.random(design.spec(), VECTOR_SEED), design.norm(), design.format());
             NetworkTestbenchWriter.write(tmp, top, net, VECTOR_SEED, design.lanes(), design.method());
+            CocotbWriter.writeNetwork(tmp, top); // testbench/cocotb/: the cocotb 2.x bench of the same vectors
             BlockGenerator.replace(tmp, target);
             return new Generated(target, top, verilog, hw.scheduleCycles(), hw.macBoundCycles(), est);
         } finally {

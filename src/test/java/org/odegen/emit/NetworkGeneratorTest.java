@@ -48,7 +48,9 @@ class NetworkGeneratorTest {
             }
         }
         for (String must : List.of("manifest.json", "report.md", "testbench/harness.cpp", "testbench/Makefile",
-                "testbench/vectors/blob.hex", "testbench/vectors/image.hex", "testbench/vectors/logits.hex")) {
+                "testbench/vectors/blob.hex", "testbench/vectors/image.hex", "testbench/vectors/logits.hex",
+                "testbench/cocotb/Makefile", "testbench/cocotb/test_network.py", "testbench/cocotb/network.py",
+                "testbench/cocotb/OdeNetwork_rodenet_3_20_x16_cocotb.v")) {
             assertTrue(files.contains(Path.of(must)), must + " in " + files);
         }
         JsonNode m = new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile());
