@@ -732,6 +732,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   // stage 5's selects decoded a cycle early: they fan out to every lane's adders
   val s5Update = RegNext(s4.op === EngineOp.UPDATE) init False
   val s5Pool = RegNext(s4.op === EngineOp.POOL) init False
+  val s6Apply = RegNext(s5.op === EngineOp.APPLY) init False
 
   private def shiftBy(v: SInt, k: UInt): SInt = {
     val r = SInt(v.getWidth bits)
@@ -842,8 +843,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
     val addend = Mux(s5Update, r5, beta)
     val normed = sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW), W)
-    val added = Mux(cur.residual, sat(normed.resize(W + 1) + r5.resize(W + 1), W), normed)
-    val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
     // one adder for the norm's channel sum (CONV) and the pooling sum (POOL)
     val isPool = s5Pool
     val sumNext = Mux(Mux(isPool, s5.first, s5.firstPixel), S(0, cfg.sumWidth bits), sum) +
@@ -871,7 +870,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       is(EngineOp.APPLY) {
         wr.valid := active
-        wr.payload.data := applied
+        wr.payload.data := normed // the residual add and ReLU follow at stage 6
       }
       is(EngineOp.UPDATE) {
         wr.valid := active
@@ -896,15 +895,26 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         wr.payload.data := bc5
       }
     }
-    // stage 6: write back (registered), or the image
+    // stage 6: APPLY's residual add and ReLU, a stage after the norm's adder (the two adders and their
+    // saturations in one cycle were the engine's slowest path)
     val wr6 = RegNext(wr)
     wr6.valid.init(False)
     val wrBuf6 = RegNext(wrBuf)
+    val r6 = RegNext(r5)
+    val added = Mux(cur.residual, sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1), W), wr6.payload.data)
+    val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
+    // stage 7: write back (registered), or the image
+    val wr7 = RegNext(wr6)
+    wr7.valid.init(False)
+    when(s6Apply) {
+      wr7.payload.data := applied
+    }
+    val wrBuf7 = RegNext(wrBuf6)
     val imageHere = inputWrite && dstLane === l
     for (b <- 0 until buffers) {
       val img = if (b == 0) imageHere else False
-      bufs(b).write(Mux(img, (dstBase + p.resize(bufBits)).resize(wr6.payload.addr.getWidth), wr6.payload.addr),
-        Mux(img, inWord, wr6.payload.data), img || (wr6.valid && wrBuf6 === b))
+      bufs(b).write(Mux(img, (dstBase + p.resize(bufBits)).resize(wr7.payload.addr.getWidth), wr7.payload.addr),
+        Mux(img, inWord, wr7.payload.data), img || (wr7.valid && wrBuf7 === b))
     }
     weights.write(loader.writeAddr, reader.io.words.payload.asSInt.resize(W), loader.write && loader.writeLane === l)
   }

@@ -148,8 +148,8 @@ case class NetworkHwConfig(
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
   def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
     .map(p => ((p.cout - l + lanes - 1) / lanes).max(0) * p.outPixels).max.max(1)
-  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write), as the block. */
-  def pipelineDepth: Int = 7
+  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, APPLY's residual add, write). */
+  def pipelineDepth: Int = 8
   def drain: Int = pipelineDepth + 1
   /** Cycles a norm unit (IsqrtDivUnit) is given for one lane's variance; it serves `normShare` lanes in turn. */
   def normWait: Int = dataWidth + 2 * frac + 5
