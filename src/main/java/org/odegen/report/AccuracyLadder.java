@@ -51,8 +51,8 @@ public final class AccuracyLadder {
      * The ladder: the solver every rung's ODEBlocks ran with, its rungs in order, the reference's
      * top-1 (PyTorch's, else the Java float twin's).
      */
-    public record Result(String network, NormMode norm, OdeSolver solver, List<Rung> rungs, TorchComparison torch, double referenceTop1,
-            String referenceName, QFormat recommended, double recommendedTop1) {
+    public record Result(String network, NormMode norm, OdeSolver solver, List<Rung> rungs, TorchComparison torch,
+            double referenceTop1, String referenceName, QFormat recommended, double recommendedTop1) {
     }
 
     /** Reads PyTorch's logits: tensor {@code logits} [n, classes] and {@code labels} [n], which must match the data's. */
@@ -114,21 +114,11 @@ public final class AccuracyLadder {
     }
 
     /**
-     * Runs the ladder. {@code torchLogits} may be null (then the Java float twin is the reference);
-     * {@code cosim} runs the first {@code cosimImages} images with the ODEBlocks on the RTL at
-     * {@code cosimFormat} (null: no RTL rung).
-     */
-    public static Result run(Weights weights, NormMode norm, List<Cifar100.Sample> samples, double[][] torchLogits,
-            List<QFormat> formats, Network.BlockExecutor cosim, String cosimName, int cosimImages, QFormat cosimFormat,
-            Consumer<String> progress) {
-        return run(weights, norm, OdeSolver.EULER, samples, torchLogits, formats, cosim, cosimName, cosimImages,
-                cosimFormat, progress);
-    }
-
-    /**
-     * The ladder with every ODEBlock run by {@code solver} (the one the model was trained with): the
-     * float twin, each fixed-point format and the RTL rung (the executor gets each block with that
-     * solver, so the RTL is built for it).
+     * Runs the ladder with every ODEBlock run by {@code solver}, the one the model was trained with
+     * (no Euler default: a model run with another solver gives other logits). {@code torchLogits}
+     * may be null (then the Java float twin is the reference); {@code cosim} runs the first
+     * {@code cosimImages} images with the ODEBlocks on the RTL at {@code cosimFormat} (null: no RTL
+     * rung); the executor gets each block with {@code solver}, so the RTL is built for it.
      */
     public static Result run(Weights weights, NormMode norm, OdeSolver solver, List<Cifar100.Sample> samples,
             double[][] torchLogits, List<QFormat> formats, Network.BlockExecutor cosim, String cosimName,
