@@ -6,8 +6,9 @@ CIFAR-100 binary file.
     python -m odegen_torch.agreement --out DIR --images 2 --networks rodenet-3:20:batch-stats,odenet:56:folded
     python -m odegen_torch.agreement --facts        # the facts the Java side also holds, as JSON
 
-For each network "<variant>-<N>-<norm>" it writes <name>.safetensors (the weights, F32) and
-<name>.logits.safetensors ('logits' F64 [n, 100], 'labels' [n]); images.bin is shared.
+For each network "<variant>-<N>-<norm>" (then "-<solver>" for heun and rk4) it writes
+<name>.safetensors (the weights, F32) and <name>.logits.safetensors ('logits' F64 [n, 100],
+'labels' [n]); images.bin is shared.
 """
 from . import _deps  # noqa: F401
 
@@ -63,7 +64,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="agreement.py", description=__doc__.split("\n")[0])
     p.add_argument("--out", help="output folder")
     p.add_argument("--images", type=int, default=2)
-    p.add_argument("--networks", default="", help="variant:N:norm, comma-separated")
+    p.add_argument("--networks", default="", help="variant:N:norm[:solver], comma-separated (solver: euler "
+                   "when left out)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--facts", action="store_true", help="print the facts shared with the Java side as JSON")
     args = p.parse_args(argv)
@@ -79,10 +81,12 @@ def main(argv=None):
     try:
         for item in args.networks.split(","):
             parts = item.split(":")
-            if len(parts) != 3:
-                raise zoo.ChoiceError("network '%s': expected variant:N:norm, e.g. rodenet-3:20:folded" % item)
+            if len(parts) not in (3, 4):
+                raise zoo.ChoiceError("network '%s': expected variant:N:norm[:solver], e.g. rodenet-3:20:folded:rk4"
+                                      % item)
+            solver = zoo.check_choice("solver", parts[3], zoo.SOLVERS) if len(parts) == 4 else "euler"
             networks.append((zoo.parse_variant(parts[0]), zoo.check_depth(int(parts[1])),
-                             zoo.check_choice("norm", parts[2], zoo.NORMS)))
+                             zoo.check_choice("norm", parts[2], zoo.NORMS), solver))
     except (zoo.ChoiceError, ValueError) as e:
         sys.stderr.write("agreement.py: error: %s\n" % e)
         return 2
@@ -91,12 +95,13 @@ def main(argv=None):
     images = datasets.Split(rng.randint(0, 256, size=(args.images, 3, 32, 32)).astype(np.uint8),
                             rng.randint(0, 100, size=args.images).astype(np.int64), "random")
     datasets.write_cifar_binary(images, os.path.join(args.out, "images.bin"))
-    for variant, depth, norm in networks:
-        name = "%s-%d-%s" % (variant, depth, norm)
-        model = zoo.build(variant, depth, norm)
+    for variant, depth, norm, solver in networks:
+        # Euler's files keep their old names; another solver's name ends in it
+        name = "%s-%d-%s" % (variant, depth, norm) + ("" if solver == "euler" else "-" + solver)
+        model = zoo.build(variant, depth, norm, solver)
         randomize(model, torch.Generator().manual_seed(args.seed * 1000 + depth))
         weights = model.export_state()
-        meta = {"network": model.name, "norm": norm, "solver": "euler", "format": "pt"}
+        meta = {"network": model.name, "norm": norm, "solver": solver, "format": "pt"}
         datasets.atomic_write(os.path.join(args.out, name + ".safetensors"), datasets.safetensors_bytes(weights, metadata=meta))
         # float64 on the float32 weights just written, as the Java float twin reads them
         model.load_state_dict(weights, strict=False)

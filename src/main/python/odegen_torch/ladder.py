@@ -75,9 +75,6 @@ def main(argv=None):
     args = p.parse_args(argv)
     try:
         training.check_network_args(args)
-        if args.solver != "euler":
-            raise zoo.ChoiceError("solver '%s': the Java twins and the hardware run Euler; valid here: euler"
-                                  % args.solver)
         if args.limit < 0 or args.cosim_images < 0:
             raise zoo.ChoiceError("--limit and --cosim-images must be 0 or more")
         torch.set_num_threads(args.threads)
@@ -96,7 +93,8 @@ def main(argv=None):
     datasets.write_cifar_binary(test_set, test_bin)
     write_torch_logits(torch_logits, logits, test_set.labels)
     cmd = shlex.split(args.odegen) + [
-        "ladder", "--variant", args.variant, "-N", str(args.depth), "--norm", args.norm, "--weights", args.weights,
+        "ladder", "--variant", args.variant, "-N", str(args.depth), "--norm", args.norm, "--solver", args.solver,
+        "--weights", args.weights,
         "--data", test_bin, "--torch-logits", torch_logits] + (["--formats", args.formats] if args.formats else []) + [
         "--cosim-images", str(args.cosim_images), "--lanes", str(args.lanes), "--out", args.out]
     sys.stderr.write("[ladder] odegen %s\n" % " ".join(shlex.quote(c) for c in cmd[len(shlex.split(args.odegen)):]))

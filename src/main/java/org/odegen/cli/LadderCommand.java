@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.odegen.fixed.QFormat;
 import org.odegen.hw.RtlBlockExecutor;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
@@ -36,6 +37,10 @@ final class LadderCommand implements Callable<Integer> {
 
     @Option(names = "--norm", defaultValue = "batch-stats", description = "batch-stats or folded (default: ${DEFAULT-VALUE})")
     String norm;
+
+    @Option(names = "--solver", defaultValue = "euler", description = "the ODE solver the network was trained with, "
+            + "euler, heun or rk4; every rung runs it, the RTL too (default: ${DEFAULT-VALUE})")
+    String solver;
 
     @Option(names = "--data", required = true, description = "CIFAR-100 binary file of the test images")
     Path data;
@@ -68,6 +73,8 @@ final class LadderCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NetworkSpec ns = NetworkSpec.of(Variant.parse(choice.variant), choice.depth);
         NormMode mode = NormMode.parse(norm);
+        // parsed before anything is read, so a bad name is the one error line and nothing runs
+        OdeSolver method = OdeSolver.parse(solver);
         List<QFormat> qs = new ArrayList<>();
         for (String f : new LinkedHashSet<>(List.of(formats.split(",")))) {
             if (!f.isBlank()) {
@@ -89,7 +96,7 @@ final class LadderCommand implements Callable<Integer> {
         double[][] torch = torchLogits == null ? null : AccuracyLadder.readTorchLogits(torchLogits, samples);
         var err = spec.commandLine().getErr();
         RtlBlockExecutor rtl = cosimImages > 0 ? new RtlBlockExecutor(lanes, "target/spinal-sim") : null;
-        AccuracyLadder.Result r = AccuracyLadder.run(w, mode, samples, torch, qs, rtl,
+        AccuracyLadder.Result r = AccuracyLadder.run(w, mode, method, samples, torch, qs, rtl,
                 "x" + lanes + " lanes, Verilator", cosimImages, rtlFormat, line -> {
                     err.println(line);
                     err.flush();

@@ -18,6 +18,7 @@ import org.knowm.xchart.XYChart;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.FloatMap;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.net.Accuracy;
 import org.odegen.net.Agreement;
 import org.odegen.net.Cifar100;
@@ -46,9 +47,12 @@ public final class AccuracyLadder {
     public record TorchComparison(double maxRelativeDifference, int samePrediction, int images) {
     }
 
-    /** The ladder: its rungs in order, the reference's top-1 (PyTorch's, else the Java float twin's). */
-    public record Result(String network, NormMode norm, List<Rung> rungs, TorchComparison torch, double referenceTop1,
-            String referenceName, QFormat recommended, double recommendedTop1) {
+    /**
+     * The ladder: the solver every rung's ODEBlocks ran with, its rungs in order, the reference's
+     * top-1 (PyTorch's, else the Java float twin's).
+     */
+    public record Result(String network, NormMode norm, OdeSolver solver, List<Rung> rungs, TorchComparison torch,
+            double referenceTop1, String referenceName, QFormat recommended, double recommendedTop1) {
     }
 
     /** Reads PyTorch's logits: tensor {@code logits} [n, classes] and {@code labels} [n], which must match the data's. */
@@ -98,20 +102,27 @@ public final class AccuracyLadder {
         return new TorchComparison(worst, same, java.length);
     }
 
-    /** Float logits of the Java twin, every image (in parallel; the result does not depend on it). */
+    /** Float logits of the Java twin, every image (in parallel; the result does not depend on it), Euler. */
     public static double[][] floatLogits(Network net, List<FloatMap> images) {
-        return IntStream.range(0, images.size()).parallel().mapToObj(i -> net.forwardFloat(images.get(i)))
+        return floatLogits(net, images, OdeSolver.EULER);
+    }
+
+    /** Float logits of the Java twin with the ODEBlocks run by {@code solver}, every image. */
+    public static double[][] floatLogits(Network net, List<FloatMap> images, OdeSolver solver) {
+        return IntStream.range(0, images.size()).parallel().mapToObj(i -> net.forwardFloat(images.get(i), solver))
                 .toArray(double[][]::new);
     }
 
     /**
-     * Runs the ladder. {@code torchLogits} may be null (then the Java float twin is the reference);
-     * {@code cosim} runs the first {@code cosimImages} images with the ODEBlocks on the RTL at
-     * {@code cosimFormat} (null: no RTL rung).
+     * Runs the ladder with every ODEBlock run by {@code solver}, the one the model was trained with
+     * (no Euler default: a model run with another solver gives other logits). {@code torchLogits}
+     * may be null (then the Java float twin is the reference); {@code cosim} runs the first
+     * {@code cosimImages} images with the ODEBlocks on the RTL at {@code cosimFormat} (null: no RTL
+     * rung); the executor gets each block with {@code solver}, so the RTL is built for it.
      */
-    public static Result run(Weights weights, NormMode norm, List<Cifar100.Sample> samples, double[][] torchLogits,
-            List<QFormat> formats, Network.BlockExecutor cosim, String cosimName, int cosimImages, QFormat cosimFormat,
-            Consumer<String> progress) {
+    public static Result run(Weights weights, NormMode norm, OdeSolver solver, List<Cifar100.Sample> samples,
+            double[][] torchLogits, List<QFormat> formats, Network.BlockExecutor cosim, String cosimName,
+            int cosimImages, QFormat cosimFormat, Consumer<String> progress) {
         List<FloatMap> images = samples.stream().map(Cifar100.Sample::normalized).toList();
         int[] labels = samples.stream().mapToInt(Cifar100.Sample::fineLabel).toArray();
         List<Rung> rungs = new ArrayList<>();
@@ -120,7 +131,7 @@ public final class AccuracyLadder {
         TorchComparison torch = null;
         long start = System.nanoTime();
         Network floatNet = new Network(weights, norm, QFormat.Q32_20);
-        double[][] javaFloat = floatLogits(floatNet, images);
+        double[][] javaFloat = floatLogits(floatNet, images, solver);
         progress.accept(String.format(Locale.ROOT, "[ladder, %.0f s] Java float twin: %d images", seconds(start),
                 images.size()));
         if (torchLogits != null) {
@@ -135,7 +146,7 @@ public final class AccuracyLadder {
         for (QFormat q : formats) {
             Network net = new Network(weights, norm, q);
             double[][] fixed = IntStream.range(0, images.size()).parallel()
-                    .mapToObj(i -> toDouble(q, net.forwardFixed(images.get(i)))).toArray(double[][]::new);
+                    .mapToObj(i -> toDouble(q, net.forwardFixed(images.get(i), solver))).toArray(double[][]::new);
             Rung r = rung(FIXED, q.toString(), fixed, labels, reference, "");
             fixedRungs.put(q, r);
             progress.accept(String.format(Locale.ROOT, "[ladder, %.0f s] %s: top-1 %.2f%%", seconds(start), q,
@@ -149,8 +160,8 @@ public final class AccuracyLadder {
             int exact = 0;
             for (int i = 0; i < n; i++) {
                 var x = net.quantize(images.get(i));
-                int[] viaRtl = net.forwardFixed(x, cosim);
-                exact += java.util.Arrays.equals(viaRtl, net.forwardFixed(x, Network.GOLDEN)) ? 1 : 0;
+                int[] viaRtl = net.forwardFixed(x, cosim, solver);
+                exact += java.util.Arrays.equals(viaRtl, net.forwardFixed(x, Network.GOLDEN, solver)) ? 1 : 0;
                 rtl[i] = toDouble(cosimFormat, viaRtl);
                 progress.accept(String.format(Locale.ROOT, "[ladder, %.0f s] RTL co-simulation: image %d of %d",
                         seconds(start), i + 1, n));
@@ -171,7 +182,7 @@ public final class AccuracyLadder {
                 bestTop1 = e.getValue().top1();
             }
         }
-        return new Result(network, norm, rungs, torch, refTop1, rungs.get(0).stage(), best, bestTop1);
+        return new Result(network, norm, solver, rungs, torch, refTop1, rungs.get(0).stage(), best, bestTop1);
     }
 
     private static double seconds(long start) {
@@ -200,8 +211,8 @@ public final class AccuracyLadder {
     /** The ladder as a Markdown table with its summary lines. */
     public static String markdown(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Accuracy ladder of %s, %s norm (reference: %s)%n%n", r.network(), r.norm(),
-                r.referenceName()));
+        sb.append(String.format(Locale.ROOT, "Accuracy ladder of %s, %s norm, %s solver (reference: %s)%n%n",
+                r.network(), r.norm(), r.solver().id(), r.referenceName()));
         sb.append("| stage | number format | images | top-1 | top-5 | top-1 against the reference | same prediction as the reference | note |\n");
         sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Rung g : r.rungs()) {
@@ -255,7 +266,7 @@ public final class AccuracyLadder {
     }
 
     private static XYChart chart(Result r) {
-        XYChart chart = Charts.xy("Top-1 of " + r.network() + " against the word width W", "W (bits)", "top-1 (%)");
+        XYChart chart = Charts.xy("Top-1 of " + r.network() + " (" + r.solver().id() + ") against the word width W", "W (bits)", "top-1 (%)");
         Map<Integer, List<Rung>> byInt = new TreeMap<>();
         for (Rung g : r.rungs()) {
             if (g.stage().equals(FIXED)) {

@@ -73,5 +73,41 @@ class LadderCommandTest {
         assertTrue(r.err().contains("ResNet-20 has no ODEBlock to run on the RTL; use --cosim-images 0"), r.err());
         assertFalse(Files.exists(out), "no table after an error");
         assertEquals("", r.out());
+
+        r = run("ladder", "--solver", "midpoint", "--weights", w.toString(), "--data", data.toString(),
+                "--out", out.toString());
+        assertEquals(2, r.exit());
+        assertEquals(List.of("odegen ladder: error: solver 'midpoint' is not valid; valid: euler, heun, rk4"),
+                r.err().lines().toList());
+        assertFalse(Files.exists(out), "no table after an error");
+        assertEquals("", r.out());
+    }
+
+    /** --solver reaches the table's title, and the same inputs give the same bytes. */
+    @Test
+    void theSolverIsNamedAndTheTableRepeats() throws Exception {
+        NetworkSpec spec = NetworkSpec.of(Variant.RODENET_2, 20);
+        Path w = dir.resolve("w.safetensors");
+        Weights.random(spec, 1).write(w);
+        Path data = dir.resolve("test.bin");
+        List<Cifar100.Sample> samples = new ArrayList<>();
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 2; i++) {
+            byte[] px = new byte[3072];
+            rnd.nextBytes(px);
+            samples.add(new Cifar100.Sample(0, i, px));
+        }
+        Cifar100.write(data, samples);
+        List<String> tables = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve("ladder" + k);
+            Run r = run("ladder", "--variant", "rodenet-2", "--solver", "rk4", "--weights", w.toString(), "--data",
+                    data.toString(), "--formats", "Q16.10", "--out", out.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().startsWith("Accuracy ladder of rODENet-2-20, batch-stats norm, rk4 solver"), r.out());
+            assertEquals(r.out(), Files.readString(out.resolve("ladder.md")));
+            tables.add(r.out());
+        }
+        assertEquals(tables.get(0), tables.get(1));
     }
 }

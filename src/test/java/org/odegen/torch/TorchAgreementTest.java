@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.FloatMap;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
 import org.odegen.net.LayerRow;
 import org.odegen.net.Network;
@@ -37,6 +38,8 @@ import org.odegen.report.AccuracyLadder;
  */
 class TorchAgreementTest {
     static final double TOLERANCE = 1e-4;
+    /** Q32.20 against the float twin (2^-20 rounding per operation, some 20 layers; measured 4.6e-6 to 7.9e-6). */
+    static final double FIXED_TOLERANCE = 1e-4;
 
     @TempDir
     Path dir;
@@ -130,6 +133,59 @@ class TorchAgreementTest {
         // mean(z_M) = mean(z_0) + beta2 whatever its convolutions are (sum of h = 1, no ReLU after).
         Case stats = new Case(Variant.RODENET_3, 20, NormMode.BATCH_STATS);
         assertTrue(timeChannelLast(stats, samples, images) <= TOLERANCE, "layer3_2's convolutions changed the logits");
+    }
+
+    /**
+     * Heun and RK4: PyTorch's float64 logits against the Java float twin run with the same solver,
+     * and the fixed-point twin at Q32.20 against that float twin. rODENet-2 (its ODEBlock followed
+     * by a residual stage) and rODENet-1+2 folded (two blocks), so the solver changes the logits:
+     * the twin run with Euler instead must be caught.
+     */
+    @Test
+    void heunAndRk4TwinsGivePytorchsLogits() throws Exception {
+        record SolverCase(Variant variant, NormMode norm, OdeSolver solver) {
+            String id() {
+                return variant.id() + "-20-" + norm.id() + "-" + solver.id();
+            }
+        }
+        List<SolverCase> cases = List.of(new SolverCase(Variant.RODENET_2, NormMode.BATCH_STATS, OdeSolver.HEUN),
+                new SolverCase(Variant.RODENET_2, NormMode.BATCH_STATS, OdeSolver.RK4),
+                new SolverCase(Variant.RODENET_1_2, NormMode.FOLDED, OdeSolver.RK4));
+        List<String> nets = cases.stream()
+                .map(c -> c.variant().id() + ":20:" + c.norm().id() + ":" + c.solver().id()).toList();
+        PythonSide.Result r = PythonSide.module("odegen_torch.agreement",
+                List.of("--out", dir.toString(), "--images", "2", "--networks", String.join(",", nets)), 600);
+        assertEquals(0, r.exit(), r.stderr());
+        List<Cifar100.Sample> samples = Cifar100.read(dir.resolve("images.bin"), 0);
+        List<FloatMap> images = samples.stream().map(Cifar100.Sample::normalized).toList();
+        for (SolverCase c : cases) {
+            Weights w = Weights.read(NetworkSpec.of(c.variant(), 20), dir.resolve(c.id() + ".safetensors"), true);
+            double[][] torch = AccuracyLadder.readTorchLogits(dir.resolve(c.id() + ".logits.safetensors"), samples);
+            Network net = new Network(w, c.norm(), QFormat.Q32_20);
+            double[][] java = AccuracyLadder.floatLogits(net, images, c.solver());
+            AccuracyLadder.TorchComparison cmp = AccuracyLadder.compare(java, torch);
+            assertTrue(cmp.maxRelativeDifference() <= TOLERANCE, c.id() + ": Java float logits differ from PyTorch's by "
+                    + cmp.maxRelativeDifference() + " relative (tolerance " + TOLERANCE + ")");
+            assertEquals(images.size(), cmp.samePrediction(), c.id() + ": arg-max");
+            double euler = AccuracyLadder.compare(AccuracyLadder.floatLogits(net, images, OdeSolver.EULER), torch)
+                    .maxRelativeDifference();
+            // Euler and Heun differ by about 1e-2 relative here (6 steps of a smooth f): 10x the tolerance is plain
+            assertTrue(euler > 10 * TOLERANCE, c.id() + ": the twin run with Euler is as close (" + euler + ")");
+            double[][] fixed = new double[images.size()][];
+            for (int i = 0; i < fixed.length; i++) {
+                int[] raw = net.forwardFixed(images.get(i), c.solver());
+                fixed[i] = new double[raw.length];
+                for (int j = 0; j < raw.length; j++) {
+                    fixed[i][j] = QFormat.Q32_20.toDouble(raw[j]);
+                }
+            }
+            AccuracyLadder.TorchComparison q = AccuracyLadder.compare(fixed, java);
+            System.out.printf(Locale.ROOT, "%s: torch/Java float %.2e, Euler instead %.2e, Q32.20/float %.2e%n", c.id(),
+                    cmp.maxRelativeDifference(), euler, q.maxRelativeDifference());
+            assertTrue(q.maxRelativeDifference() <= FIXED_TOLERANCE, c.id() + ": Q32.20 logits differ from the float "
+                    + "twin's by " + q.maxRelativeDifference() + " relative (tolerance " + FIXED_TOLERANCE + ")");
+            assertEquals(images.size(), q.samePrediction(), c.id() + ": Q32.20 arg-max");
+        }
     }
 
     /** The relative logit difference with layer3_2's conv1 fed the time channel last. */
