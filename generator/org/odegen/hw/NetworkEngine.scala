@@ -733,6 +733,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val s5Update = RegNext(s4.op === EngineOp.UPDATE) init False
   val s5Pool = RegNext(s4.op === EngineOp.POOL) init False
   val s6Apply = RegNext(s5.op === EngineOp.APPLY) init False
+  val s6Conv = RegNext(s5.op === EngineOp.CONV) init False
+  val s6Pool = RegNext(s5Pool) init False
+  val s6Last = RegNext(s5.last) init False
+  val s6First = RegNext(Mux(s5Pool, s5.first, s5.firstPixel)) init False // a sum's first term
 
   private def shiftBy(v: SInt, k: UInt): SInt = {
     val r = SInt(v.getWidth bits)
@@ -843,10 +847,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
     val addend = Mux(s5Update, r5, beta)
     val normed = sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW), W)
-    // one adder for the norm's channel sum (CONV) and the pooling sum (POOL)
-    val isPool = s5Pool
-    val sumNext = Mux(Mux(isPool, s5.first, s5.firstPixel), S(0, cfg.sumWidth bits), sum) +
-      Mux(isPool, x5.resize(cfg.sumWidth), convOut.resize(cfg.sumWidth))
 
     val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
     val wrBuf = UInt(2 bits)
@@ -859,7 +859,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         acc := accNext
         when(s5.last) {
           wr.valid := active
-          sum := sumNext
         }
       }
       is(EngineOp.VAR) {
@@ -884,11 +883,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         }
       }
       is(EngineOp.POOL) {
-        sum := sumNext
-        when(s5.last) {
-          wr.valid := True
-          wr.payload.data := shiftBy(sumNext, cur.log2Out).resize(W)
-        }
+        wr.valid := s5.last
+        wr.payload.data := x5 // summed at stage 6, the mean written at stage 7
       }
       is(EngineOp.COPY) {
         wr.valid := s5.dstLane === l
@@ -903,11 +899,20 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val r6 = RegNext(r5)
     val added = Mux(cur.residual, sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1), W), wr6.payload.data)
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
+    // one adder for the norm's channel sum (CONV, of the words written) and the pooling sum (POOL), at
+    // stage 6: after the accumulator's adder and saturation, it was the next slowest path
+    val sumNext = Mux(s6First, S(0, cfg.sumWidth bits), sum) + wr6.payload.data.resize(cfg.sumWidth)
+    when((s6Conv && s6Last) || s6Pool) {
+      sum := sumNext
+    }
     // stage 7: write back (registered), or the image
     val wr7 = RegNext(wr6)
     wr7.valid.init(False)
     when(s6Apply) {
       wr7.payload.data := applied
+    }
+    when(s6Pool) {
+      wr7.payload.data := shiftBy(sumNext, cur.log2Out).resize(W)
     }
     val wrBuf7 = RegNext(wrBuf6)
     val imageHere = inputWrite && dstLane === l
