@@ -52,15 +52,26 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   val inFlight = Reg(UInt(log2Up(fifoBeats + 1) bits)) init 0 // beats asked for and not yet in the FIFO
 
   val fifo = StreamFifo(Bits(64 bits), fifoBeats)
-  io.job.ready := !busy
-  when(io.job.fire && io.job.payload.count =/= 0) {
-    val first = io.job.payload.at
-    val last = first + io.job.payload.count - 1
-    def beat(word: UInt): UInt = word(word.getWidth - 1 downto 1) // the 64-bit beat that holds a word
-    busy := True
-    beatAddr := io.base + (beat(first).resize(29) @@ U"000")
-    beatsToAsk := (beat(last) - beat(first) + 1).resized
-    wordsLeft := io.job.payload.count
+  // a job is taken into registers first and started the cycle after, so that its address arithmetic
+  // does not follow the requester's multiplexers in one cycle (that chain was the engine's slowest path)
+  val pending = RegInit(False)
+  val job = Reg(ReadJob())
+  io.job.ready := !busy && !pending
+  when(io.job.fire) {
+    pending := True
+    job := io.job.payload
+  }
+  when(pending) {
+    pending := False
+    when(job.count =/= 0) {
+      val first = job.at
+      val last = first + job.count - 1
+      def beat(word: UInt): UInt = word(word.getWidth - 1 downto 1) // the 64-bit beat that holds a word
+      busy := True
+      beatAddr := io.base + (beat(first).resize(29) @@ U"000")
+      beatsToAsk := (beat(last) - beat(first) + 1).resized
+      wordsLeft := job.count
+    }
   }
 
   // AR: the longest legal burst that fits the FIFO's free room
