@@ -75,13 +75,15 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   }
 
   // AR: the longest legal burst that fits the FIFO's free room
+  // the next burst's length, registered: computed from the registers of the cycle before, so it is
+  // stale for the cycle after a request (no request then: a burst's data takes 16 cycles anyway)
   val toBoundary = (U(512, 10 bits) - beatAddr(11 downto 3).resize(10)) // beats to the next 4 KiB boundary
-  val len = UInt(5 bits)
   val want = Mux(beatsToAsk < 16, beatsToAsk.resize(5), U(16, 5 bits))
-  len := Mux(toBoundary < want, toBoundary.resize(5), want)
+  val len = RegNext(Mux(toBoundary < want, toBoundary.resize(5), want)) init 0
+  val lenFresh = RegInit(False)
   val room = U(fifoBeats, log2Up(fifoBeats + 1) + 1 bits) - fifo.io.occupancy.resize(log2Up(fifoBeats + 1) + 1) -
     inFlight.resize(log2Up(fifoBeats + 1) + 1)
-  io.axi.arvalid := busy && beatsToAsk =/= 0 && room >= len.resize(room.getWidth)
+  io.axi.arvalid := busy && lenFresh && len =/= 0 && room >= len.resize(room.getWidth)
   io.axi.araddr := beatAddr
   io.axi.arlen := (len - 1).resize(8)
   io.axi.arsize := 3
@@ -89,6 +91,7 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   io.axi.arcache := B"0011"
   io.axi.arprot := B"000"
   val arFire = io.axi.arvalid && io.axi.arready
+  lenFresh := !arFire && !pending
   when(arFire) {
     beatAddr := beatAddr + (len.resize(32) |<< 3)
     beatsToAsk := beatsToAsk - len.resize(24)
