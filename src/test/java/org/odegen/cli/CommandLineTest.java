@@ -48,7 +48,7 @@ class CommandLineTest {
             {"--depth", "21", "depth N = 21 is not one of the paper's; valid: 20, 32, 44, 56"},
             {"--lanes", "3", "lanes = 3 cannot be used by the network engine; valid: [1, 2, 4, 8, 16, 32, 64]"},
             {"--format", "Q40.20", "Q40.20"},
-            {"--solver", "rk4", "solver 'rk4' is not one the network engine runs; valid: euler"},
+            {"--solver", "midpoint", "solver 'midpoint' is not valid; valid: euler, heun, rk4"},
         };
         for (String[] b : bad) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--network", "rodenet-3",
