@@ -747,6 +747,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
 
   val broadcast2 = SInt(W bits)
+  // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
+  val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
   val bc5 = Delay(broadcast2, 3) // COPY's word at stage 5, one delay line for all lanes
   val lanes = for (l <- 0 until L) yield new Area {
     val bufs = (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
@@ -800,8 +802,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       val b2 = RegNext(operand)
       val kNext = Mux(cur.updateMode === UpdateMode.StageFirst, k, kOut.resize(cfg.kWidth + 1) + (k |<< 1))
-      val kWrite = RegNext(s1.op === EngineOp.UPDATE && active &&
-        (cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2)) init False
+      val kWrite = RegNext(s1.op === EngineOp.UPDATE && active && writesStageInput) init False
       kBank.write(RegNext(s1.rdAddr).resize(addrWidth(cfg.kDepth(l))), RegNext(kNext.resize(cfg.kWidth)), kWrite)
     }
 
@@ -877,7 +878,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         wrBuf := cur.r
         if (cfg.multiStage) {
           // a stage before the last writes the next stage input over its k (x, the conv's output)
-          when(cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2) {
+          when(writesStageInput) {
             wrBuf := cur.x
           }
         }

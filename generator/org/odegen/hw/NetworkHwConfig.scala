@@ -31,7 +31,6 @@ object UpdateMode {
   val HeunLast = 3
   /** RK4's last stage: `z = sat(z + mulq(h6, K + k))`, the sum W+3 bits. */
   val Rk4Last = 4
-  def writesStageInput(m: Int): Boolean = m == StageFirst || m == StageAdd2
 }
 
 /** One pass of the layer program, as the generator knows it (constants of the ROM the sequencer reads).
@@ -122,7 +121,10 @@ case class NetworkHwConfig(
     }
   /** Words of one feature buffer in lane `l`: its share of the largest map. Lanes past a map's channels
     * hold none of it, so at 32 lanes lanes 16..31 need only layer2's share, not layer1's. */
-  def bufferDepth(l: Int): Int = maps.map { case (c, n) => ((c - l + lanes - 1) / lanes).max(0) * n }.max.max(1)
+  def bufferDepth(l: Int): Int = maps.map { case (c, n) => laneShare(c, n, l) }.max.max(1)
+
+  /** Words of a map of `channels` x `pixels` that lane `l` holds (channel `c` in lane `c % lanes`). */
+  private def laneShare(channels: Int, pixels: Int, l: Int): Int = ((channels - l + lanes - 1) / lanes).max(0) * pixels
 
   /** A weight slot (per lane): weights, then norm A (or nothing), then norm B (or the bias), `params` each. */
   def slotTaps: Int = program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max
@@ -147,7 +149,7 @@ case class NetworkHwConfig(
   def kWidth: Int = if (solver == org.odegen.model.OdeSolver.RK4) dataWidth + 3 else dataWidth
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
   def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
-    .map(p => ((p.cout - l + lanes - 1) / lanes).max(0) * p.outPixels).max.max(1)
+    .map(p => laneShare(p.cout, p.outPixels, l)).max.max(1)
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, APPLY's residual add, write). */
   def pipelineDepth: Int = 8
   def drain: Int = pipelineDepth + 1

@@ -65,7 +65,7 @@ public final class NetworkGenerator {
             VivadoWriter.writeNetwork(design, hw, top, verilog, tmp);
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, hw, top, verilog), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("report.md"), report(design, hw, top, est), StandardCharsets.UTF_8);
-            Network net = new Network(Weights.random(design.spec(), VECTOR_SEED), design.norm(), design.format());
+            Network net = vectorNetwork(design);
             NetworkTestbenchWriter.write(tmp, top, net, VECTOR_SEED, design.lanes(), design.method());
             CocotbWriter.writeNetwork(tmp, top); // testbench/cocotb/: the cocotb 2.x bench of the same vectors
             BlockGenerator.replace(tmp, target);
@@ -75,6 +75,11 @@ public final class NetworkGenerator {
                 BlockGenerator.deleteTree(tmp);
             }
         }
+    }
+
+    /** The network whose golden vectors the folder's test benches check: seeded random weights. */
+    public static Network vectorNetwork(NetworkDesign d) {
+        return new Network(Weights.random(d.spec(), VECTOR_SEED), d.norm(), d.format());
     }
 
     static String manifest(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog) {

@@ -21,8 +21,6 @@ import org.odegen.fixed.QFormat;
 import org.odegen.model.HexWords;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
-import org.odegen.net.Network;
-import org.odegen.net.Weights;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 
@@ -73,8 +71,8 @@ class NetworkRegressionTest {
         }
         if (!solver.equals("euler")) {
             // the golden logits of this solver are not Euler's: an engine that ran Euler steps would fail here
-            Network net = new Network(Weights.random(d.spec(), NetworkGenerator.VECTOR_SEED), d.norm(), d.format());
-            int[] euler = NetworkTestbenchWriter.vectors(net, NetworkGenerator.VECTOR_SEED, OdeSolver.EULER).logits();
+            int[] euler = NetworkTestbenchWriter.vectors(NetworkGenerator.vectorNetwork(d), NetworkGenerator.VECTOR_SEED,
+                    OdeSolver.EULER).logits();
             int[] golden = HexWords.read(g.folder().resolve("testbench/vectors/logits.hex"), d.format());
             assertFalse(java.util.Arrays.equals(euler, golden), id + ": its golden logits are Euler's; pick a row "
                     + "whose ODEBlocks change the logits");

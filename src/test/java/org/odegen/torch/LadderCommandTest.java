@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,17 +40,32 @@ class LadderCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    @Test
-    void badInputIsNamed() throws Exception {
-        NetworkSpec spec = NetworkSpec.of(Variant.RODENET_3, 20);
+    /** Seeded random weights of the variant at N = 20, as {@code w.safetensors}. */
+    private Path randomWeights(Variant variant) throws IOException {
         Path w = dir.resolve("w.safetensors");
-        Weights.random(spec, 1).write(w);
+        Weights.random(NetworkSpec.of(variant, 20), 1).write(w);
+        return w;
+    }
+
+    /** Two images as {@code test.bin}: their pixels from {@code pixels}, or zeros where it is null. */
+    private Path twoImages(java.util.Random pixels) throws IOException {
         Path data = dir.resolve("test.bin");
         List<Cifar100.Sample> samples = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            samples.add(new Cifar100.Sample(0, i, new byte[3072]));
+            byte[] px = new byte[3072];
+            if (pixels != null) {
+                pixels.nextBytes(px);
+            }
+            samples.add(new Cifar100.Sample(0, i, px));
         }
         Cifar100.write(data, samples);
+        return data;
+    }
+
+    @Test
+    void badInputIsNamed() throws Exception {
+        Path w = randomWeights(Variant.RODENET_3);
+        Path data = twoImages(null);
         Path logits = dir.resolve("torch.safetensors");
         SafeTensors.write(logits, List.of(new Tensor("logits", new int[] {3, 100}, new double[300]),
                 new Tensor("labels", new int[] {3}, new double[] {0, 1, 2})), Map.of());
@@ -86,18 +102,8 @@ class LadderCommandTest {
     /** --solver reaches the table's title, and the same inputs give the same bytes. */
     @Test
     void theSolverIsNamedAndTheTableRepeats() throws Exception {
-        NetworkSpec spec = NetworkSpec.of(Variant.RODENET_2, 20);
-        Path w = dir.resolve("w.safetensors");
-        Weights.random(spec, 1).write(w);
-        Path data = dir.resolve("test.bin");
-        List<Cifar100.Sample> samples = new ArrayList<>();
-        java.util.Random rnd = new java.util.Random(3);
-        for (int i = 0; i < 2; i++) {
-            byte[] px = new byte[3072];
-            rnd.nextBytes(px);
-            samples.add(new Cifar100.Sample(0, i, px));
-        }
-        Cifar100.write(data, samples);
+        Path w = randomWeights(Variant.RODENET_2);
+        Path data = twoImages(new java.util.Random(3));
         List<String> tables = new ArrayList<>();
         for (int k = 0; k < 2; k++) {
             Path out = dir.resolve("ladder" + k);
