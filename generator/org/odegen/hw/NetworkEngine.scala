@@ -15,10 +15,11 @@ case class EngineCmd(cfg: NetworkHwConfig) extends Bundle {
   val rdAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits) // every feature buffer of every lane reads here
   val wAddr = UInt(OdeBlockTop.addrWidth(cfg.weightDepth) bits)
   val wrAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits)
-  val bank = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // the lane whose word is broadcast
+  // per slice of the lanes: the lane whose word is broadcast to it, or a padding zero (slice 0: COPY's, OUT's)
+  val banks = Vec(UInt(OdeBlockTop.addrWidth(cfg.lanes) bits), cfg.slices)
+  val pads = Vec(Bool(), cfg.slices)
   val dstLane = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
   val isTime = Bool()
-  val pad = Bool()
   val first = Bool()
   val last = Bool()
   val firstPixel = Bool()
@@ -57,6 +58,20 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   val normAAt = UInt(24 bits)
   val normBAt = UInt(24 bits)
   val chanOffset = UInt(8 bits)
+  // lanes over pixels (Pass.regions): the layout of the map read and of the map written
+  val regionPixels = UInt(12 bits)
+  val inRegionPixels = UInt(12 bits)
+  val log2RegionPixels = UInt(4 bits)
+  val log2InRegionPixels = UInt(4 bits)
+  val log2InRegionRows = UInt(3 bits)
+  val inRegionRowMask = UInt(6 bits)
+  val inRegions = UInt(6 bits)
+  val groupLaneMask = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // groupLanes - 1
+  val log2GroupLanes = UInt(3 bits)
+  val inLaneMask = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits)
+  val log2InLanes = UInt(3 bits)
+  val log2SliceStep = UInt(3 bits) // log2(input regions / slices): slice s reads from region s * step + delta
+  val log2Slices = UInt(2 bits) // the norm's all-reduce steps over the slices
 }
 
 object NetworkEngine {
@@ -103,6 +118,19 @@ object NetworkEngine {
     d.normAAt := p.normAAt
     d.normBAt := p.normBAt
     d.chanOffset := p.chanOffset
+    d.regionPixels := p.regionPixels(l)
+    d.inRegionPixels := p.inRegionPixels(l)
+    d.log2RegionPixels := log2Up(p.regionPixels(l))
+    d.log2InRegionPixels := log2Up(p.inRegionPixels(l))
+    d.log2InRegionRows := log2Up(p.inSize / p.inRegions(l))
+    d.inRegionRowMask := p.inSize / p.inRegions(l) - 1
+    d.inRegions := p.inRegions(l)
+    d.groupLaneMask := p.groupLanes(l) - 1
+    d.log2GroupLanes := log2Up(p.groupLanes(l))
+    d.inLaneMask := p.inLanes(l) - 1
+    d.log2InLanes := log2Up(p.inLanes(l))
+    d.log2SliceStep := log2Up(p.inRegions(l) / p.outRegions(l))
+    d.log2Slices := log2Up(p.outRegions(l))
     d
   }
 }
@@ -220,7 +248,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       is(1) { writeAddr := (slotBase(slot) + U(cfg.slotTaps, wBits bits) + param).resized }
       is(2) { writeAddr := (slotBase(slot) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + param).resized }
     }
-    val writeLane = lane
+    val writeLane = lane // the group's row: every slice's lane of that channel takes it
     val write = reader.io.words.fire
     def nextLane(): Unit = {
       lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)
@@ -305,8 +333,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
 
   // ---------------------------------------------------------------- sequencer
   object Phase extends SpinalEnum(binarySequential) {
-    val IDLE, INPUT, FETCH, WAIT_W, PARAM_A, PARAM_B, CONV, DRAIN, LATCH_MEAN, VAR, NORM_START, NORM_WAIT, SCALE,
-        APPLY, UPDATE, NEXT_GROUP, COPY, POOL, OUTPUT = newElement()
+    val IDLE, INPUT, FETCH, WAIT_W, PARAM_A, PARAM_B, CONV, DRAIN, REDUCE_SUM, LATCH_MEAN, VAR, REDUCE_VAR,
+        NORM_START, NORM_WAIT, SCALE, APPLY, UPDATE, NEXT_GROUP, COPY, POOL, OUTPUT = newElement()
   }
   val phase = RegInit(Phase.IDLE)
   val afterDrain = Reg(Phase()) init Phase.IDLE
@@ -317,10 +345,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val g = Reg(UInt(8 bits)) init 0 // group of output channels
   val gl = Reg(UInt(8 bits)) init 0 // group within its weight load
   val gBase = Reg(UInt(bufBits bits)) init 0 // g * pixels: the group's place in a lane's buffer
-  val gChan = Reg(UInt(9 bits)) init 0 // g * lanes: the group's first channel
+  val gChan = Reg(UInt(9 bits)) init 0 // g * groupLanes: the group's first channel
   val wBase = Reg(UInt(wBits bits)) init 0
   val p = Reg(UInt(12 bits)) init 0
-  val oy, ox = Reg(UInt(7 bits)) init 0
+  val oy, ox = Reg(UInt(7 bits)) init 0 // a conv's oy: the row within the slice's region
   val iyBase, ixBase = Reg(SInt(9 bits)) init 0
   val ci = Reg(UInt(8 bits)) init 0
   val ky, kx = Reg(UInt(2 bits)) init 0
@@ -339,15 +367,19 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val normStart = False // start the norm units on the variance of their lane `normSel`
   val invLatch = False // their results are ready: lane `normSel` of each unit takes its own
   val normSel = Reg(UInt(log2Up(cfg.normShare).max(1) bits)) init 0
+  // the norm's all-reduce over a channel's slices: step j adds lane l ^ (lanes >> (j + 1))'s sum or variance
+  val reduceSum = False
+  val reduceVar = False
+  val reduceStep = Reg(UInt(2 bits)) init 0
   val cmd = EngineCmd(cfg)
   cmd.op := EngineOp.NONE
   cmd.rdAddr := 0
   cmd.wAddr := 0
   cmd.wrAddr := 0
-  cmd.bank := 0
+  cmd.banks.foreach(_ := 0)
+  cmd.pads.foreach(_ := False)
   cmd.dstLane := 0
   cmd.isTime := False
-  cmd.pad := False
   cmd.first := False
   cmd.last := False
   cmd.firstPixel := False
@@ -359,6 +391,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     phase := Phase.DRAIN
   }
   def wrapLane(v: UInt): UInt = Mux(v === L - 1, U(0, laneBits bits), v + 1)
+  def wrapLane(v: UInt, mask: UInt): UInt = Mux(v === mask, U(0, laneBits bits), v + 1)
 
   // commands from the host
   val startRun = ctrlWrite.valid && ctrlWrite.payload(0) && !ctrlWrite.payload(1)
@@ -398,20 +431,25 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     error := True
   }
 
-  // the image: channel c to lane c % lanes, at (c / lanes) * 1024 + pixel, in buffer 0
+  // the image, in buffer 0, laid out in regions like every map (Pass.regions): channel c's pixel p to lane
+  // c % imageLanes + imageLanes * (p / regionPixels), at (c / imageLanes) * regionPixels + p % regionPixels
   io.s_axis.ready := phase === Phase.INPUT
   val inWord = io.s_axis.payload.data(W - 1 downto 0).asSInt
   val inputWrite = phase === Phase.INPUT && io.s_axis.fire
   private val imagePixels = cfg.imageSize * cfg.imageSize
+  private val imageLanes = L / cfg.imageRegions
+  private val imageRegionPixels = imagePixels / cfg.imageRegions
+  val imageLane = (dstLane | (p >> log2Up(imageRegionPixels) << log2Up(imageLanes)).resize(laneBits)).resize(laneBits)
+  val imageAddr = (dstBase + (p & (imageRegionPixels - 1)).resize(bufBits)).resize(bufBits)
   when(inputWrite) {
     val lastWord = c === cfg.imageChannels - 1 && p === imagePixels - 1
     p := p + 1
     when(p === imagePixels - 1) {
       p := 0
       c := c + 1
-      dstLane := wrapLane(dstLane)
-      when(dstLane === L - 1) {
-        dstBase := (dstBase + imagePixels).resized
+      dstLane := wrapLane(dstLane, U(imageLanes - 1, laneBits bits))
+      when(dstLane === imageLanes - 1) {
+        dstBase := (dstBase + imageRegionPixels).resized
       }
     }
     when(io.s_axis.payload.last =/= lastWord) {
@@ -428,12 +466,19 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     }
   }
 
-  // conv addressing: input (iy, ix) of output (oy, ox) and tap (ky, kx)
+  // conv addressing: input row iy (from the first row of the slice's input) and column ix of output (oy, ox)
+  // (oy within the slice) and tap (ky, kx); the input region iy falls in, `delta` regions from the slice's
+  // first, and its row there. Every slice reads the same address, each from the lanes of its own region.
   val iy = iyBase + ky.resize(9).asSInt
   val ix = ixBase + kx.resize(9).asSInt
-  val convPad = iy < 0 || iy >= cur.inSize.resize(9).asSInt || ix < 0 || ix >= cur.inSize.resize(9).asSInt
-  val convReadAddr = (fiBase + (iy.asUInt.resize(bufBits) |<< cur.log2In) + ix.asUInt.resize(bufBits)).resize(bufBits)
+  val colPad = ix < 0 || ix >= cur.inSize.resize(9).asSInt
+  val delta = iy >> cur.log2InRegionRows
+  val localRow = iy.asUInt.resize(6) & cur.inRegionRowMask
+  val convReadAddr = (fiBase + (localRow.resize(bufBits) |<< cur.log2In) + ix.asUInt.resize(bufBits)).resize(bufBits)
   val isTimeTap = cur.time && ci === 0
+  val sliceRegion = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
+  val slicePad = sliceRegion.map(r => colPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+  val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
 
   val row = rom(pc)
   switch(phase) {
@@ -491,9 +536,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       cmd.op := EngineOp.CONV
       cmd.rdAddr := convReadAddr
       cmd.wAddr := (wBase + inner.resize(wBits)).resized
-      cmd.bank := fiLane
+      for (sl <- 0 until cfg.slices) {
+        cmd.banks(sl) := sliceBank(sl)
+        cmd.pads(sl) := slicePad(sl)
+      }
       cmd.isTime := isTimeTap
-      cmd.pad := convPad
       val lastTap = inner === cur.taps - 1
       cmd.first := inner === 0
       cmd.last := lastTap
@@ -503,9 +550,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       def nextChannel(): Unit = {
         ci := ci + 1
         when(!isTimeTap) {
-          fiLane := wrapLane(fiLane)
-          when(fiLane === L - 1) {
-            fiBase := fiBase + cur.inPixels.resize(bufBits)
+          fiLane := wrapLane(fiLane, cur.inLaneMask)
+          when(fiLane === cur.inLaneMask) {
+            fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
           }
         }
       }
@@ -538,7 +585,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
           oy := oy + 1
           iyBase := iyBase + cur.stride.resize(9).asSInt
         }
-        when(p === cur.outPixels - 1) {
+        when(p === cur.regionPixels - 1) {
           p := 0
           wBase := wBase + cur.taps.resize(wBits)
           when(gl === cur.groupsPerLoad - 1) {
@@ -550,6 +597,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
             drainTo(Phase.NEXT_GROUP)
           }.elsewhen(Bool(cfg.batchStats)) {
             drainTo(Phase.LATCH_MEAN)
+            when(cur.log2Slices =/= 0) {
+              afterDrain := Phase.REDUCE_SUM
+            }
           } otherwise {
             drainTo(Phase.APPLY)
           }
@@ -562,6 +612,22 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         phase := afterDrain
       }
     }
+    is(Phase.REDUCE_SUM) {
+      reduceSum := True
+      reduceStep := reduceStep + 1
+      when(reduceStep === cur.log2Slices - 1) {
+        reduceStep := 0
+        phase := Phase.LATCH_MEAN
+      }
+    }
+    is(Phase.REDUCE_VAR) {
+      reduceVar := True
+      reduceStep := reduceStep + 1
+      when(reduceStep === cur.log2Slices - 1) {
+        reduceStep := 0
+        phase := Phase.NORM_START
+      }
+    }
     is(Phase.LATCH_MEAN) {
       latchMean := True
       p := 0
@@ -572,9 +638,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.first := p === 0
       p := p + 1
-      when(p === cur.outPixels - 1) {
+      when(p === cur.regionPixels - 1) {
         p := 0
         drainTo(Phase.NORM_START)
+        when(cur.log2Slices =/= 0) {
+          afterDrain := Phase.REDUCE_VAR
+        }
       }
     }
     is(Phase.NORM_START) {
@@ -604,7 +673,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
       p := p + 1
-      when(p === cur.outPixels - 1) {
+      when(p === cur.regionPixels - 1) {
         p := 0
         when(cur.update) {
           drainTo(Phase.UPDATE)
@@ -618,7 +687,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
       p := p + 1
-      when(p === cur.outPixels - 1) {
+      when(p === cur.regionPixels - 1) {
         p := 0
         drainTo(Phase.NEXT_GROUP)
       }
@@ -626,8 +695,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     is(Phase.NEXT_GROUP) {
       g := g + 1
       gl := gl + 1
-      gBase := gBase + cur.outPixels.resize(bufBits)
-      gChan := gChan + L
+      gBase := gBase + cur.regionPixels.resize(bufBits)
+      gChan := gChan + (cur.groupLaneMask.resize(9) + 1)
       when(g === cur.groups - 1) {
         pc := pc + 1
         phase := Phase.FETCH
@@ -639,13 +708,15 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.COPY) {
-      // output channel c of the block from input channel cs = c - offset, at even (y, x); zeros outside
+      // output channel c of the block from input channel cs = c - offset, at even (y, x); zeros outside; the
+      // input pixel and the output pixel each in its map's region (Pass.regions)
       cmd.op := EngineOp.COPY
-      cmd.rdAddr := (fiBase + ((oy.resize(bufBits) |<< cur.log2In) |<< 1) + (ox.resize(bufBits) |<< 1)).resized
-      cmd.bank := fiLane
-      cmd.pad := cs < 0 || cs >= cur.cin.resize(10).asSInt
-      cmd.dstLane := dstLane
-      cmd.wrAddr := (dstBase + p.resize(bufBits)).resized
+      val q = ((oy.resize(12) |<< cur.log2In) |<< 1) + (ox.resize(12) |<< 1)
+      cmd.rdAddr := (fiBase + (q & (cur.inRegionPixels - 1)).resize(bufBits)).resized
+      cmd.banks(0) := fiLane | ((q >> cur.log2InRegionPixels).resize(laneBits) |<< cur.log2InLanes)
+      cmd.pads(0) := cs < 0 || cs >= cur.cin.resize(10).asSInt
+      cmd.dstLane := dstLane | ((p >> cur.log2RegionPixels).resize(laneBits) |<< cur.log2GroupLanes)
+      cmd.wrAddr := (dstBase + (p & (cur.regionPixels - 1)).resize(bufBits)).resized
       p := p + 1
       ox := ox + 1
       when(ox === cur.outSize - 1) {
@@ -657,14 +728,14 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         oy := 0
         c := c + 1
         cs := cs + 1
-        dstLane := wrapLane(dstLane)
-        when(dstLane === L - 1) {
-          dstBase := dstBase + cur.outPixels.resize(bufBits)
+        dstLane := wrapLane(dstLane, cur.groupLaneMask)
+        when(dstLane === cur.groupLaneMask) {
+          dstBase := dstBase + cur.regionPixels.resize(bufBits)
         }
         when(cs >= 0 && cs < cur.cin.resize(10).asSInt) {
-          fiLane := wrapLane(fiLane)
-          when(fiLane === L - 1) {
-            fiBase := fiBase + cur.inPixels.resize(bufBits)
+          fiLane := wrapLane(fiLane, cur.inLaneMask)
+          when(fiLane === cur.inLaneMask) {
+            fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
           }
         }
         when(c === cur.cout - 1) {
@@ -701,7 +772,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     when(outIssued =/= cur.cout && outRoom) {
       cmd.op := EngineOp.OUT
       cmd.rdAddr := dstBase
-      cmd.bank := dstLane
+      cmd.banks(0) := dstLane
       cmd.outLast := outIssued === cur.cout - 1
       outIssued := outIssued + 1
       dstLane := wrapLane(dstLane)
@@ -746,10 +817,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   }
   private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
 
-  val broadcast2 = SInt(W bits)
+  // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2
+  val broadcast2 = Vec(SInt(W bits), cfg.slices)
+  private val sliceCounts = cfg.program.filter(_.kind == PassKind.Conv).map(_.outRegions(L)).distinct.sorted
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
-  val bc5 = Delay(broadcast2, 3) // COPY's word at stage 5, one delay line for all lanes
+  val bc5 = Delay(broadcast2(0), 3) // COPY's word at stage 5, one delay line for all lanes
   val lanes = for (l <- 0 until L) yield new Area {
     val bufs = (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
     val weights = BankMem(cfg.weightDepth, W)
@@ -758,10 +831,18 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val bcOut = pick(bufOut, cur.bc)
     val xOut = pick(bufOut, cur.x)
     val rOut = pick(bufOut, cur.r)
-    val active = (gChan + l) < cur.cout.resize(9) // a channel of this group exists in this lane
+    // a channel of this group exists in this lane (every slice of a channel computes it)
+    val active = (gChan + (U(l, laneBits bits) & cur.groupLaneMask).resize(9)) < cur.cout.resize(9)
+    // the bus of this lane's slice: lane l is in slice l / (lanes / slices) of a pass cut into `slices`
+    val bc2 = SInt(W bits)
+    bc2 := broadcast2(0)
+    for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2 := broadcast2(l / (L / n)) }
 
     val acc = Reg(SInt(cfg.accWidth bits)) init 0
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
+    // the norm's all-reduce over the slices: the partner lane's sum and variance (assigned below the lanes)
+    val sumPartner = SInt(cfg.sumWidth bits)
+    val accPartner = SInt(cfg.accWidth bits)
     val mean = Reg(SInt(W bits)) init 0
     val scale = Reg(SInt(W bits)) init 0 // norm A, then (batch-stats) mulq(inv, A)
     val beta = Reg(SInt(W bits)) init 0 // norm B, or the classifier's bias
@@ -816,7 +897,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     mul.io.operands.payload.b := w2.resized
     switch(s2.op) {
       is(EngineOp.CONV) {
-        mul.io.operands.payload.a := broadcast2
+        mul.io.operands.payload.a := bc2
       }
       is(EngineOp.VAR) {
         mul.io.operands.payload.b := d2.resized
@@ -843,7 +924,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val prod = mul.io.result.payload.resize(cfg.accWidth)
     // the classifier's bias starts its sum: sat(bias + SUM) is ARITHMETIC.md's sat(SUM + bias), exact sums
     val accStart = Mux(isFc, beta.resize(cfg.accWidth), S(0, cfg.accWidth bits))
-    val accNext = Mux(s5.first, accStart, acc) + prod
+    // the all-reduce's adds share the accumulator's adder (the pipeline is drained then)
+    val accNext = Mux(s5.first, accStart, acc) + (if (cfg.slices > 1) Mux(reduceVar, accPartner, prod) else prod)
+    if (cfg.slices > 1) when(reduceVar) { acc := accNext }
     val convOut = sat(accNext, W)
     // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
     val addend = Mux(s5Update, r5, beta)
@@ -902,8 +985,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
     // one adder for the norm's channel sum (CONV, of the words written) and the pooling sum (POOL), at
     // stage 6: after the accumulator's adder and saturation, it was the next slowest path
-    val sumNext = Mux(s6First, S(0, cfg.sumWidth bits), sum) + wr6.payload.data.resize(cfg.sumWidth)
-    when((s6Conv && s6Last) || s6Pool) {
+    val sumNext = Mux(s6First, S(0, cfg.sumWidth bits), sum) +
+      (if (cfg.slices > 1) Mux(reduceSum, sumPartner, wr6.payload.data.resize(cfg.sumWidth))
+       else wr6.payload.data.resize(cfg.sumWidth))
+    when((s6Conv && s6Last) || s6Pool || (if (cfg.slices > 1) reduceSum else False)) {
       sum := sumNext
     }
     // stage 7: write back (registered), or the image
@@ -916,18 +1001,36 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       wr7.payload.data := shiftBy(sumNext, cur.log2Out).resize(W)
     }
     val wrBuf7 = RegNext(wrBuf6)
-    val imageHere = inputWrite && dstLane === l
+    val imageHere = inputWrite && imageLane === l
     for (b <- 0 until buffers) {
       val img = if (b == 0) imageHere else False
-      bufs(b).write(Mux(img, (dstBase + p.resize(bufBits)).resize(wr7.payload.addr.getWidth), wr7.payload.addr),
+      bufs(b).write(Mux(img, imageAddr.resize(wr7.payload.addr.getWidth), wr7.payload.addr),
         Mux(img, inWord, wr7.payload.data), img || (wr7.valid && wrBuf7 === b))
     }
-    weights.write(loader.writeAddr, reader.io.words.payload.asSInt.resize(W), loader.write && loader.writeLane === l)
+    weights.write(loader.writeAddr, reader.io.words.payload.asSInt.resize(W),
+      loader.write && (U(l, laneBits bits) & loader.pass.groupLaneMask) === loader.writeLane)
   }
 
   // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero
-  val source = pick(lanes.map(_.bcOut), s1.bank)
-  broadcast2 := RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, cur.tValue, source)))
+  val source = pick(lanes.map(_.bcOut), s1.banks(0))
+  for (sl <- 0 until cfg.slices) {
+    val word = if (sl == 0) source else pick(lanes.map(_.bcOut), s1.banks(sl))
+    broadcast2(sl) := RegNext(Mux(s1.pads(sl), S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
+  }
+
+  // the norm's all-reduce: step j adds lane l ^ (lanes >> (j + 1)), so that after log2(slices) steps every
+  // slice's lane of a channel holds the sum over all of them (the partners of a pass cut into fewer slices
+  // are the first steps' only)
+  for (l <- 0 until L) {
+    val partners = (0 until log2Up(cfg.slices)).map(j => lanes(l ^ (L >> (j + 1))))
+    if (partners.isEmpty) {
+      lanes(l).sumPartner := 0
+      lanes(l).accPartner := 0
+    } else {
+      lanes(l).sumPartner := pick(partners.map(_.sum), reduceStep)
+      lanes(l).accPartner := pick(partners.map(_.acc), reduceStep)
+    }
+  }
 
   // the batch-stats norm's isqrt and divider: one unit per `normShare` lanes (a unit is ~350 LUTs, and it
   // is busy only between VAR and SCALE), started on each of its lanes' variance in turn

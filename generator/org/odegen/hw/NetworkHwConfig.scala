@@ -71,14 +71,41 @@ case class Pass(
   def taps: Int = if (kind == PassKind.Fc) cin else cinTotal * 9
   def hasWeights: Boolean = kind == PassKind.Conv || kind == PassKind.Fc
   def macs: Long = if (hasWeights) cout.toLong * outPixels * taps else 0
-  def groups(lanes: Int): Int = (cout + lanes - 1) / lanes
-  /** Weight loads: a conv loads each group of `lanes` output channels into a weight slot while the group
-    * before it computes; the classifier loads all its rows into one slot (its compute is too short to
-    * hide a load per group behind). */
+  /** Row regions of the map this pass reads and of the map it writes (see [[Pass.regions]]). */
+  def inRegions(lanes: Int): Int = Pass.regions(cin, inSize, lanes)
+  def outRegions(lanes: Int): Int = Pass.regions(cout, outSize, lanes)
+  /** Lanes a region of the output spans: a group's output channels, one a lane. The output's regions are
+    * the conv's slices: lane `o + groupLanes * s` computes channel `o` of the group on the rows of region `s`. */
+  def groupLanes(lanes: Int): Int = lanes / outRegions(lanes)
+  def inLanes(lanes: Int): Int = lanes / inRegions(lanes)
+  /** Output pixels a lane computes of each of its channels: its region's. */
+  def regionPixels(lanes: Int): Int = outPixels / outRegions(lanes)
+  def inRegionPixels(lanes: Int): Int = inPixels / inRegions(lanes)
+  def groups(lanes: Int): Int = (cout + groupLanes(lanes) - 1) / groupLanes(lanes)
+  /** Weight loads: a conv loads each group of `groupLanes` output channels into a weight slot while the group
+    * before it computes (every slice of a channel gets its row); the classifier loads all its rows into one
+    * slot (its compute is too short to hide a load per group behind). */
   def loads(lanes: Int): Int = if (kind == PassKind.Fc) 1 else groups(lanes)
   def groupsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) groups(lanes) else 1
-  def rowsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) cout else lanes
+  def rowsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) cout else groupLanes(lanes)
   def lastLoadRows(lanes: Int): Int = cout - (loads(lanes) - 1) * rowsPerLoad(lanes)
+}
+
+object Pass {
+  /** Lanes over pixels: a map of fewer channels than lanes is cut into `regions` blocks of whole rows, and
+    * channel `c`'s rows of region `r` live in lane `c % (lanes / regions) + (lanes / regions) * r`, at
+    * `(c / (lanes / regions)) * regionPixels + local pixel`; with one region this is `c % lanes` at
+    * `(c / lanes) * pixels + pixel`. So a conv whose output has fewer channels than lanes keeps every lane
+    * busy: its output regions are slices of the lanes that compute their rows at once, reading the same
+    * address of the input map (one read address for all lanes) from their own region of it, and its
+    * neighbours' for the rows around a region's edge. The most regions a map of `channels` x `size`^2 gets
+    * (a power of two, whole rows each); maps of more channels never have more regions, so an input's regions
+    * are a multiple of its conv's slices. */
+  def regions(channels: Int, size: Int, lanes: Int): Int = {
+    var r = 1
+    while (channels * r * 2 <= lanes && size % (r * 2) == 0) r *= 2
+    r
+  }
 }
 
 /** Parameters of one generated network engine, validated: a network of the zoo, its lanes and number
@@ -103,6 +130,11 @@ case class NetworkHwConfig(
   require(dataWidth >= 8 && dataWidth <= 32 && frac >= 1 && frac < dataWidth, s"Q$dataWidth.$frac unsupported")
   require(eps >= 1, "eps must be at least 1")
   require(program.last.kind == PassKind.Output, "the program ends with the output pass")
+  for (p <- program if p.kind == PassKind.Conv)
+    require(p.inRegions(lanes) % p.outRegions(lanes) == 0,
+      s"${p.label}: its input's ${p.inRegions(lanes)} regions are not a multiple of its ${p.outRegions(lanes)} slices")
+  for (p <- program if p.kind == PassKind.Pool || p.kind == PassKind.Fc)
+    require(p.inRegions(lanes) == 1, s"${p.label}: reads a map of ${p.inRegions(lanes)} regions, it needs one")
 
   def log2Lanes: Int = log2Up(lanes)
   val imageChannels = 3
@@ -110,21 +142,28 @@ case class NetworkHwConfig(
   def imageWords: Int = imageChannels * imageSize * imageSize
   def logits: Int = program.last.cout
 
-  private def maps: Seq[(Int, Int)] = // (channels, pixels) of every map a buffer holds
-    Seq((imageChannels, imageSize * imageSize)) ++ program.flatMap { p =>
+  private def maps: Seq[(Int, Int)] = // (channels, size) of every map a buffer holds
+    Seq((imageChannels, imageSize)) ++ program.flatMap { p =>
       p.kind match {
-        case PassKind.Conv | PassKind.Copy => Seq((p.cout, p.outPixels))
+        case PassKind.Conv | PassKind.Copy => Seq((p.cout, p.outSize))
         case PassKind.Pool => Seq((p.cout, 1))
         case PassKind.Fc => Seq((p.cout, 1))
         case _ => Seq()
       }
     }
-  /** Words of one feature buffer in lane `l`: its share of the largest map. Lanes past a map's channels
-    * hold none of it, so at 32 lanes lanes 16..31 need only layer2's share, not layer1's. */
+  /** Words of one feature buffer in lane `l`: its share of the largest map. */
   def bufferDepth(l: Int): Int = maps.map { case (c, n) => laneShare(c, n, l) }.max.max(1)
 
-  /** Words of a map of `channels` x `pixels` that lane `l` holds (channel `c` in lane `c % lanes`). */
-  private def laneShare(channels: Int, pixels: Int, l: Int): Int = ((channels - l + lanes - 1) / lanes).max(0) * pixels
+  /** Words of a map of `channels` x `size`^2 that lane `l` holds ([[Pass.regions]]'s layout). */
+  private def laneShare(channels: Int, size: Int, l: Int): Int = {
+    val r = Pass.regions(channels, size, lanes)
+    val per = lanes / r
+    if (l / per >= r) 0 else ((channels - l % per + per - 1) / per).max(0) * (size * size / r)
+  }
+  /** The image's layout: the stem reads it in regions like any map (3 channels, 32 x 32). */
+  def imageRegions: Int = Pass.regions(imageChannels, imageSize, lanes)
+  /** The most slices a conv cuts the lanes into: the broadcast buses the engine has. */
+  def slices: Int = program.filter(_.kind == PassKind.Conv).map(_.outRegions(lanes)).max
 
   /** A weight slot (per lane): weights, then norm A (or nothing), then norm B (or the bias), `params` each. */
   def slotTaps: Int = program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max
@@ -149,7 +188,7 @@ case class NetworkHwConfig(
   def kWidth: Int = if (solver == org.odegen.model.OdeSolver.RK4) dataWidth + 3 else dataWidth
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
   def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
-    .map(p => laneShare(p.cout, p.outPixels, l)).max.max(1)
+    .map(p => laneShare(p.cout, p.outSize, l)).max.max(1)
   /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, APPLY's residual add, write). */
   def pipelineDepth: Int = 8
   def drain: Int = pipelineDepth + 1
@@ -163,9 +202,10 @@ case class NetworkHwConfig(
     * START write to the last logit accepted, with the image and the logits moving one word a cycle and
     * every weight load finished before its group starts (the DDR reader prefetches a slot ahead):
     *  - INPUT: the image words; then per pass FETCH 1, and:
-    *  - conv, per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [batch-stats: LATCH_MEAN 1,
-    *    VAR pixels, DRAIN, normShare x (NORM_START 1, NORM_WAIT), SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels,
-    *    DRAIN], NEXT_GROUP 1;
+    *  - conv, per group (pixels: a region's): WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN,
+    *    [batch-stats: REDUCE_SUM log2(slices), LATCH_MEAN 1, VAR pixels, DRAIN, REDUCE_VAR log2(slices),
+    *    normShare x (NORM_START 1, NORM_WAIT), SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels, DRAIN],
+    *    NEXT_GROUP 1;
     *  - classifier: WAIT_W 1, then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1;
     *  - copy: cout*pixels, DRAIN; pool: per group pixels, DRAIN; output: the logits, then the FIFO's
     *    latency. The harness checks this against CYCLES. */
@@ -174,8 +214,9 @@ case class NetworkHwConfig(
       val g = p.groups(lanes).toLong
       val body: Long = p.kind match {
         case PassKind.Conv =>
-          val n = p.outPixels.toLong
-          val stats = if (batchStats) 1 + n + drain + normShare * (1 + normWait) + 1 + drain else 0
+          val n = p.regionPixels(lanes).toLong
+          val reduce = 2 * log2Up(p.outRegions(lanes))
+          val stats = if (batchStats) reduce + 1 + n + drain + normShare * (1 + normWait) + 1 + drain else 0
           val update = if (p.update.isDefined) n + drain else 0
           g * (3 + n * p.taps + drain + stats + n + drain + update + 1)
         case PassKind.Fc => 1 + g * (2 + p.taps + drain + 1)
