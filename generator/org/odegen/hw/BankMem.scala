@@ -8,12 +8,14 @@ import spinal.lib._
   * 4096 + 512, four RAMB36 and one RAMB18, not five RAMB36. Small memories go to LUT RAM.
   * One synchronous read and one write port, like a single `Mem`. */
 case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Area {
+  // a RAMB18 holds 1024 words of up to 18 bits: a rest of up to 1024 such words is one chunk
+  private val blockWords = if (width <= 18) 1024 else 512
   val chunks: Seq[(Int, Int)] = if (depth <= distributedBelow) Seq((0, depth)) else {
     val out = scala.collection.mutable.ArrayBuffer[(Int, Int)]()
     var base = 0
     while (base < depth) {
       val left = depth - base
-      val size = if (left <= 512) 512 else Integer.highestOneBit(left)
+      val size = if (left <= 512) 512 else if (left <= blockWords) blockWords else Integer.highestOneBit(left)
       out += ((base, size))
       base += size
     }
@@ -47,4 +49,47 @@ case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Ar
     chunks.zip(mems).foreach { case ((b, size), m) =>
       m.write(local(addr, size), data, enable && inChunk(addr, b, size))
     }
+}
+
+/** Two lanes' memories of `width` bits each in one memory of `2 * width` bits: one read address and one write
+  * address for both (the lanes run one command), a write enable each (its half of the word: Xilinx block
+  * RAMs' byte enables). For narrow formats, whose lanes' buffers would each take a RAMB18 a quarter full: two
+  * lanes then fill one as 512 x 36. Inline Verilog, since SpinalHDL writes a masked `Mem` as one memory a
+  * half, which Yosys maps to two block RAMs. */
+case class LanePairRam(depth: Int, width: Int, moduleName: String) extends BlackBox {
+  private val aw = log2Up(depth) max 1
+  addGeneric("DEPTH", depth)
+  addGeneric("AW", aw)
+  addGeneric("W", width)
+  val io = new Bundle {
+    val clk = in Bool ()
+    val ra = in UInt (aw bits)
+    val rd = out Bits (2 * width bits)
+    val wa = in UInt (aw bits)
+    val wd = in Bits (2 * width bits)
+    val we = in Bits (2 bits)
+  }
+  noIoPrefix()
+  mapClockDomain(clock = io.clk)
+  setDefinitionName(moduleName)
+  setInlineVerilog(
+    s"""
+       |module $moduleName #(parameter DEPTH = 2, parameter AW = 1, parameter W = 1) (
+       |  input clk,
+       |  input [AW-1:0] ra,
+       |  output reg [2*W-1:0] rd,
+       |  input [AW-1:0] wa,
+       |  input [2*W-1:0] wd,
+       |  input [1:0] we
+       |);
+       |  reg [2*W-1:0] mem [0:DEPTH-1];
+       |  always @(posedge clk) begin
+       |    if (we[0]) mem[wa][W-1:0] <= wd[W-1:0];
+       |    if (we[1]) mem[wa][2*W-1:W] <= wd[2*W-1:W];
+       |    rd <= mem[ra];
+       |  end
+       |endmodule
+       |""".stripMargin)
+
+  def half(h: Int): SInt = io.rd(width * h + width - 1 downto width * h).asSInt
 }

@@ -242,6 +242,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     }
     val wordsLeft = Reg(UInt(24 bits)) init 0
     reader.io.words.ready := state === State.RECEIVE
+    // two taps of one row a cycle where the weights are two banks (even and odd addresses): the load of a
+    // group then takes half its compute even at 64 lanes and 8 x 8 maps (rows = pixels)
+    reader.io.takeSecond := Bool(cfg.weightBanks == 2) && part === 0 && tap =/= pass.taps - 1
+    val took2 = reader.io.words.fire && reader.io.takeSecond && reader.io.words.payload.hasSecond
+    val taken = Mux(took2, U(2, 24 bits), U(1, 24 bits))
     val writeAddr = UInt(wBits bits)
     writeAddr := (slotBase(slot) + rowBase + tap.resize(wBits)).resized
     switch(part) {
@@ -292,10 +297,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       is(State.RECEIVE) {
         when(reader.io.words.fire) {
-          wordsLeft := wordsLeft - 1
+          wordsLeft := wordsLeft - taken
           when(part === 0) {
-            tap := tap + 1
-            when(tap === pass.taps - 1) {
+            tap := tap + taken.resize(12)
+            when(tap + (taken - 1).resize(12) === pass.taps - 1) {
               tap := 0
               nextLane()
               when(lane === L - 1) {
@@ -308,7 +313,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
               param := param + 1
             }
           }
-          when(wordsLeft === 1) {
+          when(wordsLeft === taken) {
             when(part =/= 2) {
               part := part + 1
               state := State.ISSUE
@@ -439,7 +444,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   private val imagePixels = cfg.imageSize * cfg.imageSize
   private val imageLanes = L / cfg.imageRegions
   private val imageRegionPixels = imagePixels / cfg.imageRegions
-  val imageLane = (dstLane | (p >> log2Up(imageRegionPixels) << log2Up(imageLanes)).resize(laneBits)).resize(laneBits)
+  val imageLane = dstLane | ((p |>> log2Up(imageRegionPixels)).resize(laneBits) |<< log2Up(imageLanes))
   val imageAddr = (dstBase + (p & (imageRegionPixels - 1)).resize(bufBits)).resize(bufBits)
   when(inputWrite) {
     val lastWord = c === cfg.imageChannels - 1 && p === imagePixels - 1
@@ -823,11 +828,37 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
   val bc5 = Delay(broadcast2(0), 3) // COPY's word at stage 5, one delay line for all lanes
+  // lanes 2p and 2p+1 keep their feature buffers in one memory where a buffer is a block RAM below half
+  // full at twice the width (narrow formats, small shares: x64's 256 words a lane)
+  val bufferPairs = (0 until L / 2).map { pr =>
+    val d = cfg.bufferDepth(2 * pr) max cfg.bufferDepth(2 * pr + 1)
+    if (W <= 18 && d > 64 && d <= 512)
+      Some((0 until buffers).map(_ => LanePairRam(d, W, cfg.definitionName + "_LanePairRam")))
+    else None
+  }
   val lanes = for (l <- 0 until L) yield new Area {
-    val bufs = (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
-    val weights = BankMem(cfg.weightDepth, W)
-    val bufOut = bufs.map(_.readSync(cmd.rdAddr.resize(addrWidth(cfg.bufferDepth(l)))))
-    val wOut = weights.readSync(cmd.wAddr)
+    private val pair = if (L >= 2) bufferPairs(l / 2) else None
+    private val bufAddrBits = pair.map(_.head.io.ra.getWidth).getOrElse(addrWidth(cfg.bufferDepth(l)))
+    val bufs = if (pair.isDefined) Seq() else (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
+    // the weight slots: one memory, or two, of the even and the odd addresses, written two words a cycle
+    val weights = (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
+    val bufOut = pair match {
+      case Some(rams) =>
+        if (l % 2 == 0) rams.foreach(_.io.ra := cmd.rdAddr.resized)
+        rams.map(_.half(l % 2))
+      case None => bufs.map(_.readSync(cmd.rdAddr.resize(bufAddrBits)))
+    }
+    private def writeBuf(b: Int, addr: UInt, data: SInt, enable: Bool): Unit = pair match {
+      case Some(rams) =>
+        if (l % 2 == 0) rams(b).io.wa := addr.resized
+        rams(b).io.wd(W * (l % 2) + W - 1 downto W * (l % 2)) := data.asBits
+        rams(b).io.we(l % 2) := enable
+      case None => bufs(b).write(addr.resize(bufAddrBits), data, enable)
+    }
+    val wOut = if (cfg.weightBanks == 1) weights.head.readSync(cmd.wAddr) else {
+      val outs = weights.map(_.readSync((cmd.wAddr |>> 1).resize(wBits - 1)))
+      Mux(RegNext(cmd.wAddr(0)), outs(1), outs(0))
+    }
     val bcOut = pick(bufOut, cur.bc)
     val xOut = pick(bufOut, cur.x)
     val rOut = pick(bufOut, cur.r)
@@ -1004,11 +1035,22 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val imageHere = inputWrite && imageLane === l
     for (b <- 0 until buffers) {
       val img = if (b == 0) imageHere else False
-      bufs(b).write(Mux(img, imageAddr.resize(wr7.payload.addr.getWidth), wr7.payload.addr),
+      // the address is every lane's (a pair's lanes share it): the image's while it arrives (no write-back then)
+      writeBuf(b, Mux(inputWrite, imageAddr.resize(wr7.payload.addr.getWidth), wr7.payload.addr),
         Mux(img, inWord, wr7.payload.data), img || (wr7.valid && wrBuf7 === b))
     }
-    weights.write(loader.writeAddr, reader.io.words.payload.asSInt.resize(W),
-      loader.write && (U(l, laneBits bits) & loader.pass.groupLaneMask) === loader.writeLane)
+    private val weightHere = loader.write && (U(l, laneBits bits) & loader.pass.groupLaneMask) === loader.writeLane
+    if (cfg.weightBanks == 1) {
+      weights.head.write(loader.writeAddr, reader.io.words.payload.first.asSInt.resize(W), weightHere)
+    } else {
+      // the first word at its address, the second (a pair) at the next: one in each bank
+      val a0 = loader.writeAddr
+      val odd = a0(0)
+      val d0 = reader.io.words.payload.first.asSInt.resize(W)
+      val d1 = reader.io.words.payload.second.asSInt.resize(W)
+      weights(0).write(((a0 + 1) |>> 1).resize(wBits - 1), Mux(odd, d1, d0), weightHere && (!odd || loader.took2))
+      weights(1).write((a0 |>> 1).resize(wBits - 1), Mux(odd, d0, d1), weightHere && (odd || loader.took2))
+    }
   }
 
   // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero

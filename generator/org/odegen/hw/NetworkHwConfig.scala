@@ -170,6 +170,10 @@ case class NetworkHwConfig(
   def slotParams: Int = program.filter(_.hasWeights).map(_.groupsPerLoad(lanes)).max
   def slotDepth: Int = slotTaps + 2 * slotParams
   def weightDepth: Int = 2 * slotDepth
+  /** Weight memories a lane: narrow formats split them into even and odd addresses, so that the loader
+    * writes both words of a 64-bit beat at once (a bank of W <= 18 bits still fills one RAMB18); at 64
+    * lanes and 8 x 8 maps a group's weights are as many words as its compute has cycles. */
+  def weightBanks: Int = if (dataWidth <= 18) 2 else 1
 
   def maxTaps: Int = program.filter(_.hasWeights).map(_.taps).max
   def maxPixels: Int = program.filter(_.kind == PassKind.Conv).map(_.outPixels).max

@@ -31,8 +31,15 @@ case class AxiReadPorts() extends Bundle with IMasterSlave {
   }
 }
 
-/** Reads runs of blob words from DDR over an AXI4 read master and hands them on one word a cycle, in
-  * order. INCR bursts of 64-bit beats (two words, the lower first: little-endian), at most 16 beats and
+/** The reader's offer: the next word, and the one after it where both are in one beat. */
+case class WordPair() extends Bundle {
+  val first = Bits(32 bits)
+  val second = Bits(32 bits)
+  val hasSecond = Bool()
+}
+
+/** Reads runs of blob words from DDR over an AXI4 read master and hands them on in order, one word a
+  * cycle, or both words of a beat where the taker asks for two (`takeSecond`). INCR bursts of 64-bit beats (two words, the lower first: little-endian), at most 16 beats and
   * never across a 4 KiB boundary (AXI4's rule); as many bursts in flight as the beat FIFO has room for,
   * so that a first-beat latency of tens of cycles costs it once a job, not once a burst. A job that
   * starts or ends in the middle of a beat drops the word it does not want. */
@@ -40,7 +47,8 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   val io = new Bundle {
     val base = in UInt (32 bits) // WEIGHTS_ADDR: 64-byte aligned, so word parity is address parity
     val job = slave(Stream(ReadJob()))
-    val words = master(Stream(Bits(32 bits)))
+    val words = master(Stream(WordPair()))
+    val takeSecond = in Bool () // a fire takes `second` too, where there is one
     val axi = master(AxiReadPorts())
     val error = out Bool () // a response other than OKAY
   }
@@ -111,12 +119,15 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
     high := io.job.payload.at(0)
   }
   io.words.valid := busy && fifo.io.pop.valid
-  io.words.payload := Mux(high, fifo.io.pop.payload(63 downto 32), fifo.io.pop.payload(31 downto 0))
-  val lastWord = wordsLeft === 1
-  fifo.io.pop.ready := busy && (high || lastWord) && io.words.ready && io.words.valid
+  io.words.payload.first := Mux(high, fifo.io.pop.payload(63 downto 32), fifo.io.pop.payload(31 downto 0))
+  io.words.payload.second := fifo.io.pop.payload(63 downto 32)
+  io.words.payload.hasSecond := !high && wordsLeft >= 2
+  val two = io.takeSecond && io.words.payload.hasSecond
+  val lastWord = wordsLeft === 1 || (two && wordsLeft === 2)
+  fifo.io.pop.ready := busy && (high || lastWord || two) && io.words.ready && io.words.valid
   when(io.words.fire) {
-    high := !high
-    wordsLeft := wordsLeft - 1
+    high := !high && !two
+    wordsLeft := wordsLeft - Mux(two, U(2, 24 bits), U(1, 24 bits))
     when(lastWord) {
       busy := False
     }
