@@ -240,13 +240,19 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         reader.io.job.payload.count := rows.resized
       }
     }
-    val wordsLeft = Reg(UInt(24 bits)) init 0
     reader.io.words.ready := state === State.RECEIVE
+    // tap is the row's last, its second last: flags beside it, off the path from the reader's offer
+    val tapLast, tapSecondLast = RegInit(False)
     // two taps of one row a cycle where the weights are two banks (even and odd addresses): the load of a
     // group then takes half its compute even at 64 lanes and 8 x 8 maps (rows = pixels)
-    reader.io.takeSecond := Bool(cfg.weightBanks == 2) && part === 0 && tap =/= pass.taps - 1
+    reader.io.takeSecond := Bool(cfg.weightBanks == 2) && part === 0 && !tapLast
     val took2 = reader.io.words.fire && reader.io.takeSecond && reader.io.words.payload.hasSecond
-    val taken = Mux(took2, U(2, 24 bits), U(1, 24 bits))
+    val taken = Mux(took2, U(2, 12 bits), U(1, 12 bits))
+    def setTap(v: UInt): Unit = {
+      tap := v
+      tapLast := v === pass.taps - 1
+      tapSecondLast := v === pass.taps - 2
+    }
     val writeAddr = UInt(wBits bits)
     writeAddr := (slotBase(slot) + rowBase + tap.resize(wBits)).resized
     switch(part) {
@@ -255,6 +261,22 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     }
     val writeLane = lane // the group's row: every slice's lane of that channel takes it
     val write = reader.io.words.fire
+    // the weight write, registered (a cycle before the slot can be read: slotFull is a register too), since
+    // its address arithmetic fans out to every lane: bank 0 the even addresses, bank 1 the odd (one bank:
+    // bank 0 all); the first word at its address, the second (a pair) at the next, one in each bank
+    val wr = new Area {
+      private val a0 = writeAddr
+      private val odd = if (cfg.weightBanks == 2) a0(0) else False
+      private val d0 = reader.io.words.payload.first.asSInt.resize(W)
+      private val d1 = reader.io.words.payload.second.asSInt.resize(W)
+      private val bankBits = addrWidth(cfg.weightDepth / cfg.weightBanks)
+      val lane = RegNext(writeLane)
+      val mask = RegNext(pass.groupLaneMask)
+      val en = Vec(RegNext(write && (!odd || took2)) init False, RegNext(write && (odd || took2)) init False)
+      val addr = Vec(RegNext((if (cfg.weightBanks == 2) (a0 + 1) |>> 1 else a0).resize(bankBits)),
+        RegNext((a0 |>> 1).resize(bankBits)))
+      val data = Vec(RegNext(Mux(odd, d1, d0)), RegNext(Mux(odd, d0, d1)))
+    }
     def nextLane(): Unit = {
       lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)
     }
@@ -284,9 +306,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       is(State.ISSUE) {
         lane := 0
         rowBase := 0
-        tap := 0
+        setTap(U(0, 12 bits))
         param := 0
-        wordsLeft := reader.io.job.payload.count
         when(reader.io.job.ready) {
           state := State.RECEIVE
           when(reader.io.job.payload.count === 0) {
@@ -297,11 +318,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       is(State.RECEIVE) {
         when(reader.io.words.fire) {
-          wordsLeft := wordsLeft - taken
           when(part === 0) {
-            tap := tap + taken.resize(12)
-            when(tap + (taken - 1).resize(12) === pass.taps - 1) {
-              tap := 0
+            setTap(tap + taken)
+            when(Mux(took2, tapSecondLast, tapLast)) {
+              setTap(U(0, 12 bits))
               nextLane()
               when(lane === L - 1) {
                 rowBase := rowBase + pass.taps.resize(wBits)
@@ -313,7 +333,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
               param := param + 1
             }
           }
-          when(wordsLeft === taken) {
+          when(reader.io.jobDone) {
             when(part =/= 2) {
               part := part + 1
               state := State.ISSUE
@@ -362,6 +382,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val fiBase = Reg(UInt(bufBits bits)) init 0
   // copy, input and output
   val c = Reg(UInt(9 bits)) init 0
+  val copyQ = Reg(UInt(12 bits)) init 0 // COPY: the input pixel (2 oy, 2 ox), counted, not multiplied
   val cs = Reg(SInt(10 bits)) init 0
   val dstLane = Reg(UInt(laneBits bits)) init 0
   val dstBase = Reg(UInt(bufBits bits)) init 0
@@ -474,14 +495,18 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   // conv addressing: input row iy (from the first row of the slice's input) and column ix of output (oy, ox)
   // (oy within the slice) and tap (ky, kx); the input region iy falls in, `delta` regions from the slice's
   // first, and its row there. Every slice reads the same address, each from the lanes of its own region.
-  val iy = iyBase + ky.resize(9).asSInt
-  val ix = ixBase + kx.resize(9).asSInt
+  // iy, ix and each slice's input region are registers, computed from the counters' next values, so that
+  // the cycle that issues a read only shifts and compares (the adds and the shift before them were the
+  // engine's slowest path at 64 lanes)
+  private val iyNext = iyBase.getAheadValue() + ky.getAheadValue().resize(9).asSInt
+  val iy = RegNext(iyNext) init 0
+  val ix = RegNext(ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt) init 0
   val colPad = ix < 0 || ix >= cur.inSize.resize(9).asSInt
-  val delta = iy >> cur.log2InRegionRows
   val localRow = iy.asUInt.resize(6) & cur.inRegionRowMask
   val convReadAddr = (fiBase + (localRow.resize(bufBits) |<< cur.log2In) + ix.asUInt.resize(bufBits)).resize(bufBits)
   val isTimeTap = cur.time && ci === 0
-  val sliceRegion = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
+  val sliceRegion = (0 until cfg.slices).map(sl =>
+    RegNext((S(sl, 9 bits) |<< cur.log2SliceStep) + (iyNext >> cur.log2InRegionRows)) init 0)
   val slicePad = sliceRegion.map(r => colPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
   val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
 
@@ -498,6 +523,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       oy := 0
       ox := 0
       cs := -row.chanOffset.resize(10).asSInt
+      copyQ := 0
       fiLane := 0
       fiBase := 0
       dstLane := 0
@@ -716,7 +742,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       // output channel c of the block from input channel cs = c - offset, at even (y, x); zeros outside; the
       // input pixel and the output pixel each in its map's region (Pass.regions)
       cmd.op := EngineOp.COPY
-      val q = ((oy.resize(12) |<< cur.log2In) |<< 1) + (ox.resize(12) |<< 1)
+      val q = copyQ
+      copyQ := copyQ + 2
       cmd.rdAddr := (fiBase + (q & (cur.inRegionPixels - 1)).resize(bufBits)).resized
       cmd.banks(0) := fiLane | ((q >> cur.log2InRegionPixels).resize(laneBits) |<< cur.log2InLanes)
       cmd.pads(0) := cs < 0 || cs >= cur.cin.resize(10).asSInt
@@ -727,10 +754,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       when(ox === cur.outSize - 1) {
         ox := 0
         oy := oy + 1
+        copyQ := copyQ + cur.inSize.resize(12) + 2 // the next even row
       }
       when(p === cur.outPixels - 1) {
         p := 0
         oy := 0
+        copyQ := 0
         c := c + 1
         cs := cs + 1
         dstLane := wrapLane(dstLane, cur.groupLaneMask)
@@ -828,6 +857,15 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
   val bc5 = Delay(broadcast2(0), 3) // COPY's word at stage 5, one delay line for all lanes
+  // the operands wanted at stage 5, not stage 1 (POOL's x, the residual's or the update's r), are read
+  // three cycles late and registered once: one delay line of the address for all lanes, not one of the
+  // word in every lane (the register keeps the block RAM's clock-to-out off the norm's adder)
+  private val rdAddrLate = Delay(cmd.rdAddr, 3)
+  private val isPool = cur.kind === kindCode(PassKind.Pool)
+  val bufRdAddr = (0 until buffers).map { b =>
+    val late = (isPool && cur.x === b) || ((cur.residual || cur.update) && cur.r === b)
+    Mux(late, rdAddrLate, cmd.rdAddr)
+  }
   // lanes 2p and 2p+1 keep their feature buffers in one memory where a buffer is a block RAM below half
   // full at twice the width (narrow formats, small shares: x64's 256 words a lane)
   val bufferPairs = (0 until L / 2).map { pr =>
@@ -844,9 +882,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     val weights = (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
     val bufOut = pair match {
       case Some(rams) =>
-        if (l % 2 == 0) rams.foreach(_.io.ra := cmd.rdAddr.resized)
+        if (l % 2 == 0) for ((r, b) <- rams.zipWithIndex) r.io.ra := bufRdAddr(b).resized
         rams.map(_.half(l % 2))
-      case None => bufs.map(_.readSync(cmd.rdAddr.resize(bufAddrBits)))
+      case None => bufs.zipWithIndex.map { case (m, b) => m.readSync(bufRdAddr(b).resize(bufAddrBits)) }
     }
     private def writeBuf(b: Int, addr: UInt, data: SInt, enable: Bool): Unit = pair match {
       case Some(rams) =>
@@ -895,8 +933,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     }
     val w2 = RegNext(wOut)
     val d2 = RegNext(sat(xOut.resize(W + 1) - mean.resize(W + 1), W))
-    val x5 = Delay(xOut, 4)
-    val r5 = Delay(rOut, 4)
+    // read late (bufRdAddr): POOL's x and the residual's or the update's r arrive at stage 4
+    val x5 = RegNext(xOut)
+    val r5 = RegNext(rOut)
 
     // Heun and RK4: the k bank (K, the running sum of the stages' k), read beside x at stage 1; the
     // UPDATE's multiplier operand at stage 2 (k, rnd(K + k, 1) or K + k); K's new value written at stage 2
@@ -1039,18 +1078,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       writeBuf(b, Mux(inputWrite, imageAddr.resize(wr7.payload.addr.getWidth), wr7.payload.addr),
         Mux(img, inWord, wr7.payload.data), img || (wr7.valid && wrBuf7 === b))
     }
-    private val weightHere = loader.write && (U(l, laneBits bits) & loader.pass.groupLaneMask) === loader.writeLane
-    if (cfg.weightBanks == 1) {
-      weights.head.write(loader.writeAddr, reader.io.words.payload.first.asSInt.resize(W), weightHere)
-    } else {
-      // the first word at its address, the second (a pair) at the next: one in each bank
-      val a0 = loader.writeAddr
-      val odd = a0(0)
-      val d0 = reader.io.words.payload.first.asSInt.resize(W)
-      val d1 = reader.io.words.payload.second.asSInt.resize(W)
-      weights(0).write(((a0 + 1) |>> 1).resize(wBits - 1), Mux(odd, d1, d0), weightHere && (!odd || loader.took2))
-      weights(1).write((a0 |>> 1).resize(wBits - 1), Mux(odd, d0, d1), weightHere && (odd || loader.took2))
-    }
+    private val weightHere = (U(l, laneBits bits) & loader.wr.mask) === loader.wr.lane
+    for ((m, b) <- weights.zipWithIndex) m.write(loader.wr.addr(b), loader.wr.data(b), loader.wr.en(b) && weightHere)
   }
 
   // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero

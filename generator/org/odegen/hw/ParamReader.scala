@@ -49,6 +49,7 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
     val job = slave(Stream(ReadJob()))
     val words = master(Stream(WordPair()))
     val takeSecond = in Bool () // a fire takes `second` too, where there is one
+    val jobDone = out Bool () // this fire takes the job's last word
     val axi = master(AxiReadPorts())
     val error = out Bool () // a response other than OKAY
   }
@@ -57,6 +58,8 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   val beatAddr = Reg(UInt(32 bits)) init 0
   val beatsToAsk = Reg(UInt(24 bits)) init 0
   val wordsLeft = Reg(UInt(24 bits)) init 0
+  // wordsLeft is 1, is 2: kept beside it, so that the offer of a second word is not a 24-bit comparison
+  val oneLeft, twoLeft = RegInit(False)
   val inFlight = Reg(UInt(log2Up(fifoBeats + 1) bits)) init 0 // beats asked for and not yet in the FIFO
 
   val fifo = StreamFifo(Bits(64 bits), fifoBeats)
@@ -79,6 +82,8 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
       beatAddr := io.base + (beat(first).resize(29) @@ U"000")
       beatsToAsk := (beat(last) - beat(first) + 1).resized
       wordsLeft := job.count
+      oneLeft := job.count === 1
+      twoLeft := job.count === 2
     }
   }
 
@@ -121,13 +126,17 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   io.words.valid := busy && fifo.io.pop.valid
   io.words.payload.first := Mux(high, fifo.io.pop.payload(63 downto 32), fifo.io.pop.payload(31 downto 0))
   io.words.payload.second := fifo.io.pop.payload(63 downto 32)
-  io.words.payload.hasSecond := !high && wordsLeft >= 2
+  io.words.payload.hasSecond := !high && !oneLeft
   val two = io.takeSecond && io.words.payload.hasSecond
-  val lastWord = wordsLeft === 1 || (two && wordsLeft === 2)
+  val lastWord = oneLeft || (two && twoLeft)
+  io.jobDone := io.words.fire && lastWord
   fifo.io.pop.ready := busy && (high || lastWord || two) && io.words.ready && io.words.valid
   when(io.words.fire) {
     high := !high && !two
-    wordsLeft := wordsLeft - Mux(two, U(2, 24 bits), U(1, 24 bits))
+    val next = wordsLeft - Mux(two, U(2, 24 bits), U(1, 24 bits))
+    wordsLeft := next
+    oneLeft := next === 1
+    twoLeft := next === 2
     when(lastWord) {
       busy := False
     }
