@@ -378,6 +378,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val ci = Reg(UInt(8 bits)) init 0
   val ky, kx = Reg(UInt(2 bits)) init 0
   val inner = Reg(UInt(12 bits)) init 0
+  // inner is the pixel's last tap: a flag beside it, since it selects the next value of every conv counter
+  // (and those feed the registered input row and regions)
+  val innerLast = RegInit(False)
   val fiLane = Reg(UInt(laneBits bits)) init 0 // the feature channel being read: its lane and base address
   val fiBase = Reg(UInt(bufBits bits)) init 0
   // copy, input and output
@@ -559,6 +562,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       ky := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
       kx := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
       inner := 0
+      innerLast := cur.taps === 1
       fiLane := 0
       fiBase := 0
       phase := Phase.CONV
@@ -572,12 +576,13 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         cmd.pads(sl) := slicePad(sl)
       }
       cmd.isTime := isTimeTap
-      val lastTap = inner === cur.taps - 1
+      val lastTap = innerLast
       cmd.first := inner === 0
       cmd.last := lastTap
       cmd.firstPixel := p === 0
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
       inner := inner + 1
+      innerLast := inner === cur.taps - 2
       def nextChannel(): Unit = {
         ci := ci + 1
         when(!isTimeTap) {
@@ -602,6 +607,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       when(lastTap) {
         inner := 0
+        innerLast := cur.taps === 1
         ci := 0
         ky := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
         kx := Mux(isFc, U(1, 2 bits), U(0, 2 bits))
