@@ -143,6 +143,7 @@ public final class NetworkGenerator {
                     cap.lut(), cap.ff()));
             sb.append(String.format(Locale.ROOT, "%nLUTs count Vivado's way (logic plus LUTs used as memory); latches: %d.%n",
                     est.latches()));
+            sb.append(est.lutBreakdown(d.lanes()));
             if (est.timing() != null) {
                 sb.append("\n## Timing estimate (from the Yosys netlist; see the README's delay model)\n\n");
                 sb.append(est.timing().markdown());

@@ -70,6 +70,7 @@ final class Report {
                     paper.map(p -> Integer.toString(p.ff())).orElse("-"), cap.ff()));
             sb.append(String.format(Locale.ROOT, "%nRAMB36E1 %d, RAMB18E1 %d, LUT-RAM cells %d, latches %d.%n",
                     est.count("RAMB36E1"), est.count("RAMB18E1"), est.lutRams(), est.latches()));
+            sb.append(est.lutBreakdown(d.lanes()));
             if (est.bram36() > cap.bram36() || est.count("DSP48E1") > cap.dsp() || est.luts() > cap.lut()
                     || est.flipFlops() > cap.ff()) {
                 sb.append("\n**Does not fit the XC7Z020** (PYNQ-Z2): fewer lanes or a narrower format.\n");

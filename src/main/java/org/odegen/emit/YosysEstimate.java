@@ -14,10 +14,37 @@ import java.util.regex.Pattern;
  * (never {@code -abc9}: with DSPs it breaks the netlist in 0.23), then the cell counts of the top; with
  * {@code timing}, also the {@link TimingEstimate} of the same netlist (one synthesis for both).
  */
-public record YosysEstimate(Map<String, Integer> cells, TimingEstimate.Result timing) {
+public record YosysEstimate(Map<String, Integer> cells, TimingEstimate.Result timing, List<ModuleLuts> modules) {
     /** Cell counts only (no timing estimate). */
     public YosysEstimate(Map<String, Integer> cells) {
-        this(cells, null);
+        this(cells, null, List.of());
+    }
+
+    public YosysEstimate(Map<String, Integer> cells, TimingEstimate.Result timing) {
+        this(cells, timing, List.of());
+    }
+
+    /** Where the LUTs go: a module of the design, its instances and its own Slice LUTs (its submodules' apart). */
+    public record ModuleLuts(String module, int instances, int sliceLuts) {
+    }
+
+    /**
+     * The Slice LUTs a lane (all of them over the lanes) and where they go, module by module (Yosys {@code stat}
+     * per module; the top holds the lanes' datapath and the sequencer), as a report's Markdown.
+     */
+    public String lutBreakdown(int lanes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(java.util.Locale.ROOT,
+                "%nSlice LUTs a lane (all of them / %d lanes): %d (the paper's block: 12,720 / 16 = 795).%n", lanes,
+                Math.round(sliceLuts() / (double) lanes)));
+        if (!modules.isEmpty()) {
+            sb.append("\n| module | instances | Slice LUTs each | in all |\n| --- | --- | --- | --- |\n");
+            for (ModuleLuts m : modules) {
+                sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %,d | %,d |%n", m.module(), m.instances(),
+                        m.sliceLuts(), m.instances() * (long) m.sliceLuts()));
+            }
+        }
+        return sb.toString();
     }
 
     private static final Pattern CELL = Pattern.compile("^\\s+(\\S+)\\s+(\\d+)\\s*$");
@@ -81,12 +108,50 @@ public record YosysEstimate(Map<String, Integer> cells, TimingEstimate.Result ti
                 throw new IllegalStateException("yosys synth_xilinx failed on " + top + ":\n" + r.output());
             }
             YosysEstimate cells = parse(r.output());
-            return timing ? new YosysEstimate(cells.cells(), TimingEstimate.fromNetlist(json, top)) : cells;
+            return new YosysEstimate(cells.cells(), timing ? TimingEstimate.fromNetlist(json, top) : null,
+                    modules(r.output()));
         } finally {
             if (json != null) {
                 Files.deleteIfExists(json);
             }
         }
+    }
+
+    /**
+     * The modules of the last {@code stat}: each module's own cell table (the sections between the last two
+     * {@code design hierarchy} tables) and its instances (the last hierarchy table), in the hierarchy's order.
+     */
+    static List<ModuleLuts> modules(String log) {
+        int hier = log.lastIndexOf("=== design hierarchy ===");
+        if (hier < 0) {
+            return List.of();
+        }
+        int from = Math.max(0, log.lastIndexOf("=== design hierarchy ===", hier - 1));
+        String stat = log.substring(from, hier);
+        Map<String, YosysEstimate> own = new TreeMap<>();
+        Matcher section = Pattern.compile("=== (\\S+) ===").matcher(stat);
+        List<int[]> bounds = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        while (section.find()) {
+            names.add(section.group(1));
+            bounds.add(new int[] {section.start(), section.end()});
+        }
+        for (int i = 0; i < names.size(); i++) {
+            int end = i + 1 < names.size() ? bounds.get(i + 1)[0] : stat.length();
+            if (!names.get(i).equals("design")) {
+                own.put(names.get(i), parse(stat.substring(bounds.get(i)[1], end)));
+            }
+        }
+        List<ModuleLuts> out = new java.util.ArrayList<>();
+        for (String line : log.substring(hier).split("\n")) {
+            Matcher m = CELL.matcher(line);
+            if (m.matches() && own.containsKey(m.group(1))) {
+                out.add(new ModuleLuts(m.group(1), Integer.parseInt(m.group(2)), own.get(m.group(1)).sliceLuts()));
+            } else if (!out.isEmpty()) {
+                break; // the hierarchy's table is over
+            }
+        }
+        return out;
     }
 
     /** Reads the cell table of the last {@code stat} section. */

@@ -117,5 +117,11 @@ class NetworkGeneratorTest {
         String report = Files.readString(g.folder().resolve("report.md"));
         assertTrue(report.contains("| this engine (Yosys synth_xilinx) | " + String.format(java.util.Locale.ROOT, "%.1f",
                 est.bram36()) + " | 64 |"), report);
+        // where the LUTs go: the modules' own LUTs times their instances add up to the design's
+        var modules = est.modules();
+        assertEquals(g.top(), modules.get(0).module(), "the top first");
+        assertEquals(16, modules.stream().filter(m -> m.module().endsWith("_Mulq")).findFirst().orElseThrow().instances());
+        assertEquals(est.sliceLuts(), modules.stream().mapToLong(m -> (long) m.instances() * m.sliceLuts()).sum());
+        assertTrue(report.contains("Slice LUTs a lane (all of them / 16 lanes): " + Math.round(est.sliceLuts() / 16.0)), report);
     }
 }
