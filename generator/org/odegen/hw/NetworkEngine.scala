@@ -374,6 +374,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val wBase = Reg(UInt(wBits bits)) init 0
   val p = Reg(UInt(12 bits)) init 0
   val oy, ox = Reg(UInt(7 bits)) init 0 // a conv's oy: the row within the slice's region
+  val oxLast = RegInit(False) // ox is the row's last: a flag beside it (it selects the next input row)
   val iyBase, ixBase = Reg(SInt(9 bits)) init 0
   val ci = Reg(UInt(8 bits)) init 0
   val ky, kx = Reg(UInt(2 bits)) init 0
@@ -525,6 +526,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       c := 0
       oy := 0
       ox := 0
+      oxLast := row.outSize === 1
       cs := -row.chanOffset.resize(10).asSInt
       copyQ := 0
       fiLane := 0
@@ -556,6 +558,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       p := 0
       oy := 0
       ox := 0
+      oxLast := cur.outSize === 1
       iyBase := -1
       ixBase := -1
       ci := 0
@@ -615,9 +618,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         fiBase := 0
         p := p + 1
         ox := ox + 1
+        oxLast := ox === cur.outSize - 2
         ixBase := ixBase + cur.stride.resize(9).asSInt
-        when(ox === cur.outSize - 1) {
+        when(oxLast) {
           ox := 0
+          oxLast := cur.outSize === 1
           ixBase := -1
           oy := oy + 1
           iyBase := iyBase + cur.stride.resize(9).asSInt
@@ -757,8 +762,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       cmd.wrAddr := (dstBase + (p & (cur.regionPixels - 1)).resize(bufBits)).resized
       p := p + 1
       ox := ox + 1
-      when(ox === cur.outSize - 1) {
+      oxLast := ox === cur.outSize - 2
+      when(oxLast) {
         ox := 0
+        oxLast := cur.outSize === 1
         oy := oy + 1
         copyQ := copyQ + cur.inSize.resize(12) + 2 // the next even row
       }
