@@ -398,8 +398,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val invLatch = False // their results are ready: lane `normSel` of each unit takes its own
   val normSel = Reg(UInt(log2Up(cfg.normShare).max(1) bits)) init 0
   // the norm's all-reduce over a channel's slices: step j adds lane l ^ (lanes >> (j + 1))'s sum or variance
-  val reduceSum = False
-  val reduceVar = False
+  // the phase as two flags, registered from its next value: they select an operand of every lane's
+  // accumulator and channel-sum adders (decoded from the phase, they were x32's slowest path)
+  val reduceSum = RegNext(phase.getAheadValue() === Phase.REDUCE_SUM) init False
+  val reduceVar = RegNext(phase.getAheadValue() === Phase.REDUCE_VAR) init False
   val reduceStep = Reg(UInt(2 bits)) init 0
   val cmd = EngineCmd(cfg)
   cmd.op := EngineOp.NONE
@@ -655,7 +657,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.REDUCE_SUM) {
-      reduceSum := True
       reduceStep := reduceStep + 1
       when(reduceStep === cur.log2Slices - 1) {
         reduceStep := 0
@@ -663,7 +664,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.REDUCE_VAR) {
-      reduceVar := True
       reduceStep := reduceStep + 1
       when(reduceStep === cur.log2Slices - 1) {
         reduceStep := 0
