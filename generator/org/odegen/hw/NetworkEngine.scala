@@ -139,10 +139,11 @@ object NetworkEngine {
   * fixed-point twin, its parameters streamed from DDR over an AXI4 read master.
   *
   * The ODEBlock's datapath, generalized: one command a cycle drives all lanes (SIMD); lane `l` owns the
-  * output channels `c % lanes == l` of every map, in three feature buffers; a convolution broadcasts one
-  * input word a cycle to all lanes, each multiplying it by its own weight (one multiply-add per lane per
-  * cycle: the multiply-add bound); norm, ReLU, the residual add and the Euler update run per lane on
-  * its own channels. A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
+  * output channels `c % lanes == l` of every map, in three feature buffers (a map of fewer channels than
+  * lanes also spreads its rows over the lanes: [[Pass.regions]]); a convolution broadcasts one input word a
+  * cycle to all lanes (to each slice of them, where a map is in regions), each multiplying it by its own
+  * weight (one multiply-add per lane per cycle: the multiply-add bound); norm, ReLU, the residual add and
+  * the Euler update run per lane on its own channels (and rows). A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
   * Weights are not kept: a reader walks the same program one weight slot ahead of the compute and fills
   * the slot the compute is not reading from DDR, so that loading costs no cycles once the first slot is in.
   *

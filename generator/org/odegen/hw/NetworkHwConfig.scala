@@ -36,7 +36,8 @@ object UpdateMode {
 /** One pass of the layer program, as the generator knows it (constants of the ROM the sequencer reads).
   *
   * Feature maps live in three buffers (0, 1, 2); channel `c` of a map is in lane `c % lanes` at
-  * `(c / lanes) * H*W + y*W + x`. `bc` is the buffer whose words are broadcast to all lanes (a conv's
+  * `(c / lanes) * H*W + y*W + x`, or, for a map of fewer channels than lanes, in row regions spread over
+  * the lanes ([[Pass.regions]]). `bc` is the buffer whose words are broadcast to all lanes (a conv's
   * input), `x` the lane's own operand (the map the norm runs over, in place), `r` the second operand
   * (the residual of a ResNet block, `z` of an Euler update), `w` the buffer written.
   *
