@@ -90,7 +90,17 @@ class NetworkGeneratorTest {
         }
     }
 
-    /** The Yosys gate: synth_xilinx without latches, and the engine fits the XC7Z020 (PAPER.md's capacity). */
+    @Test
+    void theChipLimitEngineIsLintCleanToo() throws Exception {
+        // 64 lanes in Q16.10 with RK4: four slices and their all-reduce, the two-lane buffer RAMs (inline
+        // Verilog), the even and odd weight banks and the k bank, none of which x16 Q32.20 Euler has
+        NetworkDesign d = new NetworkDesign(org.odegen.net.NetworkSpec.of(Variant.RODENET_3, 20), 64,
+                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, "rk4");
+        var g = NetworkGenerator.generate(d, dir.resolve("x64"), false);
+        assertTrue(g.verilog().contains("rtl/" + g.top() + "_LanePairRam.v"), g.verilog().toString());
+        VerilogLint.lint(g.folder(), g.top(), g.verilog());
+    }
+
     @Test
     void everyVariantKeepsItsLanesBusyPastSixteenLanes() {
         // the chip-limit issue: >= 90% of the multiply-add bound at 32 and 64 lanes, although the stem and
@@ -105,6 +115,7 @@ class NetworkGeneratorTest {
         }
     }
 
+    /** The Yosys gate: synth_xilinx without latches, and the engine fits the XC7Z020 (PAPER.md's capacity). */
     @Test
     void synthesizesWithoutLatchesAndFitsTheChip() throws Exception {
         var g = NetworkGenerator.generate(NetworkDesign.of(Variant.RODENET_3, 20, 16), dir.resolve("est"), true);
