@@ -39,8 +39,8 @@ case class WordPair() extends Bundle {
 }
 
 /** Reads runs of blob words from DDR over an AXI4 read master and hands them on in order, one word a
-  * cycle, or both words of a beat where the taker asks for two (`takeSecond`). INCR bursts of 64-bit beats (two words, the lower first: little-endian), at most 16 beats and
-  * never across a 4 KiB boundary (AXI4's rule); as many bursts in flight as the beat FIFO has room for,
+  * cycle, or both words of a beat where the taker asks for two (`takeSecond`). INCR bursts of 64-bit
+  * beats (two words, the lower first: little-endian), at most 16 beats and never across a 4 KiB boundary (AXI4's rule); as many bursts in flight as the beat FIFO has room for,
   * so that a first-beat latency of tens of cycles costs it once a job, not once a burst. A job that
   * starts or ends in the middle of a beat drops the word it does not want. */
 case class ParamReader(fifoBeats: Int = 64) extends Component {
