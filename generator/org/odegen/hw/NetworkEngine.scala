@@ -374,7 +374,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val gChan = Reg(UInt(9 bits)) init 0 // g * groupLanes: the group's first channel
   val wBase = Reg(UInt(wBits bits)) init 0
   val p = Reg(UInt(12 bits)) init 0
-  val oy, ox = Reg(UInt(7 bits)) init 0 // a conv's oy: the row within the slice's region
+  val ox = Reg(UInt(7 bits)) init 0 // the output column (the row is counted by iyBase, and COPY's copyQ)
   val oxLast = RegInit(False) // ox is the row's last: a flag beside it (it selects the next input row)
   val iyBase, ixBase = Reg(SInt(9 bits)) init 0
   val ci = Reg(UInt(8 bits)) init 0
@@ -422,6 +422,14 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     waitCnt := cfg.drain
     afterDrain := next
     phase := Phase.DRAIN
+  }
+  /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
+  def reduceThen(next: Phase.E): Unit = {
+    reduceStep := reduceStep + 1
+    when(reduceStep === cur.log2Slices - 1) {
+      reduceStep := 0
+      phase := next
+    }
   }
   def wrapLane(v: UInt): UInt = Mux(v === L - 1, U(0, laneBits bits), v + 1)
   def wrapLane(v: UInt, mask: UInt): UInt = Mux(v === mask, U(0, laneBits bits), v + 1)
@@ -527,7 +535,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       gChan := 0
       p := 0
       c := 0
-      oy := 0
       ox := 0
       oxLast := row.outSize === 1
       cs := -row.chanOffset.resize(10).asSInt
@@ -559,7 +566,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       cmd.op := EngineOp.PARAM_B
       cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + gl.resize(wBits)).resized
       p := 0
-      oy := 0
       ox := 0
       oxLast := cur.outSize === 1
       iyBase := -1
@@ -627,7 +633,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
           ox := 0
           oxLast := cur.outSize === 1
           ixBase := -1
-          oy := oy + 1
           iyBase := iyBase + cur.stride.resize(9).asSInt
         }
         when(p === cur.regionPixels - 1) {
@@ -658,18 +663,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.REDUCE_SUM) {
-      reduceStep := reduceStep + 1
-      when(reduceStep === cur.log2Slices - 1) {
-        reduceStep := 0
-        phase := Phase.LATCH_MEAN
-      }
+      reduceThen(Phase.LATCH_MEAN)
     }
     is(Phase.REDUCE_VAR) {
-      reduceStep := reduceStep + 1
-      when(reduceStep === cur.log2Slices - 1) {
-        reduceStep := 0
-        phase := Phase.NORM_START
-      }
+      reduceThen(Phase.NORM_START)
     }
     is(Phase.LATCH_MEAN) {
       latchMean := True
@@ -767,12 +764,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       when(oxLast) {
         ox := 0
         oxLast := cur.outSize === 1
-        oy := oy + 1
         copyQ := copyQ + cur.inSize.resize(12) + 2 // the next even row
       }
       when(p === cur.outPixels - 1) {
         p := 0
-        oy := 0
         copyQ := 0
         c := c + 1
         cs := cs + 1
