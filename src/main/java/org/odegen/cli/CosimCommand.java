@@ -1,12 +1,14 @@
 package org.odegen.cli;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.odegen.hw.RtlBlockExecutor;
 import org.odegen.net.Agreement;
 import org.odegen.net.Network;
+import org.odegen.rtl.BlockSimulator;
+import org.odegen.rtl.RtlExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +39,7 @@ final class CosimCommand implements Callable<Integer> {
             throw new IllegalArgumentException(network.spec().name() + " has no ODEBlock to run on the RTL");
         }
         var out = spec.commandLine().getOut();
-        RtlBlockExecutor rtl = new RtlBlockExecutor(lanes, "target/spinal-sim");
+        RtlExecutor rtl = BlockSimulator.verilator().executor(lanes, Path.of("target/spinal-sim"));
         SplittableRandom rng = new SplittableRandom(net.seed + 1);
         int mismatches = 0;
         for (int i = 0; i < images; i++) {

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.odegen.fixed.QFormat;
-import org.odegen.hw.RtlBlockExecutor;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
@@ -14,6 +13,8 @@ import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import org.odegen.net.Weights;
 import org.odegen.report.AccuracyLadder;
+import org.odegen.rtl.BlockSimulator;
+import org.odegen.rtl.RtlExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,7 +96,8 @@ final class LadderCommand implements Callable<Integer> {
         List<Cifar100.Sample> samples = Cifar100.read(data, limit);
         double[][] torch = torchLogits == null ? null : AccuracyLadder.readTorchLogits(torchLogits, samples);
         var err = spec.commandLine().getErr();
-        RtlBlockExecutor rtl = cosimImages > 0 ? new RtlBlockExecutor(lanes, "target/spinal-sim") : null;
+        RtlExecutor rtl = cosimImages > 0
+                ? BlockSimulator.verilator().executor(lanes, Path.of("target/spinal-sim")) : null;
         AccuracyLadder.Result r = AccuracyLadder.run(w, mode, method, samples, torch, qs, rtl,
                 "x" + lanes + " lanes, Verilator", cosimImages, rtlFormat, line -> {
                     err.println(line);

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.odegen.dsl.OdeBlockDesign;
-import org.odegen.hw.VerilatedBlock;
+import org.odegen.rtl.BlockSimulator;
+import org.odegen.rtl.RtlBlock;
 import org.python.core.PyException;
 import org.python.core.PyString;
 import org.python.core.PySystemState;
@@ -19,7 +20,7 @@ import org.python.util.PythonInterpreter;
  * Runs a cocotb-style Python test bench (Jython 2.7) against the Verilated ODEBlock, inside this JVM.
  *
  * <p>The bridge is in-process: the Python scheduler ({@code testbench/python/cocotb}) calls
- * {@link VerilatedBlock}, which reaches the Verilated model over SpinalSim's JNI door. No simulator
+ * an {@link RtlBlock}, the Verilated model reached over SpinalSim's JNI door. No simulator
  * process, no socket: a port read or write is one Java call.
  */
 public final class CocotbRunner {
@@ -41,8 +42,8 @@ public final class CocotbRunner {
     public static List<TestResult> run(Path testbench, OdeBlockDesign design, int seed, Map<String, String> plusargs,
             Path workspace, OutputStream log) throws IOException {
         checkTestbench(testbench);
-        VerilatedBlock sim = VerilatedBlock.open(design.block(), design.lanes(), design.solver().method(),
-                workspace.toString(), seed);
+        RtlBlock sim = BlockSimulator.verilator().open(design.block(), design.lanes(), design.solver().method(),
+                workspace, seed);
         try {
             return run(testbench, sim, seed, plusargs, log);
         } finally {
@@ -61,7 +62,7 @@ public final class CocotbRunner {
     }
 
     /** Runs the test bench on an open block. */
-    public static List<TestResult> run(Path testbench, VerilatedBlock sim, int seed, Map<String, String> plusargs,
+    public static List<TestResult> run(Path testbench, RtlBlock sim, int seed, Map<String, String> plusargs,
             OutputStream log) {
         initialize();
         PySystemState state = new PySystemState();

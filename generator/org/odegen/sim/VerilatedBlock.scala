@@ -1,17 +1,20 @@
-package org.odegen.hw
+package org.odegen.sim
 
+import org.odegen.hw.{OdeBlockHwConfig, OdeBlockTop}
 import org.odegen.model.BlockConfig
+import org.odegen.rtl.RtlBlock
 import spinal.core.sim._
 
 import scala.collection.mutable.ArrayBuffer
 
 /** The Verilated ODEBlock held open for a test bench that runs its own scheduler (the Python test
-  * benches of `org.odegen.cocotb`): the top's ports by their Verilog names, read and written as
-  * longs over SpinalSim's JNI door to Verilator, with no SpinalSim threads in between.
+  * benches of `org.odegen.cocotb`, which see it as an RtlBlock): the top's ports by their Verilog
+  * names, read and written as longs over SpinalSim's JNI door to Verilator, with no SpinalSim
+  * threads in between.
   *
   * Writes are buffered in the model's inputs; the model is evaluated once, lazily, before the next
   * read, so a burst of writes costs one `eval`. */
-final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: String, seed: Int) {
+final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: String, seed: Int) extends RtlBlock {
   private val raw = compiled.newSimRaw(name, seed)
   private val signals = raw.userData.asInstanceOf[ArrayBuffer[spinal.sim.Signal]]
   private val ports = compiled.dut.getAllIo.toArray.sortBy(portName)
@@ -23,7 +26,7 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
 
   /** INTERFACE.md's name of a port (the SpinalSim build renames `interrupt`, see OdeBlockTop). */
   private def portName(bt: spinal.core.BaseType): String =
-    if (bt.getName() == HardwareConfig.simInterruptPort) "interrupt" else bt.getName()
+    if (bt.getName() == SimBuild.interruptPort) "interrupt" else bt.getName()
 
   /** The top module's name (INTERFACE.md: `manifest.json`'s `top`). */
   def top(): String = compiled.dut.definitionName
@@ -125,8 +128,8 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
   private def edgesOf(handle: Int, now: Long): Int = {
     val old = watchLast(handle)
     if (now == old) 0
-    else VerilatedBlock.Change | (if ((old & 1) == 0 && (now & 1) == 1) VerilatedBlock.Rise
-                                  else if ((old & 1) == 1 && (now & 1) == 0) VerilatedBlock.Fall else 0)
+    else RtlBlock.CHANGE | (if ((old & 1) == 0 && (now & 1) == 1) RtlBlock.RISE
+                            else if ((old & 1) == 1 && (now & 1) == 0) RtlBlock.FALL else 0)
   }
 
   /** The watched ports' edges that a waiter wants, as pairs (port, edges) flattened, or null if
@@ -195,10 +198,6 @@ final class VerilatedBlock private (compiled: SimCompiled[OdeBlockTop], name: St
 }
 
 object VerilatedBlock {
-  /** Edge kinds for `watch` and `edges`: bit 0 rising, bit 0 falling, any change. */
-  final val Rise = 1
-  final val Fall = 2
-  final val Change = 4
   private val NoEdges = Array.empty[Int]
 
   /** Builds (or takes from SpinalSim's cache under `workspace`, keyed by the RTL's hash) the block
@@ -210,7 +209,7 @@ object VerilatedBlock {
   def open(block: BlockConfig, lanes: Int, solver: org.odegen.model.OdeSolver, workspace: String,
            seed: Int): VerilatedBlock = {
     val hw = OdeBlockHwConfig.of(block, lanes, solver)
-    val compiled = HardwareConfig.compiledBlock(hw, workspace)
+    val compiled = SimBuild.block(hw, workspace)
     new VerilatedBlock(compiled, "cocotb", seed)
   }
 }

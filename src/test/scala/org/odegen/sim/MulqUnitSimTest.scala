@@ -1,8 +1,9 @@
-package org.odegen.hw
+package org.odegen.sim
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.odegen.fixed.QFormat
+import org.odegen.hw.{MulqConfig, MulqUnit}
 import spinal.core._
 import spinal.core.sim._
 
@@ -20,9 +21,7 @@ class MulqUnitSimTest {
     val pairs = (for (a <- extremes; b <- extremes) yield (a, b)) ++
       Seq.fill(2000)((q.min() + (rnd.nextLong() & Long.MaxValue) % (q.max() - q.min() + 1),
         q.min() + (rnd.nextLong() & Long.MaxValue) % (q.max() - q.min() + 1)))
-    SimConfig
-      .withConfig(HardwareConfig.spinal("target/spinal-sim"))
-      .workspacePath("target/spinal-sim")
+    SimBuild.config("target/spinal-sim")
       .compile(MulqUnit(MulqConfig(width, frac)))
       .doSim("mulq", 1) { dut =>
         dut.clockDomain.forkStimulus(10)

@@ -1,8 +1,9 @@
-package org.odegen.hw
+package org.odegen.sim
 
 import org.junit.jupiter.api.Assertions._
 import org.junit.jupiter.api.Test
 import org.odegen.fixed.QFormat
+import org.odegen.hw.OdeBlockHwConfig
 import org.odegen.model.{FixedMap, NormMode}
 import org.odegen.net._
 
@@ -26,6 +27,6 @@ class CoSimulationTest {
     })
     assertEquals(1, calls, "one ODEBlock, offloaded once")
     assertArrayEquals(golden, cosim)
-    assertTrue(rtl.cycles > 6 * OdeBlockHwConfig.of(net.odeBlocks().get(0).config(), 16).cyclesPerStep)
+    assertTrue(rtl.cycles() > 6 * OdeBlockHwConfig.of(net.odeBlocks().get(0).config(), 16).cyclesPerStep)
   }
 }

@@ -1,8 +1,9 @@
-package org.odegen.hw
+package org.odegen.sim
 
 import org.junit.jupiter.api.Assertions._
 import org.junit.jupiter.api.Test
 import org.odegen.fixed.QFormat
+import org.odegen.hw.{OdeBlockHwConfig, OdeBlockTop}
 import org.odegen.model._
 import spinal.core.sim._
 
@@ -152,7 +153,7 @@ class OdeBlockSimTest {
 object OdeBlockSimTest {
   /** The Verilated block (SpinalSim caches the build by the RTL's hash under target/spinal-sim). */
   def compiled(hw: OdeBlockHwConfig): SimCompiled[OdeBlockTop] =
-    HardwareConfig.compiledBlock(hw, "target/spinal-sim")
+    SimBuild.block(hw, "target/spinal-sim")
 
   def randomParams(cfg: BlockConfig, rng: SplittableRandom): BlockParams = BlockParams.random(cfg, rng)
 }

@@ -1,0 +1,55 @@
+package org.odegen.sim
+
+import org.odegen.hw.OdeBlockTop
+import spinal.core.sim._
+
+import scala.util.Random
+
+/** Drives the generated block as the PS and its DMA would, with the sim kit: AXI4-Lite register
+  * accesses and the two AXI4-Stream ports, with random gaps on the input and random back-pressure
+  * on the output. */
+class OdeBlockHarness(dut: OdeBlockTop, rnd: Random, gaps: Boolean = true) {
+  private val cd = dut.clockDomain
+  private val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
+  // one Random for both streams, drawn in the order the accesses come
+  private val source = new AxisSource(dut.io.s_axis, cd, if (gaps) Some(rnd) else None)
+  private val sink = new AxisSink(dut.io.m_axis, cd, if (gaps) Some(rnd) else None)
+
+  def init(): Unit = {
+    ctrl.idle()
+    source.idle()
+    sink.idle()
+    BenchClock.startWithReset(cd)
+  }
+
+  def write(addr: Int, data: Long): Unit = ctrl.write(addr, data)
+
+  def read(addr: Int): Long = ctrl.read(addr)
+
+  /** Sends words on s_axis, tlast on the last one (or on `lastAt`). */
+  def send(words: Array[Int], lastAt: Int = -1): Unit = source.send(words, lastAt)
+
+  /** Receives `count` words from m_axis; returns them and whether tlast was on the last one only. */
+  def receive(count: Int): (Array[Int], Boolean) = sink.receive(count)
+
+  def status(): Long = read(0x04)
+
+  def load(params: Array[Int]): Unit = {
+    write(0x00, 2)
+    send(params)
+    cd.waitSampling(2)
+  }
+
+  /** One run: M steps, h, t0; returns z_M and the CYCLES register. */
+  def run(z0: Array[Int], steps: Int, h: Long, t0: Long, outWords: Int): (Array[Int], Long) = {
+    write(0x08, steps)
+    write(0x0C, h)
+    write(0x10, t0)
+    write(0x00, 1)
+    send(z0)
+    val (out, lastOk) = receive(outWords)
+    if (!lastOk) throw new IllegalStateException("tlast must be on the last output word only")
+    cd.waitSampling(2)
+    (out, read(0x14))
+  }
+}

@@ -1,0 +1,77 @@
+package org.odegen.sim
+
+import org.odegen.fixed.QFormat
+import org.odegen.hw.NetworkHwConfig
+import org.odegen.model.{FloatMap, NormMode}
+import org.odegen.net._
+import spinal.core.sim._
+
+import scala.collection.mutable
+import scala.util.Random
+
+/** A quick SpinalSim run of the network engine against the fixed-point twin (development aid). */
+object NetworkEngineSim {
+  def blob(net: Weights, spec: NetworkSpec, q: QFormat): Array[Int] = {
+    val out = mutable.ArrayBuffer[Int]()
+    def add(name: String): Unit = net.get(name).data().foreach(v => out += q.quantize(v).toInt)
+    for (i <- 0 until spec.rows.size) {
+      val row = spec.rows.get(i)
+      row.kind match {
+        case BlockKind.STEM => Seq("conv1.weight", "bn1.weight", "bn1.bias").foreach(add)
+        case BlockKind.CLASSIFIER => Seq("fc.weight", "fc.bias").foreach(add)
+        case _ =>
+          for (k <- 0 until row.instances) {
+            val p = row.stage.id + "." + k + "."
+            Seq("conv1.weight", "bn1.weight", "bn1.bias", "conv2.weight", "bn2.weight", "bn2.bias").foreach(n => add(p + n))
+          }
+      }
+    }
+    out.toArray
+  }
+
+  def run(variant: String, depth: Int, lanes: Int, seed: Long, workspace: String): (Array[Int], Array[Int], Long, Long) = {
+    val spec = NetworkSpec.of(Variant.parse(variant), depth)
+    val q = QFormat.Q32_20
+    val weights = Weights.random(spec, seed)
+    val net = new Network(weights, NormMode.BATCH_STATS, q)
+    val rnd = new Random(seed)
+    val img = new FloatMap(3, 32, 32, Array.fill(3072)(rnd.nextGaussian()))
+    val fixedImg = net.quantize(img)
+    val golden = net.forwardFixed(fixedImg, Network.GOLDEN)
+    val words = blob(weights, spec, q)
+    require(words.length == spec.params, s"blob ${words.length} vs ${spec.params}")
+    val cfg = NetworkHwConfig.of(spec, lanes, q, NormMode.BATCH_STATS)
+    var got: Array[Int] = null
+    var cycles = 0L
+    SimBuild.engine(cfg, workspace).doSim("net", seed.toInt) { dut =>
+      val cd = dut.clockDomain
+      val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
+      import ctrl.{read, write}
+      val source = new AxisSource(dut.io.s_axis, cd)
+      val sink = new AxisSink(dut.io.m_axis, cd)
+      val base = 0x10000000L
+      val ddr = new AxiReadMemory(dut.io.m_axi, cd, words, base)
+      ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
+      BenchClock.startWithReset(cd)
+      ddr.serve()
+      write(0x24, base)
+      write(0x00, 2)
+      cd.waitSampling(2)
+      assert((read(0x04) & 0xf) == 4, "LOADED")
+      write(0x00, 1)
+      source.send(fixedImg.data())
+      val (out, _) = sink.receive(100, timeout = 50000000L)
+      cd.waitSampling(2)
+      got = out
+      cycles = read(0x14)
+      println(s"status ${read(0x04)}")
+    }
+    (golden, got, cycles, cfg.scheduleCycles)
+  }
+
+  def main(args: Array[String]): Unit = {
+    val (g, r, c, s) = run(args(0), args(1).toInt, args(2).toInt, 1, "target/netsim")
+    val bad = g.indices.filter(i => g(i) != r(i))
+    println(s"cycles $c schedule $s; ${bad.size} bad logits; first: ${bad.headOption.map(i => s"$i: ${g(i)} vs ${r(i)}")}")
+  }
+}
