@@ -6,7 +6,9 @@ import org.odegen.fixed.QFormat
 import org.odegen.hw.OdeBlockHwConfig
 import org.odegen.model.{FixedMap, NormMode}
 import org.odegen.net._
+import org.odegen.rtl.BlockSimulator
 
+import java.nio.file.Path
 import java.util.SplittableRandom
 
 /** rODENet-3-20 in Java with its layer3_2 ODEBlock (6 Euler steps) on the Verilated RTL: the logits
@@ -17,7 +19,7 @@ class CoSimulationTest {
       QFormat.Q32_20)
     val image = net.quantize(Agreement.randomImage(new SplittableRandom(2)))
     val golden = net.forwardFixed(image, Network.GOLDEN)
-    val rtl = new RtlBlockExecutor(16)
+    val rtl = BlockSimulator.verilator().executor(16, Path.of("target/spinal-sim")) // as the CLI finds it
     var calls = 0
     val cosim = net.forwardFixed(image, new Network.BlockExecutor {
       override def run(block: org.odegen.model.OdeBlock, z0: FixedMap, steps: Int, h: Long, t0: Long): FixedMap = {
