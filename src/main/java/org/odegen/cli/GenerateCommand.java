@@ -50,13 +50,8 @@ final class GenerateCommand implements Callable<Integer> {
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
         var g = BlockGenerator.generate(design, folder, bool("estimate", estimate));
-        String step = switch (design.solver().method()) {
-            case EULER -> "Euler";
-            case HEUN -> "Heun";
-            case RK4 -> "RK4";
-        };
         err.printf(Locale.ROOT, "%s: %s, %d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
-                g.top(), g.cyclesPerStep(), step, g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
+                g.top(), g.cyclesPerStep(), design.solver().title(), g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
         err.flush();
         return 0;

@@ -41,7 +41,7 @@ public final class CocotbRunner {
     public static List<TestResult> run(Path testbench, OdeBlockDesign design, int seed, Map<String, String> plusargs,
             Path workspace, OutputStream log) throws IOException {
         checkTestbench(testbench);
-        VerilatedBlock sim = VerilatedBlock.open(design.block(), design.lanes(), design.solver().method(),
+        VerilatedBlock sim = VerilatedBlock.open(design.block(), design.lanes(), design.solver(),
                 workspace.toString(), seed);
         try {
             return run(testbench, sim, seed, plusargs, log);

@@ -43,7 +43,7 @@ public final class BlockGenerator {
         Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
         try {
             Path rtl = Files.createDirectory(tmp.resolve("rtl"));
-            String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), design.solver().method(),
+            String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), design.solver(),
                     rtl.toString()));
             // the wrapper that Vivado's IP packager reads (rtl-templates/), beside the generated top
             VivadoIp.writeWrapper(rtl, top, VivadoWriter.CLOCK_MHZ, false);
@@ -51,7 +51,7 @@ public final class BlockGenerator {
             try (Stream<Path> files = Files.list(rtl)) {
                 verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
             }
-            long cycles = Hardware.cyclesPerStep(design.block(), design.lanes(), design.solver().method());
+            long cycles = Hardware.cyclesPerStep(design.block(), design.lanes(), design.solver());
             YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, top, verilog, cycles),
                     StandardCharsets.UTF_8);
@@ -126,7 +126,7 @@ public final class BlockGenerator {
         params.put("fracBits", b.format().frac());
         params.put("timeChannel", b.timeChannel());
         params.put("norm", b.norm().id());
-        params.put("solver", design.solver().method().id());
+        params.put("solver", design.solver().id());
         params.put("paramWords", b.paramWords());
         params.put("featureWords", b.featureWords());
         root.put("estimatedCycles", cycles);

@@ -42,7 +42,7 @@ public final class NetworkGenerator {
 
     /** The hardware configuration of a design (its layer program and schedule). */
     public static NetworkHwConfig hardware(NetworkDesign d) {
-        return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.method());
+        return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.solver());
     }
 
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate) throws IOException {
@@ -66,7 +66,7 @@ public final class NetworkGenerator {
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, hw, top, verilog), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("report.md"), report(design, hw, top, est), StandardCharsets.UTF_8);
             Network net = vectorNetwork(design);
-            NetworkTestbenchWriter.write(tmp, top, net, VECTOR_SEED, design.lanes(), design.method());
+            NetworkTestbenchWriter.write(tmp, top, net, VECTOR_SEED, design.lanes(), design.solver());
             CocotbWriter.writeNetwork(tmp, top); // testbench/cocotb/: the cocotb 2.x bench of the same vectors
             BlockGenerator.replace(tmp, target);
             return new Generated(target, top, verilog, hw.scheduleCycles(), hw.macBoundCycles(), est);
@@ -95,7 +95,7 @@ public final class NetworkGenerator {
         params.put("dataWidth", d.format().width());
         params.put("fracBits", d.format().frac());
         params.put("norm", d.norm().id());
-        params.put("solver", d.solver());
+        params.put("solver", d.solver().id());
         params.put("blobWords", hw.blobWords());
         params.put("imageWords", hw.imageWords());
         params.put("logits", hw.logits());
@@ -118,7 +118,7 @@ public final class NetworkGenerator {
         row(sb, "lanes (multiply-add units)", Integer.toString(d.lanes()));
         row(sb, "number format", d.format().toString());
         row(sb, "norm mode", d.norm().id());
-        row(sb, "solver", d.solver());
+        row(sb, "solver", d.solver().id());
         row(sb, "parameter blob", String.format(Locale.ROOT, "%,d words (%.2f kB)", hw.blobWords(),
                 hw.blobWords() * 4 / 1000.0));
         row(sb, "layer program", hw.program().size() + " passes");
