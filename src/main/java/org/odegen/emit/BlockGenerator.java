@@ -55,7 +55,7 @@ public final class BlockGenerator {
             YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
             Files.writeString(tmp.resolve("manifest.json"), manifest(design, top, verilog, cycles),
                     StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve("report.md"), Report.markdown(design, top, cycles, est),
+            Files.writeString(tmp.resolve("report.md"), BlockReport.markdown(design, top, cycles, est),
                     StandardCharsets.UTF_8);
             TestbenchWriter.write(design, top, tmp);
             VivadoWriter.write(design, top, verilog, tmp);

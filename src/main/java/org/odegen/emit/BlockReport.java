@@ -6,8 +6,8 @@ import org.odegen.model.BlockConfig;
 import org.odegen.model.OdeSolver;
 
 /** {@code report.md} of one generated block: parameters, cycles against the bound, resources against the paper. */
-final class Report {
-    private Report() {
+final class BlockReport {
+    private BlockReport() {
     }
 
     static String markdown(OdeBlockDesign d, String top, long cycles, YosysEstimate est) {
