@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.Build;
 import org.odegen.emit.NetworkGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +46,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         OdeBlockDesign design = designOptions.design();
         Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
-        BlockGenerator.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
+        Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
@@ -60,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
     private int generateNetwork() throws Exception {
         NetworkDesign design = designOptions.network(network, depth);
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
-        BlockGenerator.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
+        Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),
                 bool("estimate", estimate) ? " with the Yosys estimate" : "");

@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.odegen.dsl.OdeBlockDesign;
-import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.Build;
 import org.odegen.emit.PaperTable3;
 import org.odegen.emit.Templates;
 import org.odegen.emit.VerilatorHarness;
@@ -217,7 +217,7 @@ public final class PaperReport {
 
     private static void delete(Path p) throws IOException {
         if (Files.exists(p)) {
-            BlockGenerator.deleteTree(p);
+            Build.deleteTree(p);
         }
     }
 
