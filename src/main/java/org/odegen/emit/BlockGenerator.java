@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.hw.Hardware;
 import org.odegen.model.BlockConfig;
