@@ -74,7 +74,7 @@ final class BlockCommand implements Callable<Integer> {
         FixedMap zM = block.run(new FixedMap(cfg.channels(), cfg.height(), cfg.width(), z), steps, step, t0);
         HexWords.write(out, zM.data());
         spec.commandLine().getErr().printf("%s: %d %s step(s), h = %d, t0 = %d -> %s%n", cfg.name(), steps,
-                method == OdeSolver.EULER ? "Euler" : method == OdeSolver.HEUN ? "Heun" : "RK4", step, t0, out);
+                method.title(), step, t0, out);
         return 0;
     }
 

@@ -2,11 +2,11 @@ package org.odegen.cli;
 
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.dsl.OdeBlockDesign;
-import org.odegen.dsl.Solver;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
 import picocli.CommandLine.Option;
 
@@ -47,7 +47,7 @@ final class DesignOptions {
         }
         QFormat q = format();
         return OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(n).format(q)
-                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).solver(Solver.parse(solver))
+                .norm(NormMode.parse(norm)).timeChannel(GenerateCommand.bool("timeChannel", timeChannel)).solver(OdeSolver.parse(solver))
                 .build();
     }
 
@@ -79,7 +79,7 @@ final class DesignOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("depth '" + depth + "' is not a number; valid: 20, 32, 44, 56");
         }
-        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm), Solver.parse(solver).toString());
+        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm), OdeSolver.parse(solver));
     }
 
     private static int number(String name, String v) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.Build;
 import org.odegen.emit.NetworkGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,18 +46,13 @@ final class GenerateCommand implements Callable<Integer> {
         }
         OdeBlockDesign design = designOptions.design();
         Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
-        BlockGenerator.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
+        Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
         var g = BlockGenerator.generate(design, folder, bool("estimate", estimate));
-        String step = switch (design.solver().method()) {
-            case EULER -> "Euler";
-            case HEUN -> "Heun";
-            case RK4 -> "RK4";
-        };
         err.printf(Locale.ROOT, "%s: %s, %d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
-                g.top(), g.cyclesPerStep(), step, g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
+                g.top(), g.cyclesPerStep(), design.solver().title(), g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
         err.flush();
         return 0;
@@ -65,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
     private int generateNetwork() throws Exception {
         NetworkDesign design = designOptions.network(network, depth);
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
-        BlockGenerator.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
+        Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),
                 bool("estimate", estimate) ? " with the Yosys estimate" : "");

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.odegen.model.PaperLayer;
-import org.odegen.report.Report;
+import org.odegen.report.PaperReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,9 +73,9 @@ final class ReportCommand implements Callable<Integer> {
         if (!List.of(1, 2, 4, 8, 16, 32).contains(table5Lanes)) {
             throw new IllegalArgumentException("table5-lanes " + table5Lanes + " is not valid; valid: 1, 2, 4, 8, 16, 32");
         }
-        var o = new Report.Options(out, ls, ns, table5Lanes, clockMhz, dmaMbps, dmaOverheadUs, images, depth,
+        var o = new PaperReport.Options(out, ls, ns, table5Lanes, clockMhz, dmaMbps, dmaOverheadUs, images, depth,
                 jobs > 0 ? jobs : Math.max(1, Runtime.getRuntime().availableProcessors()), cache);
-        Report.Built b = Report.build(o, System.err);
+        PaperReport.Built b = PaperReport.build(o, System.err);
         spec.commandLine().getOut().printf(Locale.ROOT, "report written to %s (%d s): report.md, index.html, plots/, data/%n",
                 Path.of("").toAbsolutePath().relativize(b.folder()), b.seconds());
         spec.commandLine().getOut().flush();

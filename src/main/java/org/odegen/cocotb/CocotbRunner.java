@@ -42,7 +42,7 @@ public final class CocotbRunner {
     public static List<TestResult> run(Path testbench, OdeBlockDesign design, int seed, Map<String, String> plusargs,
             Path workspace, OutputStream log) throws IOException {
         checkTestbench(testbench);
-        RtlBlock sim = BlockSimulator.verilator().open(design.block(), design.lanes(), design.solver().method(),
+        RtlBlock sim = BlockSimulator.verilator().open(design.block(), design.lanes(), design.solver(),
                 workspace, seed);
         try {
             return run(testbench, sim, seed, plusargs, log);

@@ -15,26 +15,23 @@ import org.odegen.net.Variant;
  * one multiply-add unit each). Only valid descriptions exist: the constructor refuses the others with
  * one message naming the valid choices.
  */
-public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, String solver) {
+public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, OdeSolver solver) {
 
     public static final int MAX_LANES = 64;
-    /** The solvers the network engine runs (ARITHMETIC.md), as the block. */
-    public static final List<String> SOLVERS = List.of("euler", "heun", "rk4");
 
     public NetworkDesign {
         if (!validLanes().contains(lanes)) {
             throw new IllegalArgumentException("lanes = " + lanes + " cannot be used by the network engine; valid: "
                     + validLanes());
         }
-        if (!SOLVERS.contains(solver)) {
-            throw new IllegalArgumentException("solver '" + solver + "' is not one the network engine runs; valid: "
-                    + String.join(", ", SOLVERS));
+        if (solver == null) {
+            throw new IllegalArgumentException("the solver is missing; valid: " + OdeSolver.validNames());
         }
     }
 
     /** The paper's choices: Q32.20, batch-stats, Euler. */
     public static NetworkDesign of(Variant variant, int depth, int lanes) {
-        return new NetworkDesign(NetworkSpec.of(variant, depth), lanes, QFormat.Q32_20, NormMode.BATCH_STATS, "euler");
+        return new NetworkDesign(NetworkSpec.of(variant, depth), lanes, QFormat.Q32_20, NormMode.BATCH_STATS, OdeSolver.EULER);
     }
 
     /** Powers of two up to 64: a group of lanes computes that many output channels at once. */
@@ -46,18 +43,13 @@ public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMod
         return out;
     }
 
-    /** The ODE solver the engine's ODEBlocks run. */
-    public OdeSolver method() {
-        return OdeSolver.parse(solver);
-    }
-
     /** {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those): this configuration's output folder. */
     public String id() {
-        return spec.variant().id() + "-" + spec.depth() + "_x" + lanes + ("euler".equals(solver) ? "" : "_" + solver);
+        return spec.variant().id() + "-" + spec.depth() + "_x" + lanes + (solver == OdeSolver.EULER ? "" : "_" + solver.id());
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s, %d lanes, %s, %s, %s", spec.name(), lanes, format, norm.id(), solver);
+        return String.format(Locale.ROOT, "%s, %d lanes, %s, %s, %s", spec.name(), lanes, format, norm.id(), solver.id());
     }
 }

@@ -16,7 +16,7 @@ import org.odegen.model.PaperLayer;
  * parallelism (lanes: output channels computed at once, one multiply-add unit each).
  * Only valid descriptions exist: {@link Builder#build()} refuses the others with one message.
  */
-public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver, int lanes) {
+public record OdeBlockDesign(BlockConfig block, List<Step> steps, OdeSolver solver, int lanes) {
 
     /** The paper's ODE function: conv3x3, norm, relu, conv3x3, norm. */
     public static final List<Step> PAPER_STEPS = List.of(new Step.Conv3x3(), new Step.Norm(), new Step.Relu(),
@@ -65,15 +65,15 @@ public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver,
      * folder or a Vivado project.
      */
     public String id() {
-        return block.name() + "_x" + lanes + (solver.method() == OdeSolver.EULER ? "" : "_" + solver);
+        return block.name() + "_x" + lanes + (solver == OdeSolver.EULER ? "" : "_" + solver.id());
     }
 
     /** Evaluations of the ODE function per step of the solver, s (1, 2 or 4). */
     public int evaluationsPerStep() {
-        return solver.method().evaluations();
+        return solver.evaluations();
     }
 
-    private static void validate(BlockConfig block, List<Step> steps, Solver solver, int lanes) {
+    private static void validate(BlockConfig block, List<Step> steps, OdeSolver solver, int lanes) {
         if (block == null) {
             throw new DesignException("the block's feature map is missing: give featureMap(channels, height, width)");
         }
@@ -115,7 +115,7 @@ public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver,
         private NormMode norm = NormMode.BATCH_STATS;
         private boolean timeChannel = true;
         private List<Step> steps = PAPER_STEPS;
-        private Solver solver = Solver.EULER;
+        private OdeSolver solver = OdeSolver.EULER;
 
         private Builder(String name) {
             this.name = name;
@@ -159,7 +159,7 @@ public record OdeBlockDesign(BlockConfig block, List<Step> steps, Solver solver,
             return this;
         }
 
-        public Builder solver(Solver solver) {
+        public Builder solver(OdeSolver solver) {
             this.solver = solver;
             return this;
         }

@@ -6,23 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.stream.Stream;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.hw.Hardware;
 import org.odegen.model.BlockConfig;
 
 /**
- * Writes the output folder of one configuration (INTERFACE.md): {@code manifest.json}, {@code rtl/} (the
- * SpinalHDL top and the IP wrapper of {@code rtl-templates/}),
- * {@code report.md}, {@code testbench/}, {@code vivado/}; built in a temporary folder beside the target, then moved, so that it is written
- * whole or not at all. The same design gives byte-identical files.
+ * Writes the output folder of one configuration (INTERFACE.md) as a {@link Build} of named steps: {@code rtl}
+ * (the SpinalHDL top and the IP wrapper of {@code rtl-templates/}), {@code estimate} (Yosys, when asked),
+ * {@code manifest}, {@code report}, {@code testbench} (with its cocotb bench) and {@code vivado} (with the PYNQ
+ * driver), each naming the files it writes; whole or not at all. The same design gives byte-identical files.
  */
 public final class BlockGenerator {
     private BlockGenerator() {
@@ -39,56 +34,36 @@ public final class BlockGenerator {
     }
 
     public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate) throws IOException {
-        Path target = writableTarget(folder);
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
-        try {
-            Path rtl = Files.createDirectory(tmp.resolve("rtl"));
-            String top = quietly(() -> Hardware.emitOdeBlock(design.block(), design.lanes(), design.solver().method(),
-                    rtl.toString()));
-            // the wrapper that Vivado's IP packager reads (rtl-templates/), beside the generated top
-            VivadoIp.writeWrapper(rtl, top, VivadoWriter.CLOCK_MHZ, false);
-            List<String> verilog;
-            try (Stream<Path> files = Files.list(rtl)) {
-                verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
-            }
-            long cycles = Hardware.cyclesPerStep(design.block(), design.lanes(), design.solver().method());
-            YosysEstimate est = estimate ? YosysEstimate.synthesize(tmp, top, verilog) : null;
-            Files.writeString(tmp.resolve("manifest.json"), manifest(design, top, verilog, cycles),
-                    StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve("report.md"), Report.markdown(design, top, cycles, est),
-                    StandardCharsets.UTF_8);
-            TestbenchWriter.write(design, top, tmp);
-            VivadoWriter.write(design, top, verilog, tmp);
-            replace(tmp, target);
-            return new Generated(target, top, verilog, cycles, est);
-        } finally {
-            if (Files.exists(tmp)) {
-                deleteTree(tmp);
-            }
-        }
+        Elaboration made = new Elaboration();
+        Path target = build(design, estimate, made).run(folder);
+        return new Generated(target, made.top, made.verilog, cyclesPerStep(design), made.estimate);
     }
 
-    /**
-     * The absolute output folder, once its parent exists and can be written: otherwise one error naming the
-     * folder and why, before anything is elaborated or written.
-     */
-    public static Path writableTarget(Path folder) {
-        Path target = folder.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("output folder " + folder + " cannot be written: its parent " + parent
-                    + " cannot be created (" + e.getClass().getSimpleName() + ")");
+    /** The steps of a block's folder; {@code made} receives what the steps make for each other. */
+    static Build build(OdeBlockDesign design, boolean estimate, Elaboration made) {
+        long cycles = cyclesPerStep(design);
+        Build b = new Build().step("rtl", List.of("rtl/"), f -> made.rtl(f,
+                rtl -> Hardware.emitOdeBlock(design.block(), design.lanes(), design.solver(), rtl), false));
+        if (estimate) {
+            b.step("estimate", List.of(), made::estimate);
         }
-        if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
-            throw new IllegalArgumentException("output folder " + folder + " cannot be written: " + parent
-                    + " is not a writable folder");
-        }
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new IllegalArgumentException("output folder " + folder + " is a file, not a folder");
-        }
-        return target;
+        return b.step("manifest", List.of("manifest.json"),
+                        f -> write(f.resolve("manifest.json"), manifest(design, made.top, made.verilog, cycles)))
+                .step("report", List.of("report.md"),
+                        f -> write(f.resolve("report.md"), BlockReport.markdown(design, made.top, cycles, made.estimate)))
+                .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/vectors/",
+                        "testbench/cocotb/"), f -> TestbenchWriter.write(design, made.top, f))
+                .step("vivado", List.of("vivado/build.tcl", "vivado/package_ip.tcl", "vivado/pynq_z2.xdc",
+                        "vivado/driver/"), f -> VivadoWriter.write(design, made.top, made.verilog, f));
+    }
+
+    private static long cyclesPerStep(OdeBlockDesign design) {
+        return Hardware.cyclesPerStep(design.block(), design.lanes(), design.solver());
+    }
+
+    /** A generated text file: UTF-8, as given. */
+    static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     /**
@@ -126,7 +101,7 @@ public final class BlockGenerator {
         params.put("fracBits", b.format().frac());
         params.put("timeChannel", b.timeChannel());
         params.put("norm", b.norm().id());
-        params.put("solver", design.solver().method().id());
+        params.put("solver", design.solver().id());
         params.put("paramWords", b.paramWords());
         params.put("featureWords", b.featureWords());
         root.put("estimatedCycles", cycles);
@@ -136,33 +111,5 @@ public final class BlockGenerator {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static void replace(Path fresh, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + "-old-" + System.nanoTime());
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    public static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

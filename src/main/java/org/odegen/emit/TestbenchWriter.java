@@ -33,7 +33,7 @@ public final class TestbenchWriter {
     public static void write(OdeBlockDesign design, String top, Path folder) throws IOException {
         Path tb = Files.createDirectories(folder.resolve("testbench"));
         BlockConfig b = design.block();
-        OdeSolver solver = design.solver().method();
+        OdeSolver solver = design.solver();
         Map<String, Object> vars = Map.of("top", top, "channels", b.channels(), "height", b.height(), "width",
                 b.width(), "paramWords", b.paramWords(), "featureWords", b.featureWords(), "solverCode",
                 solver.code());

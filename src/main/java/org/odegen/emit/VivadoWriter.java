@@ -54,7 +54,7 @@ final class VivadoWriter {
         vars.put("eps", b.eps());
         vars.put("paramWords", b.paramWords());
         vars.put("featureWords", b.featureWords());
-        vars.put("solver", design.solver().method().id());
+        vars.put("solver", design.solver().id());
         vars.put("registers", Hardware.registers().entrySet());
         Templates.render("vivado/odegen_block.py.vm", vars, dir.resolve("driver").resolve("odegen_block.py"));
         Map<String, String> networks = new LinkedHashMap<>();
@@ -104,7 +104,7 @@ final class VivadoWriter {
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         Path driver = Files.createDirectories(dir.resolve("driver"));
         writeHost(driver);
-        int solver = d.method().code();
+        int solver = d.solver().code();
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
         vars.put("network", d.spec().variant().id() + "-" + d.spec().depth());

@@ -11,25 +11,36 @@ import java.util.stream.Collectors;
  */
 public enum OdeSolver {
     /** {@code z + mulq(h, f(z, t))}: one evaluation of f per step. */
-    EULER("euler", 0, 1),
+    EULER("euler", "Euler", 0, 1),
     /** {@code z + mulq(h, rnd(k1 + k2, 1))}: two evaluations per step. */
-    HEUN("heun", 1, 2),
+    HEUN("heun", "Heun", 1, 2),
     /** {@code z + mulq(h6, k1 + 2*k2 + 2*k3 + k4)}: four evaluations per step. */
-    RK4("rk4", 2, 4);
+    RK4("rk4", "RK4", 2, 4);
 
     private final String id;
+    private final String title;
     private final int code;
     private final int evaluations;
 
-    OdeSolver(String id, int code, int evaluations) {
+    OdeSolver(String id, String title, int code, int evaluations) {
         this.id = id;
+        this.title = title;
         this.code = code;
         this.evaluations = evaluations;
     }
 
-    /** The name used by the DSL, the command line, manifest.json and ARITHMETIC.md. */
+    /**
+     * The name used by the DSL, the command line, manifest.json and ARITHMETIC.md. This enum is the one solver
+     * type: the DSL's designs, the golden model, the command line's options and the hardware configurations all
+     * carry it.
+     */
     public String id() {
         return id;
+    }
+
+    /** The method's own name, as prose and report.md write it: Euler, Heun, RK4. */
+    public String title() {
+        return title;
     }
 
     /** The value of the WIDTH register's bits [9:8] (INTERFACE.md). */

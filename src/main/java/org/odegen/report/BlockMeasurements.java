@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.Build;
 import org.odegen.emit.TimingEstimate;
 import org.odegen.emit.Tool;
 import org.odegen.emit.VerilatorHarness;
@@ -49,7 +50,7 @@ final class BlockMeasurements {
             YosysEstimate r = resources ? resources(folder, g.top(), g.verilog(), key) : null;
             return new Measured(design, g.top(), c, r);
         } finally {
-            BlockGenerator.deleteTree(folder);
+            Build.deleteTree(folder);
         }
     }
 

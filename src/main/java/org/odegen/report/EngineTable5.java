@@ -127,7 +127,7 @@ public final class EngineTable5 {
     }
 
     /** The report's section, with the plot of ms per image against N, the paper's and the peers' beside. */
-    static Report.Section section(Path plots, double clockMhz, Table5Model.Transfer dma) throws IOException {
+    static PaperReport.Section section(Path plots, double clockMhz, Table5Model.Transfer dma) throws IOException {
         double clockHz = clockMhz * 1e6;
         List<Row> rows = rows(clockHz, dma);
         XYChart c = Charts.xy(String.format(Locale.ROOT, "Table 5, whole image: ms per image, the engine x%d at %.0f MHz",
@@ -160,7 +160,7 @@ public final class EngineTable5 {
         }
         List<String> header = List.of(markdown(rows, clockHz).lines().findFirst().orElseThrow()
                 .replaceAll("^\\| | \\|$", "").split(" \\| "));
-        return new Report.Section("table5-engine", "Table 5 for the whole image: the network engine",
+        return new PaperReport.Section("table5-engine", "Table 5 for the whole image: the network engine",
                 List.of("Our cycles per image are the network engine's `CYCLES` (from `START` to the last logit): "
                         + "\"Verilator\" rows are measured by NetworkRegressionTest (testbench/network-regression.csv); "
                         + "\"schedule\" rows are the generator's schedule plus the harness's 2 cycles, which the regression "
@@ -169,8 +169,8 @@ public final class EngineTable5 {
                         "The paper's software times are printed at N = 20 and 56 (Table 5; ResNet nothing offloaded); at 32 "
                         + "and 44 they are linear in N between (modeled). Peers on this chip: hls4ml RN07 27.3 ms, "
                         + "Tensil ResNet-20 about 151 ms (PAPER.md)."),
-                List.of(new Report.Table("ms per image and speedup over the paper's software", header, table)),
-                List.of(new Report.Plot("table5_engine", "ms per image against N (log); diamonds: the paper with its block; "
+                List.of(new PaperReport.Table("ms per image and speedup over the paper's software", header, table)),
+                List.of(new PaperReport.Plot("table5_engine", "ms per image against N (log); diamonds: the paper with its block; "
                         + "dashed: the paper's software (ResNet) and the peers")));
     }
 }

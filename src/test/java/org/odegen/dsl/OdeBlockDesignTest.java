@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
+import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
 
 class OdeBlockDesignTest {
@@ -17,7 +18,7 @@ class OdeBlockDesignTest {
         OdeBlockDesign d = OdeBlockDesign.builder("layer3_2")
                 .featureMap(64, 8, 8)
                 .steps(new Step.Conv3x3(), new Step.Norm(), new Step.Relu(), new Step.Conv3x3(), new Step.Norm())
-                .solver(new Solver.Euler())
+                .solver(OdeSolver.EULER)
                 .lanes(16)
                 .format(32, 20)
                 .norm(NormMode.BATCH_STATS)
@@ -80,19 +81,18 @@ class OdeBlockDesignTest {
     @Test
     void solversAreChosenByNameAndNameTheBlock() {
         OdeBlockDesign euler = OdeBlockDesign.paper(PaperLayer.LAYER2_2, 8);
-        assertEquals(Solver.EULER, euler.solver());
+        assertEquals(OdeSolver.EULER, euler.solver());
         assertEquals("layer2_2_x8", euler.id());
         for (String name : new String[] {"heun", "rk4"}) {
-            Solver s = Solver.parse(name);
+            OdeSolver s = OdeSolver.parse(name);
             assertEquals(name, s.toString());
-            assertEquals(name, s.method().id());
+            assertEquals(name, s.id());
             OdeBlockDesign d = OdeBlockDesign.builder("layer2_2").featureMap(32, 16, 16).lanes(8).solver(s).build();
             assertEquals("layer2_2_x8_" + name, d.id());
-            assertEquals(s.method().evaluations(), d.evaluationsPerStep());
+            assertEquals(s.evaluations(), d.evaluationsPerStep());
             assertEquals(d.evaluationsPerStep() * euler.macBoundCyclesPerStep(), d.macBoundCyclesPerSolverStep());
         }
-        assertEquals(new Solver.RK4(), Solver.RK4);
-        var e = assertThrows(IllegalArgumentException.class, () -> Solver.parse("dopri5"));
+        var e = assertThrows(IllegalArgumentException.class, () -> OdeSolver.parse("dopri5"));
         assertEquals("solver 'dopri5' is not valid; valid: euler, heun, rk4", e.getMessage());
         var missing = assertThrows(OdeBlockDesign.DesignException.class, () -> OdeBlockDesign.builder("b")
                 .featureMap(16, 4, 4).solver(null).build());

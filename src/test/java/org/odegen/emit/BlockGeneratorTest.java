@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.odegen.dsl.OdeBlockDesign;
-import org.odegen.dsl.Solver;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
 import org.odegen.model.PaperLayer;
@@ -95,7 +94,7 @@ class BlockGeneratorTest {
     void theSolverIsInEveryFileThatDescribesTheBlock() throws Exception {
         OdeBlockDesign euler = OdeBlockDesign.paper(PaperLayer.LAYER3_2, 16);
         for (OdeSolver s : new OdeSolver[] {OdeSolver.HEUN, OdeSolver.RK4}) {
-            OdeBlockDesign d = OdeBlockDesign.builder("layer3_2").featureMap(64, 8, 8).lanes(16).solver(Solver.of(s))
+            OdeBlockDesign d = OdeBlockDesign.builder("layer3_2").featureMap(64, 8, 8).lanes(16).solver(s)
                     .build();
             assertEquals("layer3_2_x16_" + s.id(), d.id());
             var g = BlockGenerator.generate(d, BlockGenerator.defaultFolder(dir, d), false);
@@ -121,7 +120,7 @@ class BlockGeneratorTest {
             String top = Files.readString(g.folder().resolve("rtl/" + g.top() + ".v"));
             assertEquals(INTERFACE_PORTS, topPorts(top));
         }
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Solver.parse("rk2"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OdeSolver.parse("rk2"));
         assertEquals("solver 'rk2' is not valid; valid: euler, heun, rk4", e.getMessage());
     }
 
@@ -133,7 +132,7 @@ class BlockGeneratorTest {
     void generatedVerilogLintsClean(String layer, int lanes, String norm, String solver) throws Exception {
         PaperLayer l = PaperLayer.parse(layer);
         OdeBlockDesign d = OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(lanes)
-                .norm(NormMode.parse(norm)).solver(Solver.parse(solver)).build();
+                .norm(NormMode.parse(norm)).solver(OdeSolver.parse(solver)).build();
         var g = BlockGenerator.generate(d, dir.resolve(d.id()), false);
         VerilogLint.lint(g.folder(), g.top(), g.verilog());
     }

@@ -72,7 +72,7 @@ class CocotbNetworkBenchTest {
     void wrongGoldenValueFailsAndIsNamed() throws IOException {
         Path copy = OUT.resolve("wrong-depth");
         if (Files.exists(copy)) {
-            BlockGenerator.deleteTree(copy);
+            Build.deleteTree(copy);
         }
         copyTree(folder, copy);
         Path facts = copy.resolve("testbench/vectors/network.txt");
@@ -115,7 +115,7 @@ class CocotbNetworkBenchTest {
      */
     static Path fixtureFolder(Path at) throws IOException {
         if (Files.exists(at)) {
-            BlockGenerator.deleteTree(at);
+            Build.deleteTree(at);
         }
         Files.createDirectories(at.resolve("rtl"));
         try (InputStream in = NetworkHarnessTest.class.getResourceAsStream("NetFixture.v")) {

@@ -95,7 +95,7 @@ class NetworkGeneratorTest {
         // 64 lanes in Q16.10 with RK4: four slices and their all-reduce, the two-lane buffer RAMs (inline
         // Verilog), the even and odd weight banks and the k bank, none of which x16 Q32.20 Euler has
         NetworkDesign d = new NetworkDesign(org.odegen.net.NetworkSpec.of(Variant.RODENET_3, 20), 64,
-                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, "rk4");
+                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, org.odegen.model.OdeSolver.RK4);
         var g = NetworkGenerator.generate(d, dir.resolve("x64"), false);
         assertTrue(g.verilog().contains("rtl/" + g.top() + "_LanePairRam.v"), g.verilog().toString());
         VerilogLint.lint(g.folder(), g.top(), g.verilog());

@@ -62,7 +62,7 @@ class NetworkRegressionTest {
             String gaps, String solver) throws Exception {
         long start = System.nanoTime();
         NetworkDesign d = new NetworkDesign(NetworkSpec.of(Variant.parse(variant), Integer.parseInt(depth)),
-                Integer.parseInt(lanes), QFormat.parse(format), NormMode.parse(norm), solver);
+                Integer.parseInt(lanes), QFormat.parse(format), NormMode.parse(norm), OdeSolver.parse(solver));
         String id = d.id() + "_" + norm + "_" + format;
         var g = NetworkGenerator.generate(d, ROOT.resolve(id), false);
         var timed = NetworkHarness.run(g.folder(), g.top(), VerilatorHarness.CACHE, 1, false, List.of("--images=1"));

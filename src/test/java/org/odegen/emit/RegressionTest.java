@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.odegen.dsl.OdeBlockDesign;
-import org.odegen.dsl.Solver;
 import org.odegen.hw.Hardware;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
@@ -81,7 +80,7 @@ class RegressionTest {
         int lanes = Integer.parseInt(lanesText);
         OdeSolver solver = OdeSolver.parse(solverText);
         OdeBlockDesign d = OdeBlockDesign.builder(l.id()).featureMap(l.channels(), l.size(), l.size()).lanes(lanes)
-                .norm(NormMode.parse(norm)).solver(Solver.of(solver)).build();
+                .norm(NormMode.parse(norm)).solver(solver).build();
         String id = d.id() + "_" + norm;
         var g = BlockGenerator.generate(d, ROOT.resolve(id), false);
         Path tb = g.folder().resolve("testbench");

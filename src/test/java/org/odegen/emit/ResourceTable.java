@@ -35,7 +35,7 @@ public final class ResourceTable {
                         e.count("DSP48E1"), e.luts(), e.flipFlops(), paper));
                 System.out.printf(Locale.ROOT, "%s: %.1f BRAM36, %d DSP, %d LUT, %d FF (%.0f s)%n", d.id(), e.bram36(),
                         e.count("DSP48E1"), e.luts(), e.flipFlops(), (System.nanoTime() - start) / 1e9);
-                BlockGenerator.deleteTree(g.folder());
+                Build.deleteTree(g.folder());
             }
         }
         Files.createDirectories(Path.of("target"));

@@ -237,6 +237,7 @@ class OdeBlockTest {
         assertEquals(OdeSolver.HEUN, OdeSolver.parse("heun"));
         assertEquals(List.of(0, 1, 2), java.util.Arrays.stream(OdeSolver.values()).map(OdeSolver::code).toList());
         assertEquals(List.of(1, 2, 4), java.util.Arrays.stream(OdeSolver.values()).map(OdeSolver::evaluations).toList());
+        assertEquals(List.of("Euler", "Heun", "RK4"), java.util.Arrays.stream(OdeSolver.values()).map(OdeSolver::title).toList());
         var e = assertThrows(IllegalArgumentException.class, () -> OdeSolver.parse("rk45"));
         assertEquals("solver 'rk45' is not valid; valid: euler, heun, rk4", e.getMessage());
     }

@@ -52,7 +52,7 @@ class EngineTable5Test {
         assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| rODENet-3-44 | %,d (schedule) |",
                 rows.stream().filter(r -> r.variant() == Variant.RODENET_3 && r.depth() == 44).findFirst().orElseThrow().cycles())), md);
         assertTrue(md.contains("0.87 s (modeled)") && md.contains("| 2.66x |"), md);
-        Report.Section s = EngineTable5.section(dir, 100, dma);
+        PaperReport.Section s = EngineTable5.section(dir, 100, dma);
         assertEquals(rows.size(), s.tables().get(0).rows().size());
         assertEquals(7, s.tables().get(0).header().size());
         assertTrue(Files.size(dir.resolve("table5_engine.png")) > 0 && Files.exists(dir.resolve("table5_engine.svg")));

@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.odegen.dsl.OdeBlockDesign;
-import org.odegen.emit.BlockGenerator;
+import org.odegen.emit.Build;
 import org.odegen.emit.PaperTable3;
 import org.odegen.emit.Templates;
 import org.odegen.emit.VerilatorHarness;
@@ -39,7 +39,7 @@ import org.odegen.net.Weights;
  * folder with {@code report.md}, {@code index.html}, {@code plots/} (PNG and SVG) and {@code data/}
  * (CSV), whole or not at all.
  */
-public final class Report {
+public final class PaperReport {
     /** What to measure and how to model it. */
     public record Options(Path out, List<PaperLayer> layers, List<Integer> lanes, int table5Lanes, double clockMhz,
             double dmaMegabytesPerSecond, double dmaMicrosecondsPerTransfer, int agreementImages, int agreementDepth,
@@ -102,14 +102,14 @@ public final class Report {
     private final Map<String, BlockMeasurements.Measured> measured = new TreeMap<>();
     private final Map<String, String[]> csv = new LinkedHashMap<>();
 
-    private Report(Options o, PrintStream log) {
+    private PaperReport(Options o, PrintStream log) {
         this.o = o;
         this.log = log;
     }
 
     public static Built build(Options o, PrintStream log) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        return new Report(o, log).run();
+        return new PaperReport(o, log).run();
     }
 
     private static String key(PaperLayer l, int lanes) {
@@ -217,7 +217,7 @@ public final class Report {
 
     private static void delete(Path p) throws IOException {
         if (Files.exists(p)) {
-            BlockGenerator.deleteTree(p);
+            Build.deleteTree(p);
         }
     }
 

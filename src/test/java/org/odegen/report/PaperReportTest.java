@@ -19,16 +19,16 @@ import org.odegen.hw.Hardware;
 import org.odegen.model.PaperLayer;
 
 /** {@code odegen report} on a small sweep (layer1 x1, x2 with Yosys; x16 of every layer for Table 5). */
-class ReportTest {
+class PaperReportTest {
     static final List<String> PLOTS = List.of("figure5_parameters", "table3_lut", "table3_ff", "table3_bram36",
             "table3_dsp48e1", "cycles_per_step", "table5_speedup", "table5_engine", "agreement");
 
     @Test
     void writesEveryPlotFromMeasuredData(@TempDir Path dir) throws Exception {
         var log = new ByteArrayOutputStream();
-        var o = new Report.Options(dir.resolve("report"), List.of(PaperLayer.LAYER1), List.of(1, 2), 16, 100, 200, 50, 1,
+        var o = new PaperReport.Options(dir.resolve("report"), List.of(PaperLayer.LAYER1), List.of(1, 2), 16, 100, 200, 50, 1,
                 20, 2, Path.of("target/report-cache"));
-        Report.Built b = Report.build(o, new PrintStream(log, true, StandardCharsets.UTF_8));
+        PaperReport.Built b = PaperReport.build(o, new PrintStream(log, true, StandardCharsets.UTF_8));
         String progress = log.toString(StandardCharsets.UTF_8);
         assertTrue(progress.contains("[report 1/") && progress.contains(" left, ") && progress.contains("layer1_x2"), progress);
 

@@ -6,19 +6,15 @@ import org.odegen.model.BlockConfig;
 import org.odegen.model.OdeSolver;
 
 /** {@code report.md} of one generated block: parameters, cycles against the bound, resources against the paper. */
-final class Report {
-    private Report() {
+final class BlockReport {
+    private BlockReport() {
     }
 
     static String markdown(OdeBlockDesign d, String top, long cycles, YosysEstimate est) {
         BlockConfig b = d.block();
-        OdeSolver solver = d.solver().method();
+        OdeSolver solver = d.solver();
         long bound = d.macBoundCyclesPerSolverStep();
-        String stepName = switch (solver) {
-            case EULER -> "Euler";
-            case HEUN -> "Heun";
-            case RK4 -> "RK4";
-        };
+        String stepName = solver.title();
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(top).append("\n\n");
         sb.append("ODEBlock ").append(b.name()).append(": conv3x3, norm, ReLU, conv3x3, norm, iterated by the ")
