@@ -85,5 +85,6 @@ case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component 
 }
 
 object IsqrtDivUnit {
-  def apply(cfg: OdeBlockHwConfig): IsqrtDivUnit = IsqrtDivUnit(cfg.dataWidth, cfg.frac, cfg.eps)
+  /** The unit of a datapath in `fmt`. */
+  def apply(fmt: HwFormat, eps: Long): IsqrtDivUnit = IsqrtDivUnit(fmt.width, fmt.frac, eps)
 }

@@ -13,12 +13,12 @@ object EngineOp extends SpinalEnum(binarySequential) {
 case class EngineCmd(cfg: NetworkHwConfig) extends Bundle {
   val op = EngineOp()
   val rdAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits) // every feature buffer of every lane reads here
-  val wAddr = UInt(OdeBlockTop.addrWidth(cfg.weightDepth) bits)
+  val wAddr = UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   val wrAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits)
   // per slice of the lanes: the lane whose word is broadcast to it, or a padding zero (slice 0: COPY's, OUT's)
-  val banks = Vec(UInt(OdeBlockTop.addrWidth(cfg.lanes) bits), cfg.slices)
+  val banks = Vec(UInt(HwUtil.addrWidth(cfg.lanes) bits), cfg.slices)
   val pads = Vec(Bool(), cfg.slices)
-  val dstLane = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
+  val dstLane = UInt(HwUtil.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
   val isTime = Bool()
   val first = Bool()
   val last = Bool()
@@ -66,9 +66,9 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   val log2InRegionRows = UInt(3 bits)
   val inRegionRowMask = UInt(6 bits)
   val inRegions = UInt(6 bits)
-  val groupLaneMask = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits) // groupLanes - 1
+  val groupLaneMask = UInt(HwUtil.addrWidth(cfg.lanes) bits) // groupLanes - 1
   val log2GroupLanes = UInt(3 bits)
-  val inLaneMask = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits)
+  val inLaneMask = UInt(HwUtil.addrWidth(cfg.lanes) bits)
   val log2InLanes = UInt(3 bits)
   val log2SliceStep = UInt(3 bits) // log2(input regions / slices): slice s reads from region s * step + delta
   val log2Slices = UInt(2 bits) // the norm's all-reduce steps over the slices
@@ -76,7 +76,7 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
 
 object NetworkEngine {
   def bufferAddrWidth(cfg: NetworkHwConfig): Int =
-    OdeBlockTop.addrWidth((0 until cfg.lanes).map(cfg.bufferDepth).max)
+    HwUtil.addrWidth((0 until cfg.lanes).map(cfg.bufferDepth).max)
   val buffers = 3
 
   def kindCode(k: PassKind.Value): Int = k.id
@@ -149,10 +149,12 @@ object NetworkEngine {
   *
   * `interruptPort` is NETWORK.md's `interrupt` except in SpinalSim builds (see OdeBlockTop). */
 case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrupt") extends Component {
-  import OdeBlockTop.{addrWidth, sat, shiftDown}
+  import HwUtil._
+  import HwFormat.shiftDown
   import NetworkEngine._
   setDefinitionName(cfg.definitionName)
 
+  private val fmt = cfg.format
   private val W = cfg.dataWidth
   private val L = cfg.lanes
   private val laneBits = addrWidth(L)
@@ -168,7 +170,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   }
   AxiLite4SpecRenamer(io.s_axi_ctrl)
   io.interrupt.setName(interruptPort)
-  OdeBlockTop.nameAxisPorts(io.s_axis -> "s_axis", io.m_axis -> "m_axis")
+  nameAxisPorts(io.s_axis -> "s_axis", io.m_axis -> "m_axis")
   io.m_axi.elements.foreach { case (n, d) => d.setName("m_axi_" + n) }
 
   // ---------------------------------------------------------------- registers (AXI4-Lite)
@@ -858,7 +860,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     for (s <- cfg.normShifts if s > 0) when(k === s) { r := shiftDown(v, s).resize(v.getWidth) }
     r
   }
-  private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
 
   // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2
   val broadcast2 = Vec(SInt(W bits), cfg.slices)
@@ -941,7 +942,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       beta := wOut
     }
     val w2 = RegNext(wOut)
-    val d2 = RegNext(sat(xOut.resize(W + 1) - mean.resize(W + 1), W))
+    val d2 = RegNext(fmt.sat(xOut.resize(W + 1) - mean.resize(W + 1)))
     // read late (bufRdAddr): POOL's x and the residual's or the update's r arrive at stage 4
     val x5 = RegNext(xOut)
     val r5 = RegNext(rOut)
@@ -957,7 +958,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       val operand = SInt(bW bits)
       operand := xOut.resized
       switch(cur.updateMode) {
-        is(UpdateMode.HeunLast) { operand := shiftDown(kSum.resize(cfg.kWidth + 2) + 1, 1).resized } // rnd(K + k, 1)
+        is(UpdateMode.HeunLast) { operand := HwFormat.rnd(kSum.resize(cfg.kWidth + 2), 1).resized } // rnd(K + k, 1)
         is(UpdateMode.Rk4Last) { operand := kSum.resized }
       }
       val b2 = RegNext(operand)
@@ -1006,10 +1007,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     // the all-reduce's adds share the accumulator's adder (the pipeline is drained then)
     val accNext = Mux(s5.first, accStart, acc) + (if (cfg.slices > 1) Mux(reduceVar, accPartner, prod) else prod)
     if (cfg.slices > 1) when(reduceVar) { acc := accNext }
-    val convOut = sat(accNext, W)
+    val convOut = fmt.sat(accNext)
     // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
     val addend = Mux(s5Update, r5, beta)
-    val normed = sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW), W)
+    val normed = fmt.sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW))
 
     val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
     val wrBuf = UInt(2 bits)
@@ -1028,7 +1029,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         acc := accNext
       }
       is(EngineOp.SCALE) {
-        scale := sat(mul.io.result.payload, W)
+        scale := fmt.sat(mul.io.result.payload)
       }
       is(EngineOp.APPLY) {
         wr.valid := active
@@ -1060,7 +1061,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     wr6.valid.init(False)
     val wrBuf6 = RegNext(wrBuf)
     val r6 = RegNext(r5)
-    val added = Mux(cur.residual, sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1), W), wr6.payload.data)
+    val added = Mux(cur.residual, fmt.sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1)), wr6.payload.data)
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
     // one adder for the norm's channel sum (CONV, of the words written) and the pooling sum (POOL), at
     // stage 6: after the accumulator's adder and saturation, it was the next slowest path
@@ -1117,7 +1118,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val normUnits = if (!cfg.batchStats) Seq() else (0 until L / cfg.normShare).map { u =>
     new Area {
       val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
-      val unit = IsqrtDivUnit(W, cfg.frac, cfg.eps)
+      val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := normStart
       unit.io.variance := shiftBy(pick(members.map(_.acc), normSel), cur.log2Out).asUInt.resized

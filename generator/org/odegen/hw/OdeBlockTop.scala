@@ -12,12 +12,12 @@ object LaneOp extends SpinalEnum(binarySequential) {
 /** One command: issued by the sequencer (stage 0), then carried down the pipeline with its data. */
 case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
   val op = LaneOp()
-  val zAddr = UInt(OdeBlockTop.addrWidth(cfg.zbankDepth) bits)
-  val aAddr = UInt(OdeBlockTop.addrWidth(cfg.abankDepth) bits)
-  val wAddr = UInt(OdeBlockTop.addrWidth(cfg.wmainDepth) bits)
-  val wsAddr = UInt(OdeBlockTop.addrWidth(cfg.wsmallDepth) bits)
-  val outAddr = UInt(OdeBlockTop.addrWidth(cfg.abankDepth) bits)
-  val bank = UInt(OdeBlockTop.addrWidth(cfg.lanes) bits)
+  val zAddr = UInt(HwUtil.addrWidth(cfg.zbankDepth) bits)
+  val aAddr = UInt(HwUtil.addrWidth(cfg.abankDepth) bits)
+  val wAddr = UInt(HwUtil.addrWidth(cfg.wmainDepth) bits)
+  val wsAddr = UInt(HwUtil.addrWidth(cfg.wsmallDepth) bits)
+  val outAddr = UInt(HwUtil.addrWidth(cfg.abankDepth) bits)
+  val bank = UInt(HwUtil.addrWidth(cfg.lanes) bits)
   val fromZ = Bool()
   val isTime = Bool()
   val pad = Bool()
@@ -28,37 +28,7 @@ case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
   val outLast = Bool()
 }
 
-/** An AXI4-Stream word: INTERFACE.md's 32-bit `tdata` and `tlast`. */
-case class AxisWord() extends Bundle {
-  val data = Bits(32 bits)
-  val last = Bool()
-}
-
 object OdeBlockTop {
-  def addrWidth(depth: Int): Int = scala.math.max(1, log2Up(depth))
-
-  /** Saturates to `w` bits: clamp to [-2^(w-1), 2^(w-1)-1]. */
-  def sat(v: SInt, w: Int): SInt =
-    if (v.getWidth <= w) v.resize(w)
-    else {
-      val top = v(v.getWidth - 1 downto w - 1).asBits
-      val fits = top === 0 || top.andR
-      Mux(fits, v.resize(w), Mux(v.msb, S(-(BigInt(1) << (w - 1)), w bits), S((BigInt(1) << (w - 1)) - 1, w bits)))
-    }
-
-  /** INTERFACE.md's AXI4-Stream port names (`<prefix>_tvalid`, `_tready`, `_tdata`, `_tlast`), which Vivado
-    * infers the interfaces from; the block and the network engine share them. */
-  def nameAxisPorts(streams: (Stream[AxisWord], String)*): Unit =
-    for ((s, n) <- streams) {
-      s.valid.setName(n + "_tvalid")
-      s.ready.setName(n + "_tready")
-      s.payload.data.setName(n + "_tdata")
-      s.payload.last.setName(n + "_tlast")
-    }
-
-  /** `v >> k` (arithmetic) as a slice, so that no wider intermediate is left for the lint to flag. */
-  def shiftDown(v: SInt, k: Int): SInt = if (k == 0) v else v(v.getWidth - 1 downto k)
-
   /** CONFIG register (INTERFACE.md). */
   def configWord(cfg: OdeBlockHwConfig): BigInt =
     BigInt(cfg.lanes & 0xff) | (BigInt(cfg.channels & 0xff) << 8) | (BigInt(cfg.height & 0xff) << 16) |
@@ -86,8 +56,11 @@ object OdeBlockTop {
   * C++ word inside its model (`__SYM__interrupt`), where SpinalSim's JNI wrapper cannot find it. */
 case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt") extends Component {
   import OdeBlockTop._
+  import HwUtil._
+  import HwFormat.shiftDown
   setDefinitionName(cfg.definitionName)
 
+  private val fmt = cfg.format
   private val W = cfg.dataWidth
   private val L = cfg.lanes
   private val G = cfg.groups
@@ -607,7 +580,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     val beta = Reg(SInt(W bits)) init 0
 
     val norm = cfg.batchStats generate new Area {
-      val unit = IsqrtDivUnit(cfg)
+      val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := normStart
       unit.io.variance := shiftDown(acc, k).asUInt.resized
@@ -625,7 +598,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
       beta := wsOut
     }
     val w2 = RegNext(wOut)
-    val d2 = RegNext(sat(aOut.resize(W + 1) - mean.resize(W + 1), W))
+    val d2 = RegNext(fmt.sat(aOut.resize(W + 1) - mean.resize(W + 1)))
     val n2 = RegNext(aOut)
     val z5 = Delay(zOut, 4)
     val B = cfg.mulq.b
@@ -651,7 +624,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
           kNew := n2
           coef := hRun
           when(stage === 1) {
-            operand := shiftDown(k2.resize(W + 2) + n2.resize(W + 2) + S(1, W + 2 bits), 1).resize(B)
+            operand := HwFormat.rnd(k2.resize(W + 2) + n2.resize(W + 2), 1).resize(B)
           }
         }
       }
@@ -692,11 +665,11 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     // stage 5: the product, and what each op does with it
     val prod = mul.io.result.payload.resize(cfg.accWidth)
     val accNext = Mux(s5.first, S(0, cfg.accWidth bits), acc) + prod
-    val convOut = sat(accNext, W)
-    val applied = sat(mul.io.result.payload.resize(cfg.productWidth + 1) + beta.resize(cfg.productWidth + 1), W)
+    val convOut = fmt.sat(accNext)
+    val applied = fmt.sat(mul.io.result.payload.resize(cfg.productWidth + 1) + beta.resize(cfg.productWidth + 1))
     val appliedRelu = Mux(s5.relu && applied.msb, S(0, W bits), applied)
     private val rw = cfg.mulq.resultWidth + 1
-    val updated = sat(mul.io.result.payload.resize(rw) + z5.resize(rw), W)
+    val updated = fmt.sat(mul.io.result.payload.resize(rw) + z5.resize(rw))
 
     val aWrite = Flow(LaneWrite(cfg.abankDepth, W))
     val zWrite = Flow(LaneWrite(cfg.zbankDepth, W))
@@ -718,7 +691,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
         acc := accNext
       }
       is(LaneOp.SCALE) {
-        scale := sat(mul.io.result.payload, W)
+        scale := fmt.sat(mul.io.result.payload)
       }
       is(LaneOp.APPLY) {
         aWrite.valid := True
@@ -758,7 +731,6 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   }
 
   // broadcast of stage 1: the value of the channel being read, or the time plane, or a padding zero
-  private def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
   val source = Mux(s1.fromZ, pick(lanes.map(_.zOut), s1.bank), pick(lanes.map(_.aOut), s1.bank))
   val broadcast2 = RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, if (cfg.multiStage) tStage else tRun, source)))
   lanes.foreach(_.broadcast := broadcast2)
@@ -770,6 +742,6 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
 
 /** One write into a lane's bank. */
 case class LaneWrite(depth: Int, width: Int) extends Bundle {
-  val addr = UInt(OdeBlockTop.addrWidth(depth) bits)
+  val addr = UInt(HwUtil.addrWidth(depth) bits)
   val data = SInt(width bits)
 }
