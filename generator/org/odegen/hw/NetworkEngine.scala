@@ -809,12 +809,9 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   }
 
   // the logits through a small FIFO; reads are issued only when it has room
-  val outFifo = StreamFifo(AxisWord(), 16)
-  outFifo.setDefinitionName(cfg.definitionName + "_OutFifo")
-  io.m_axis << outFifo.io.pop
-  val outRoom = outFifo.io.occupancy < 12
+  val outStream = new OutStream(cfg.definitionName, io.m_axis)
   when(phase === Phase.OUTPUT) {
-    when(outIssued =/= cur.cout && outRoom) {
+    when(outIssued =/= cur.cout && outStream.room) {
       cmd.op := EngineOp.OUT
       cmd.rdAddr := dstBase
       cmd.banks(0) := dstLane
@@ -835,16 +832,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   }
 
   // ---------------------------------------------------------------- pipeline and lanes
-  val s1 = RegNext(cmd)
-  s1.op.init(EngineOp.NONE)
-  val s2 = RegNext(s1)
-  s2.op.init(EngineOp.NONE)
-  val s3 = RegNext(s2)
-  s3.op.init(EngineOp.NONE)
-  val s4 = RegNext(s3)
-  s4.op.init(EngineOp.NONE)
-  val s5 = RegNext(s4)
-  s5.op.init(EngineOp.NONE)
+  private val t = cfg.timing
+  val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(EngineOp.NONE))
+  val s1 = pipe.stage(t.readLatency) // the words read
+  val s2 = pipe.stage(t.operandStage) // the multiplier's operands
+  val s4 = pipe.stage(t.resultStage - 1)
+  val s5 = pipe.stage(t.resultStage) // its result and the post-op
   // stage 5's selects decoded a cycle early: they fan out to every lane's adders
   val s5Update = RegNext(s4.op === EngineOp.UPDATE) init False
   val s5Pool = RegNext(s4.op === EngineOp.POOL) init False
@@ -866,11 +859,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   private val sliceCounts = cfg.program.filter(_.kind == PassKind.Conv).map(_.outRegions(L)).distinct.sorted
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
-  val bc5 = Delay(broadcast2(0), 3) // COPY's word at stage 5, one delay line for all lanes
+  val bc5 = Delay(broadcast2(0), t.operandToResult) // COPY's word at stage 5, one delay line for all lanes
   // the operands wanted at stage 5, not stage 1 (POOL's x, the residual's or the update's r), are read
-  // three cycles late and registered once: one delay line of the address for all lanes, not one of the
+  // `lateRead` cycles late and registered once: one delay line of the address for all lanes, not one of the
   // word in every lane (the register keeps the block RAM's clock-to-out off the norm's adder)
-  private val rdAddrLate = Delay(cmd.rdAddr, 3)
+  private val rdAddrLate = Delay(cmd.rdAddr, t.lateRead)
   private val isPool = cur.kind === kindCode(PassKind.Pool)
   val bufRdAddr = (0 until buffers).map { b =>
     val late = (isPool && cur.x === b) || ((cur.residual || cur.update) && cur.r === b)
@@ -1126,7 +1119,5 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     }
   }
 
-  outFifo.io.push.valid := s1.op === EngineOp.OUT
-  outFifo.io.push.payload.data := source.resize(32).asBits
-  outFifo.io.push.payload.last := s1.outLast
+  outStream.push(s1.op === EngineOp.OUT, source, s1.outLast)
 }

@@ -196,11 +196,13 @@ case class NetworkHwConfig(
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
   def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
     .map(p => laneShare(p.cout, p.outSize, l)).max.max(1)
-  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, APPLY's residual add, write). */
-  def pipelineDepth: Int = 8
-  def drain: Int = pipelineDepth + 1
+  /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, APPLY's residual add, write. */
+  def timing: LaneTiming = LaneTiming(mulq, postStages = 1)
+  /** Cycles from an issued command to its write-back. */
+  def pipelineDepth: Int = timing.depth
+  def drain: Int = timing.drain
   /** Cycles a norm unit (IsqrtDivUnit) is given for one lane's variance; it serves `normShare` lanes in turn. */
-  def normWait: Int = dataWidth + 2 * frac + 5
+  def normWait: Int = LaneTiming.normWait(format)
 
   def macs: Long = program.map(_.macs).sum
   def macBoundCycles: Long = (macs + lanes - 1) / lanes

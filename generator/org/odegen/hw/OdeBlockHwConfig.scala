@@ -67,8 +67,13 @@ case class OdeBlockHwConfig(
   def kWidth: Int = format.kWidth(rk4)
   def kbankDepth: Int = if (multiStage) groups * pixels else 0
   def mulq: MulqConfig = format.mulq(rk4)
-  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write). */
-  def pipelineDepth: Int = 7
+  /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, write. */
+  def timing: LaneTiming = LaneTiming(mulq, postStages = 0)
+  /** Cycles from an issued command to its write-back. */
+  def pipelineDepth: Int = timing.depth
+  def drain: Int = timing.drain
+  /** NORM_WAIT's cycles (the state machine's wait and the cycle model read this one number). */
+  def normWait: Int = LaneTiming.normWait(format)
   def macBoundCyclesPerStep: Long = 2L * pixels * channels * taps / lanes
 
   /** Cycles of one step of the solver: `stages` evaluations of f, each followed by its own UPDATE pass
@@ -77,13 +82,12 @@ case class OdeBlockHwConfig(
   def cyclesPerStep: Long = stages * cyclesPerStage
 
   /** Cycles of one evaluation of f and its update as OdeBlockTop's sequencer spends them (its phases, state
-    * by state): per conv and group: CONV_START 1, CONV N*taps, DRAIN 8, [LATCH_MEAN 1, VAR N, DRAIN 8,
-    * NORM_START 1, NORM_WAIT W+2F+5], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN 8, APPLY N, DRAIN 8,
-    * NEXT_GROUP 1; then UPDATE G*N, DRAIN 8, NEXT_STEP 1. For Euler this is the whole step. */
+    * by state): per conv and group: CONV_START 1, CONV N*taps, DRAIN drain, [LATCH_MEAN 1, VAR N, DRAIN drain,
+    * NORM_START 1, NORM_WAIT normWait], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN drain, APPLY N, DRAIN drain,
+    * NEXT_GROUP 1; then UPDATE G*N, DRAIN drain, NEXT_STEP 1. For Euler this is the whole step. */
   def cyclesPerStage: Long = {
-    val drain = pipelineDepth + 1
     val perGroup: Long =
-      if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + (dataWidth + 2 * frac + 5) +
+      if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + normWait +
         3 + drain + pixels + drain + 1
       else 1L + pixels.toLong * taps + drain + 2 + drain + pixels + drain + 1
     2L * groups * perGroup + groups.toLong * pixels + drain + 1

@@ -179,7 +179,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   def groupOf(c: UInt): UInt = if (L == 1) c else c(c.getWidth - 1 downto cfg.log2Lanes)
 
   def drainTo(next: Phase.E): Unit = {
-    waitCnt := cfg.pipelineDepth + 1
+    waitCnt := cfg.drain
     afterDrain := next
     phase := Phase.DRAIN
   }
@@ -408,7 +408,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     }
     is(Phase.NORM_WAIT) {
       waitCnt := waitCnt + 1
-      when(waitCnt === cfg.dataWidth + 2 * cfg.frac + 4) {
+      when(waitCnt === cfg.normWait - 1) {
         phase := Phase.PARAM_A
       }
     }
@@ -493,12 +493,9 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   }
 
   // stream out z_M through a small FIFO; reads are issued only when it has room
-  val outFifo = StreamFifo(AxisWord(), 16)
-  outFifo.setDefinitionName(cfg.definitionName + "_OutFifo")
-  io.m_axis << outFifo.io.pop
-  val outRoom = outFifo.io.occupancy < 12
+  val outStream = new OutStream(cfg.definitionName, io.m_axis)
   when(phase === Phase.OUTPUT) {
-    when(outIssued =/= cfg.featureWords && outRoom) {
+    when(outIssued =/= cfg.featureWords && outStream.room) {
       cmd.op := LaneOp.OUT
       cmd.zAddr := ((groupOf(chan).resize(16) << k).resize(16) + p.resize(16)).resized
       cmd.bank := laneOf(chan)
@@ -523,8 +520,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
 
   /** RK4's h6 = (|h| + 3) / 6 with h's sign (ARITHMETIC.md), once per run: a restoring divider, one
     * quotient bit a cycle, W+1 cycles from START. h6 is first used in the last stage's UPDATE of the first
-    * step, after z_0 has streamed in and three evaluations of f have run (each has at least four 8-cycle
-    * drains, so more than W+1 cycles in any block), so it is always ready and no cycle is added. */
+    * step, after z_0 has streamed in and three evaluations of f have run (each has at least four DRAINs of `drain`
+    * cycles, so more than W+1 cycles in any block), so it is always ready and no cycle is added. */
   val sixth = cfg.rk4 generate new Area {
     val n = Reg(UInt(W + 1 bits)) init 0 // the dividend, shifted out as the quotient is shifted in
     val rem = Reg(UInt(3 bits)) init 0
@@ -548,16 +545,11 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   }
 
   // ---------------------------------------------------------------- pipeline and lanes
-  val s1 = RegNext(cmd)
-  s1.op.init(LaneOp.NONE)
-  val s2 = RegNext(s1)
-  s2.op.init(LaneOp.NONE)
-  val s3 = RegNext(s2)
-  s3.op.init(LaneOp.NONE)
-  val s4 = RegNext(s3)
-  s4.op.init(LaneOp.NONE)
-  val s5 = RegNext(s4)
-  s5.op.init(LaneOp.NONE)
+  private val t = cfg.timing
+  val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(LaneOp.NONE))
+  val s1 = pipe.stage(t.readLatency) // the words read
+  val s2 = pipe.stage(t.operandStage) // the multiplier's operands
+  val s5 = pipe.stage(t.resultStage) // its result and the post-op
 
   val lanes = for (l <- 0 until L) yield new Area {
     val wmain = BankMem(cfg.wmainDepth, W)
@@ -600,7 +592,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     val w2 = RegNext(wOut)
     val d2 = RegNext(fmt.sat(aOut.resize(W + 1) - mean.resize(W + 1)))
     val n2 = RegNext(aOut)
-    val z5 = Delay(zOut, 4)
+    val z5 = Delay(zOut, t.readToResult)
     val B = cfg.mulq.b
     /** The UPDATE pass of a stage: coefficient (multiplier operand a), the value it multiplies (operand b),
       * and the new running sum of k. `stage` is steady during the pass: it changes after the pass's DRAIN. */
@@ -628,7 +620,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
           }
         }
       }
-      val kNew5 = cfg.multiStage generate Delay(kNew, 3)
+      val kNew5 = cfg.multiStage generate Delay(kNew, t.operandToResult)
     }
 
     // stage 2: operands of the lane's one multiplier
@@ -735,9 +727,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   val broadcast2 = RegNext(Mux(s1.pad, S(0, W bits), Mux(s1.isTime, if (cfg.multiStage) tStage else tRun, source)))
   lanes.foreach(_.broadcast := broadcast2)
 
-  outFifo.io.push.valid := s1.op === LaneOp.OUT
-  outFifo.io.push.payload.data := pick(lanes.map(_.zOut), s1.bank).resize(32).asBits
-  outFifo.io.push.payload.last := s1.outLast
+  outStream.push(s1.op === LaneOp.OUT, pick(lanes.map(_.zOut), s1.bank), s1.outLast)
 }
 
 /** One write into a lane's bank. */
