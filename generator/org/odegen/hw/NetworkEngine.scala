@@ -4,14 +4,9 @@ import spinal.core._
 import spinal.lib._
 import spinal.lib.bus.amba4.axilite._
 
-/** What every lane does with the command of this cycle (SIMD: one command, all lanes). */
-object EngineOp extends SpinalEnum(binarySequential) {
-  val NONE, PARAM_A, PARAM_B, CONV, VAR, SCALE, APPLY, UPDATE, POOL, COPY, OUT = newElement()
-}
-
 /** One command: issued by the sequencer (stage 0), then carried down the pipeline with its data. */
 case class EngineCmd(cfg: NetworkHwConfig) extends Bundle {
-  val op = EngineOp()
+  val op = LaneOp()
   val rdAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits) // every feature buffer of every lane reads here
   val wAddr = UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   val wrAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits)
@@ -407,7 +402,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val reduceVar = RegNext(phase.getAheadValue() === Phase.REDUCE_VAR) init False
   val reduceStep = Reg(UInt(2 bits)) init 0
   val cmd = EngineCmd(cfg)
-  cmd.op := EngineOp.NONE
+  cmd.op := LaneOp.NONE
   cmd.rdAddr := 0
   cmd.wAddr := 0
   cmd.wrAddr := 0
@@ -560,12 +555,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.PARAM_A) {
-      cmd.op := EngineOp.PARAM_A
+      cmd.op := LaneOp.PARAM_A
       cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps, wBits bits) + gl.resize(wBits)).resized
       phase := Phase.PARAM_B
     }
     is(Phase.PARAM_B) {
-      cmd.op := EngineOp.PARAM_B
+      cmd.op := LaneOp.PARAM_B
       cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + gl.resize(wBits)).resized
       p := 0
       ox := 0
@@ -582,7 +577,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       phase := Phase.CONV
     }
     is(Phase.CONV) {
-      cmd.op := EngineOp.CONV
+      cmd.op := LaneOp.CONV
       cmd.rdAddr := convReadAddr
       cmd.wAddr := (wBase + inner.resize(wBits)).resized
       for (sl <- 0 until cfg.slices) {
@@ -676,7 +671,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       phase := Phase.VAR
     }
     is(Phase.VAR) {
-      cmd.op := EngineOp.VAR
+      cmd.op := LaneOp.VAR
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.first := p === 0
       p := p + 1
@@ -707,11 +702,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.SCALE) {
-      cmd.op := EngineOp.SCALE
+      cmd.op := LaneOp.SCALE
       drainTo(Phase.APPLY)
     }
     is(Phase.APPLY) {
-      cmd.op := EngineOp.APPLY
+      cmd.op := LaneOp.APPLY
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
       p := p + 1
@@ -725,7 +720,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.UPDATE) {
-      cmd.op := EngineOp.UPDATE
+      cmd.op := LaneOp.UPDATE
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
       p := p + 1
@@ -752,7 +747,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     is(Phase.COPY) {
       // output channel c of the block from input channel cs = c - offset, at even (y, x); zeros outside; the
       // input pixel and the output pixel each in its map's region (Pass.regions)
-      cmd.op := EngineOp.COPY
+      cmd.op := LaneOp.COPY
       val q = copyQ
       copyQ := copyQ + 2
       cmd.rdAddr := (fiBase + (q & (cur.inRegionPixels - 1)).resize(bufBits)).resized
@@ -790,7 +785,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     is(Phase.POOL) {
-      cmd.op := EngineOp.POOL
+      cmd.op := LaneOp.POOL
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := g.resized
       cmd.first := p === 0
@@ -812,7 +807,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val outStream = new OutStream(cfg.definitionName, io.m_axis)
   when(phase === Phase.OUTPUT) {
     when(outIssued =/= cur.cout && outStream.room) {
-      cmd.op := EngineOp.OUT
+      cmd.op := LaneOp.OUT
       cmd.rdAddr := dstBase
       cmd.banks(0) := dstLane
       cmd.outLast := outIssued === cur.cout - 1
@@ -833,16 +828,14 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
 
   // ---------------------------------------------------------------- pipeline and lanes
   private val t = cfg.timing
-  val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(EngineOp.NONE))
+  val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(LaneOp.NONE))
   val s1 = pipe.stage(t.readLatency) // the words read
-  val s2 = pipe.stage(t.operandStage) // the multiplier's operands
   val s4 = pipe.stage(t.resultStage - 1)
   val s5 = pipe.stage(t.resultStage) // its result and the post-op
   // stage 5's selects decoded a cycle early: they fan out to every lane's adders
-  val s5Update = RegNext(s4.op === EngineOp.UPDATE) init False
-  val s5Pool = RegNext(s4.op === EngineOp.POOL) init False
-  val s6Apply = RegNext(s5.op === EngineOp.APPLY) init False
-  val s6Conv = RegNext(s5.op === EngineOp.CONV) init False
+  val s5Pool = RegNext(s4.op === LaneOp.POOL) init False
+  val s6Apply = RegNext(s5.op === LaneOp.APPLY) init False
+  val s6Conv = RegNext(s5.op === LaneOp.CONV) init False
   val s6Pool = RegNext(s5Pool) init False
   val s6Last = RegNext(s5.last) init False
   val s6First = RegNext(Mux(s5Pool, s5.first, s5.firstPixel)) init False // a sum's first term
@@ -910,32 +903,27 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     bc2 := broadcast2(0)
     for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2 := broadcast2(l / (L / n)) }
 
-    val acc = Reg(SInt(cfg.accWidth bits)) init 0
+    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName)(pipe.stage(_).op,
+      s5.first)
+    core.wOut := wOut
+    core.paramWord := wOut
+    core.xOut := xOut
+    core.broadcast := bc2
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
     // the norm's all-reduce over the slices: the partner lane's sum and variance (assigned below the lanes)
     val sumPartner = SInt(cfg.sumWidth bits)
     val accPartner = SInt(cfg.accWidth bits)
-    val mean = Reg(SInt(W bits)) init 0
-    val scale = Reg(SInt(W bits)) init 0 // norm A, then (batch-stats) mulq(inv, A)
-    val beta = Reg(SInt(W bits)) init 0 // norm B, or the classifier's bias
     val inv = cfg.batchStats generate Reg(SInt(W bits)) // from the norm unit this lane shares
+    if (cfg.batchStats) core.inv := inv
 
     when(latchMean) {
-      mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
+      core.mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
     }
-    when(cmd.op === EngineOp.UPDATE) {
+    when(cmd.op === LaneOp.UPDATE) {
       // the group's APPLY is over: with the mean at 0, d2 is x itself, UPDATE's operand (one multiplexer
       // input fewer); the next group's LATCH_MEAN sets it again
-      mean := 0
+      core.mean := 0
     }
-    when(s1.op === EngineOp.PARAM_A) {
-      scale := wOut
-    }
-    when(s1.op === EngineOp.PARAM_B) {
-      beta := wOut
-    }
-    val w2 = RegNext(wOut)
-    val d2 = RegNext(fmt.sat(xOut.resize(W + 1) - mean.resize(W + 1)))
     // read late (bufRdAddr): POOL's x and the residual's or the update's r arrive at stage 4
     val x5 = RegNext(xOut)
     val r5 = RegNext(rOut)
@@ -956,54 +944,29 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
       val b2 = RegNext(operand)
       val kNext = Mux(cur.updateMode === UpdateMode.StageFirst, k, kOut.resize(cfg.kWidth + 1) + (k |<< 1))
-      val kWrite = RegNext(s1.op === EngineOp.UPDATE && active && writesStageInput) init False
+      val kWrite = RegNext(s1.op === LaneOp.UPDATE && active && writesStageInput) init False
       kBank.write(RegNext(s1.rdAddr).resize(addrWidth(cfg.kDepth(l))), RegNext(kNext.resize(cfg.kWidth)), kWrite)
     }
-
-    val mul = MulqUnit(cfg.mulq)
-    mul.setDefinitionName(cfg.definitionName + "_Mulq")
-    // few operand sources, since every source is a multiplexer input in every lane: a is the broadcast
-    // word, d2 or inv; b is the weight, d2, scale or h (Euler's UPDATE computes mulq(x, h), which is
-    // mulq(h, x)); Heun's and RK4's UPDATE put h on a and their wider operand on b
-    mul.io.operands.valid := True
-    mul.io.operands.payload.a := d2
-    mul.io.operands.payload.b := w2.resized
-    switch(s2.op) {
-      is(EngineOp.CONV) {
-        mul.io.operands.payload.a := bc2
-      }
-      is(EngineOp.VAR) {
-        mul.io.operands.payload.b := d2.resized
-      }
-      is(EngineOp.APPLY) {
-        mul.io.operands.payload.b := scale.resized
-      }
-      is(EngineOp.UPDATE) {
-        if (cfg.multiStage) {
-          mul.io.operands.payload.a := cur.h
-          mul.io.operands.payload.b := stage.b2
-        } else {
-          mul.io.operands.payload.b := cur.h
-        }
-      }
-      is(EngineOp.SCALE) {
-        if (cfg.batchStats) mul.io.operands.payload.a := inv
-        mul.io.operands.payload.b := scale.resized
-      }
+    // UPDATE's operands: Euler's computes mulq(x, h), which is mulq(h, x), so that h is one more source of b
+    // only (d2 is x, the mean at 0); Heun's and RK4's put h on a and their wider operand on b
+    if (cfg.multiStage) {
+      core.updA := cur.h
+      core.updB := stage.b2
+    } else {
+      core.updA := core.d2
+      core.updB := cur.h.resized
     }
 
-    // stage 5: the product, and what each op does with it
-    val prodW = cfg.mulq.resultWidth + 1
-    val prod = mul.io.result.payload.resize(cfg.accWidth)
-    // the classifier's bias starts its sum: sat(bias + SUM) is ARITHMETIC.md's sat(SUM + bias), exact sums
-    val accStart = Mux(isFc, beta.resize(cfg.accWidth), S(0, cfg.accWidth bits))
+    // stage 5: the classifier's bias starts its sum: sat(bias + SUM) is ARITHMETIC.md's sat(SUM + bias), exact sums
+    core.accStart := Mux(isFc, core.beta.resize(cfg.accWidth), S(0, cfg.accWidth bits))
     // the all-reduce's adds share the accumulator's adder (the pipeline is drained then)
-    val accNext = Mux(s5.first, accStart, acc) + (if (cfg.slices > 1) Mux(reduceVar, accPartner, prod) else prod)
-    if (cfg.slices > 1) when(reduceVar) { acc := accNext }
-    val convOut = fmt.sat(accNext)
-    // one adder for the norm's sat(mulq + B) (APPLY) and the Euler update's sat(z + mulq(h, f)) (UPDATE)
-    val addend = Mux(s5Update, r5, beta)
-    val normed = fmt.sat(mul.io.result.payload.resize(prodW) + addend.resize(prodW))
+    if (cfg.slices > 1) {
+      core.accAddend := Mux(reduceVar, accPartner, core.prod)
+      when(reduceVar) { core.acc := core.accNext }
+    }
+    core.updAddend := r5
+    val convOut = core.convOut
+    val normed = core.normed
 
     val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
     val wrBuf = UInt(2 bits)
@@ -1012,23 +975,16 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     wr.payload.data := convOut
     wrBuf := cur.w
     switch(s5.op) {
-      is(EngineOp.CONV) {
-        acc := accNext
+      is(LaneOp.CONV) {
         when(s5.last) {
           wr.valid := active
         }
       }
-      is(EngineOp.VAR) {
-        acc := accNext
-      }
-      is(EngineOp.SCALE) {
-        scale := fmt.sat(mul.io.result.payload)
-      }
-      is(EngineOp.APPLY) {
+      is(LaneOp.APPLY) {
         wr.valid := active
         wr.payload.data := normed // the residual add and ReLU follow at stage 6
       }
-      is(EngineOp.UPDATE) {
+      is(LaneOp.UPDATE) {
         wr.valid := active
         wr.payload.data := normed
         wrBuf := cur.r
@@ -1039,11 +995,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
           }
         }
       }
-      is(EngineOp.POOL) {
+      is(LaneOp.POOL) {
         wr.valid := s5.last
         wr.payload.data := x5 // summed at stage 6, the mean written at stage 7
       }
-      is(EngineOp.COPY) {
+      is(LaneOp.COPY) {
         wr.valid := s5.dstLane === l
         wr.payload.data := bc5
       }
@@ -1102,7 +1058,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       lanes(l).accPartner := 0
     } else {
       lanes(l).sumPartner := pick(partners.map(_.sum), reduceStep)
-      lanes(l).accPartner := pick(partners.map(_.acc), reduceStep)
+      lanes(l).accPartner := pick(partners.map(_.core.acc), reduceStep)
     }
   }
 
@@ -1114,10 +1070,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := normStart
-      unit.io.variance := shiftBy(pick(members.map(_.acc), normSel), cur.log2Out).asUInt.resized
+      unit.io.variance := shiftBy(pick(members.map(_.core.acc), normSel), cur.log2Out).asUInt.resized
       for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
     }
   }
 
-  outStream.push(s1.op === EngineOp.OUT, source, s1.outLast)
+  outStream.push(s1.op === LaneOp.OUT, source, s1.outLast)
 }

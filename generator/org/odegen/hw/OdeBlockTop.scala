@@ -4,11 +4,6 @@ import spinal.core._
 import spinal.lib._
 import spinal.lib.bus.amba4.axilite._
 
-/** What every lane does with the command of this cycle (SIMD: one command, all lanes). */
-object LaneOp extends SpinalEnum(binarySequential) {
-  val NONE, CONV, VAR, PARAM_A, PARAM_B, SCALE, APPLY, UPDATE, OUT = newElement()
-}
-
 /** One command: issued by the sequencer (stage 0), then carried down the pipeline with its data. */
 case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
   val op = LaneOp()
@@ -548,7 +543,6 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   private val t = cfg.timing
   val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(LaneOp.NONE))
   val s1 = pipe.stage(t.readLatency) // the words read
-  val s2 = pipe.stage(t.operandStage) // the multiplier's operands
   val s5 = pipe.stage(t.resultStage) // its result and the post-op
 
   val lanes = for (l <- 0 until L) yield new Area {
@@ -564,35 +558,26 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     val kbank = cfg.multiStage generate BankMem(cfg.kbankDepth, cfg.kWidth, distributedBelow = cfg.distributedDepth)
     val kOut = cfg.multiStage generate kbank.readSync(cmd.zAddr)
 
-    val acc = Reg(SInt(cfg.accWidth bits)) init 0
+    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName)(pipe.stage(_).op,
+      s5.first)
+    core.wOut := wOut
+    core.paramWord := wsOut // the norm parameters are in the small bank
+    core.xOut := aOut
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
-    val mean = Reg(SInt(W bits)) init 0
-    val scale = Reg(SInt(W bits)) init 0
-    val paramA = Reg(SInt(W bits)) init 0
-    val beta = Reg(SInt(W bits)) init 0
 
     val norm = cfg.batchStats generate new Area {
       val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := normStart
-      unit.io.variance := shiftDown(acc, k).asUInt.resized
+      unit.io.variance := shiftDown(core.acc, k).asUInt.resized
+      core.inv := unit.io.inv
     }
     when(latchMean) {
-      mean := shiftDown(sum, k).resized
+      core.mean := shiftDown(sum, k).resized
     }
 
-    // stage 1 -> 2
-    when(s1.op === LaneOp.PARAM_A) {
-      paramA := wsOut
-      if (!cfg.batchStats) scale := wsOut
-    }
-    when(s1.op === LaneOp.PARAM_B) {
-      beta := wsOut
-    }
-    val w2 = RegNext(wOut)
-    val d2 = RegNext(fmt.sat(aOut.resize(W + 1) - mean.resize(W + 1)))
     val n2 = RegNext(aOut)
-    val z5 = Delay(zOut, t.readToResult)
+    core.updAddend := Delay(zOut, t.readToResult)
     val B = cfg.mulq.b
     /** The UPDATE pass of a stage: coefficient (multiplier operand a), the value it multiplies (operand b),
       * and the new running sum of k. `stage` is steady during the pass: it changes after the pass's DRAIN. */
@@ -622,46 +607,15 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
       }
       val kNew5 = cfg.multiStage generate Delay(kNew, t.operandToResult)
     }
-
-    // stage 2: operands of the lane's one multiplier
-    val mul = MulqUnit(cfg.mulq)
-    mul.setDefinitionName(cfg.definitionName + "_Mulq")
-    mul.io.operands.valid := s2.op =/= LaneOp.NONE && s2.op =/= LaneOp.OUT && s2.op =/= LaneOp.PARAM_A &&
-      s2.op =/= LaneOp.PARAM_B
-    mul.io.operands.payload.a := w2
-    mul.io.operands.payload.b := w2.resize(B)
+    core.updA := upd.coef
+    core.updB := upd.operand
     val broadcast = SInt(W bits) // set below, shared by all lanes
-    switch(s2.op) {
-      is(LaneOp.CONV) {
-        mul.io.operands.payload.a := broadcast
-        mul.io.operands.payload.b := w2.resize(B)
-      }
-      is(LaneOp.VAR) {
-        mul.io.operands.payload.a := d2
-        mul.io.operands.payload.b := d2.resize(B)
-      }
-      is(LaneOp.APPLY) {
-        mul.io.operands.payload.a := d2
-        mul.io.operands.payload.b := scale.resize(B)
-      }
-      is(LaneOp.UPDATE) {
-        mul.io.operands.payload.a := upd.coef
-        mul.io.operands.payload.b := upd.operand
-      }
-      is(LaneOp.SCALE) {
-        if (cfg.batchStats) mul.io.operands.payload.a := norm.unit.io.inv
-        mul.io.operands.payload.b := paramA.resize(B)
-      }
-    }
+    core.broadcast := broadcast
 
-    // stage 5: the product, and what each op does with it
-    val prod = mul.io.result.payload.resize(cfg.accWidth)
-    val accNext = Mux(s5.first, S(0, cfg.accWidth bits), acc) + prod
-    val convOut = fmt.sat(accNext)
-    val applied = fmt.sat(mul.io.result.payload.resize(cfg.productWidth + 1) + beta.resize(cfg.productWidth + 1))
-    val appliedRelu = Mux(s5.relu && applied.msb, S(0, W bits), applied)
-    private val rw = cfg.mulq.resultWidth + 1
-    val updated = fmt.sat(mul.io.result.payload.resize(rw) + z5.resize(rw))
+    // stage 5: what each op writes (APPLY's ReLU after conv1)
+    val convOut = core.convOut
+    val appliedRelu = Mux(s5.relu && core.normed.msb, S(0, W bits), core.normed)
+    val updated = core.normed
 
     val aWrite = Flow(LaneWrite(cfg.abankDepth, W))
     val zWrite = Flow(LaneWrite(cfg.zbankDepth, W))
@@ -673,17 +627,10 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
     zWrite.payload.data := updated
     switch(s5.op) {
       is(LaneOp.CONV) {
-        acc := accNext
         when(s5.last) {
           aWrite.valid := True
           sum := Mux(s5.firstPixel, S(0, cfg.sumWidth bits), sum) + convOut.resize(cfg.sumWidth)
         }
-      }
-      is(LaneOp.VAR) {
-        acc := accNext
-      }
-      is(LaneOp.SCALE) {
-        scale := fmt.sat(mul.io.result.payload)
       }
       is(LaneOp.APPLY) {
         aWrite.valid := True
