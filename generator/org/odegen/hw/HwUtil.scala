@@ -24,6 +24,19 @@ object HwUtil {
       s.payload.last.setName(n + "_tlast")
     }
 
+  /** A 3x3 window's next tap, kx first, then ky; `lastTap` runs on the window's last, (ky, kx) = (2, 2). */
+  def nextTap(ky: UInt, kx: UInt)(lastTap: => Unit): Unit = {
+    kx := kx + 1
+    when(kx === 2) {
+      kx := 0
+      ky := ky + 1
+      when(ky === 2) {
+        ky := 0
+        lastTap
+      }
+    }
+  }
+
   /** One of `v` by `sel`: a multiplexer, none for a single input. */
   def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
 }

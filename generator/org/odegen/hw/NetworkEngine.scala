@@ -112,8 +112,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
         NORM_START, NORM_WAIT, SCALE, APPLY, UPDATE, NEXT_GROUP, COPY, POOL, OUTPUT = newElement()
   }
   val phase = RegInit(Phase.IDLE)
-  val afterDrain = Reg(Phase()) init Phase.IDLE
-  val waits = new PhaseWait(cfg.drain, cfg.normWait)
+  val waits = new PhaseWait(phase, Phase.IDLE, Phase.DRAIN, Phase.NORM_WAIT, cfg.drain, cfg.normWait)
   val pc = Reg(UInt(pcBits bits)) init 0
   val cur = Reg(PassDesc(cfg))
   val slotR = RegInit(False)
@@ -167,11 +166,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   cmd.firstPixel := False
   cmd.outLast := False
 
-  def drainTo(next: Phase.E): Unit = {
-    waits.startDrain()
-    afterDrain := next
-    phase := Phase.DRAIN
-  }
+  def drainTo(next: Phase.E): Unit = waits.drainTo(next)
   /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
   def reduceThen(next: Phase.E): Unit = {
     reduceStep := reduceStep + 1

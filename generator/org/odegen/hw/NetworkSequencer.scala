@@ -111,15 +111,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       when(isFc) {
         nextChannel()
       } otherwise {
-        kx := kx + 1
-        when(kx === 2) {
-          kx := 0
-          ky := ky + 1
-          when(ky === 2) {
-            ky := 0
-            nextChannel()
-          }
-        }
+        nextTap(ky, kx)(nextChannel())
       }
       when(lastTap) {
         inner := 0
@@ -152,7 +144,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
           }.elsewhen(Bool(cfg.batchStats)) {
             drainTo(Phase.LATCH_MEAN)
             when(cur.log2Slices =/= 0) {
-              afterDrain := Phase.REDUCE_SUM
+              waits.afterDrain := Phase.REDUCE_SUM
             }
           } otherwise {
             drainTo(Phase.APPLY)
@@ -161,9 +153,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       }
     }
     is(Phase.DRAIN) {
-      when(waits.drainStep()) {
-        phase := afterDrain
-      }
+      waits.draining()
     }
     is(Phase.REDUCE_SUM) {
       reduceThen(Phase.LATCH_MEAN)
@@ -185,14 +175,13 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
         p := 0
         drainTo(Phase.NORM_START)
         when(cur.log2Slices =/= 0) {
-          afterDrain := Phase.REDUCE_VAR
+          waits.afterDrain := Phase.REDUCE_VAR
         }
       }
     }
     is(Phase.NORM_START) {
       normStart := True
       waits.startNorm()
-      phase := Phase.NORM_WAIT
     }
     is(Phase.NORM_WAIT) {
       // one norm unit serves `normShare` lanes, one after the other

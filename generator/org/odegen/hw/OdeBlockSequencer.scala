@@ -51,32 +51,24 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
       cmd.firstPixel := y === 0 && x === 0
       cmd.outAddr := (Mux(conv2, c2Base, c1Base) + groupBase + pixelOut).resized
       inner := inner + 1
-      kx := kx + 1
-      when(kx === 2) {
-        kx := 0
-        ky := ky + 1
-        when(ky === 2) {
-          ky := 0
-          ci := ci + 1
-          when(ci === cfg.cin - 1) {
-            ci := 0
-            inner := 0
-            x := x + 1
-            when(x === cfg.width - 1) {
-              x := 0
-              y := y + 1
-              when(y === cfg.height - 1) {
-                drainTo(if (cfg.batchStats) Phase.LATCH_MEAN else Phase.PARAM_A)
-              }
+      nextTap(ky, kx) {
+        ci := ci + 1
+        when(ci === cfg.cin - 1) {
+          ci := 0
+          inner := 0
+          x := x + 1
+          when(x === cfg.width - 1) {
+            x := 0
+            y := y + 1
+            when(y === cfg.height - 1) {
+              drainTo(if (cfg.batchStats) Phase.LATCH_MEAN else Phase.PARAM_A)
             }
           }
         }
       }
     }
     is(Phase.DRAIN) {
-      when(waits.drainStep()) {
-        phase := afterDrain
-      }
+      waits.draining()
     }
     is(Phase.LATCH_MEAN) {
       latchMean := True
@@ -95,7 +87,6 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
     is(Phase.NORM_START) {
       normStart := True
       waits.startNorm()
-      phase := Phase.NORM_WAIT
     }
     is(Phase.NORM_WAIT) {
       when(waits.normStep()) {

@@ -4,7 +4,7 @@ import spinal.core._
 import spinal.lib._
 import spinal.lib.bus.amba4.axilite._
 
-/** One command: issued by the sequencer (stage 0), then carried down the pipeline with its data. */
+/** The block's command: the sequencer issues it (stage 0), the lanes' pipeline carries it with its data. */
 case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
   val op = LaneOp()
   val zAddr = UInt(HwUtil.addrWidth(cfg.zbankDepth) bits)
@@ -110,8 +110,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
         SCALE, APPLY, NEXT_GROUP, UPDATE, NEXT_STEP, OUTPUT, FINISH = newElement()
   }
   val phase = RegInit(Phase.IDLE)
-  val afterDrain = Reg(Phase()) init Phase.IDLE
-  val waits = new PhaseWait(cfg.drain, cfg.normWait)
+  val waits = new PhaseWait(phase, Phase.IDLE, Phase.DRAIN, Phase.NORM_WAIT, cfg.drain, cfg.normWait)
 
   val stepsLeft = Reg(UInt(32 bits)) init 0
   val hRun = Reg(SInt(W bits)) init 0
@@ -173,11 +172,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   def laneOf(c: UInt): UInt = if (L == 1) U(0, 1 bits) else c(cfg.log2Lanes - 1 downto 0)
   def groupOf(c: UInt): UInt = if (L == 1) c else c(c.getWidth - 1 downto cfg.log2Lanes)
 
-  def drainTo(next: Phase.E): Unit = {
-    waits.startDrain()
-    afterDrain := next
-    phase := Phase.DRAIN
-  }
+  def drainTo(next: Phase.E): Unit = waits.drainTo(next)
 
   // commands from the host
   val startRun = ctrlWrite.valid && ctrlWrite.payload(0) && !ctrlWrite.payload(1)
