@@ -51,6 +51,11 @@ case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Ar
     }
 }
 
+object BankMem {
+  /** Cycles from a read address to its word: `readSync`, one, as a block RAM's. */
+  val readLatency = 1
+}
+
 /** Two lanes' memories of `width` bits each in one memory of `2 * width` bits: one read address and one write
   * address for both (the lanes run one command), a write enable each (its half of the word: Xilinx block
   * RAMs' byte enables). For narrow formats, whose lanes' buffers would each take a RAMB18 a quarter full: two

@@ -19,7 +19,7 @@ case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component 
     val inv = out SInt (w bits)
   }
 
-  def latency: Int = rootWidth + quotientBits + 2
+  def latency: Int = IsqrtDivUnit.latency(dataWidth, frac)
 
   // isqrt, digit by digit: 2 radicand bits per cycle.
   val rem = Reg(UInt(radicandWidth + 2 bits)) init 0
@@ -85,5 +85,10 @@ case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component 
 }
 
 object IsqrtDivUnit {
-  def apply(cfg: OdeBlockHwConfig): IsqrtDivUnit = IsqrtDivUnit(cfg.dataWidth, cfg.frac, cfg.eps)
+  /** Cycles from `start` to `inv`: a root digit a cycle (W), a quotient bit a cycle (2F+1), and two. */
+  def latency(dataWidth: Int, frac: Int): Int = dataWidth + (2 * frac + 1) + 2
+  def latency(fmt: HwFormat): Int = latency(fmt.width, fmt.frac)
+
+  /** The unit of a datapath in `fmt`. */
+  def apply(fmt: HwFormat, eps: Long): IsqrtDivUnit = IsqrtDivUnit(fmt.width, fmt.frac, eps)
 }

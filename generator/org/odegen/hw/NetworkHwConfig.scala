@@ -128,7 +128,7 @@ case class NetworkHwConfig(
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
     s"normShare = $normShare lanes a norm unit must be a power of two in 1..$lanes")
-  require(dataWidth >= 8 && dataWidth <= 32 && frac >= 1 && frac < dataWidth, s"Q$dataWidth.$frac unsupported")
+  format // validates Q(W,F)
   require(eps >= 1, "eps must be at least 1")
   require(program.last.kind == PassKind.Output, "the program ends with the output pass")
   for (p <- program if p.kind == PassKind.Conv)
@@ -181,24 +181,28 @@ case class NetworkHwConfig(
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
   def normShifts: Seq[Int] = program.filter(p => p.kind == PassKind.Conv || p.kind == PassKind.Pool)
     .map(p => log2Up(if (p.kind == PassKind.Pool) p.inPixels else p.outPixels)).distinct.sorted
-  def productWidth: Int = 2 * dataWidth - frac
-  /** ARITHMETIC.md's conv accumulator (one bit more for the classifier's bias), shared with the variance
-    * sum of up to `maxPixels` terms rnd(d*d, F) < 2^(2W-2-F). */
-  def accWidth: Int = scala.math.max(productWidth + log2Up(maxTaps + 1) + 1, productWidth + log2Up(maxPixels))
-  def sumWidth: Int = dataWidth + log2Up(maxPixels) + 1
-  /** RK4's last stage multiplies by `K + k`, W+3 bits. */
-  def mulq: MulqConfig = MulqConfig(dataWidth, frac, if (solver == org.odegen.model.OdeSolver.RK4) dataWidth + 3 else dataWidth)
+  /** The number format, which owns the datapath's widths. */
+  def format: HwFormat = HwFormat(dataWidth, frac)
+  def productWidth: Int = format.productWidth
+  /** The conv accumulator (one term more for the classifier's bias), shared with the variance sum of up to
+    * `maxPixels` terms. */
+  def accWidth: Int = format.accWidth(maxTaps + 1, maxPixels)
+  def sumWidth: Int = format.sumWidth(maxPixels)
+  def rk4: Boolean = solver == org.odegen.model.OdeSolver.RK4
+  def mulq: MulqConfig = format.mulq(rk4)
   def multiStage: Boolean = solver != org.odegen.model.OdeSolver.EULER
-  /** The k bank's word: `k1` (Heun), `k1 + 2k2 + 2k3` (RK4, W+3 bits). */
-  def kWidth: Int = if (solver == org.odegen.model.OdeSolver.RK4) dataWidth + 3 else dataWidth
+  /** The k bank's word: `k1` (Heun), `k1 + 2k2 + 2k3` (RK4). */
+  def kWidth: Int = format.kWidth(rk4)
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
   def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
     .map(p => laneShare(p.cout, p.outSize, l)).max.max(1)
-  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, APPLY's residual add, write). */
-  def pipelineDepth: Int = 8
-  def drain: Int = pipelineDepth + 1
+  /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, APPLY's residual add, write. */
+  def timing: LaneTiming = LaneTiming(mulq, postStages = 1)
+  /** Cycles from an issued command to its write-back. */
+  def pipelineDepth: Int = timing.depth
+  def drain: Int = timing.drain
   /** Cycles a norm unit (IsqrtDivUnit) is given for one lane's variance; it serves `normShare` lanes in turn. */
-  def normWait: Int = dataWidth + 2 * frac + 5
+  def normWait: Int = LaneTiming.normWait(format)
 
   def macs: Long = program.map(_.macs).sum
   def macBoundCycles: Long = (macs + lanes - 1) / lanes

@@ -31,7 +31,7 @@ case class OdeBlockHwConfig(
   require(isPow2(height * width), s"height*width = ${height * width} must be a power of two")
   require(isPow2(lanes) && lanes <= 64 && channels % lanes == 0,
     s"lanes = $lanes must be a power of two dividing $channels channels, at most 64")
-  require(dataWidth >= 8 && dataWidth <= 32 && frac >= 1 && frac < dataWidth, s"Q$dataWidth.$frac unsupported")
+  format // validates Q(W,F)
   require(eps >= 1, "eps must be at least 1")
 
   def pixels: Int = height * width
@@ -52,25 +52,28 @@ case class OdeBlockHwConfig(
   def abankDepth: Int = 2 * groups * pixels
   def paramWords: Int = 2 * channels * taps + 4 * channels
   def featureWords: Int = channels * pixels
-  /** `rnd(a*b, F)` of two W-bit values. */
-  def productWidth: Int = 2 * dataWidth - frac
-  /** ARITHMETIC.md's conv accumulator, shared with the variance sum: N terms rnd(d*d, F) of at most
-    * 2^(2W-2-F) need `2W - F + k` bits, one more than the conv's where N > Cin*9 (layer1: 54 vs 53). */
-  def accWidth: Int = scala.math.max(2 * dataWidth - frac + log2Up(taps) + 1, 2 * dataWidth - frac + log2Pixels)
-  def sumWidth: Int = dataWidth + log2Pixels + 1
+  /** The number format, which owns the datapath's widths. */
+  def format: HwFormat = HwFormat(dataWidth, frac)
+  def productWidth: Int = format.productWidth
+  /** The conv accumulator (taps terms), shared with the variance sum (N terms). */
+  def accWidth: Int = format.accWidth(taps, pixels)
+  def sumWidth: Int = format.sumWidth(pixels)
   /** Evaluations of the ODE function per step (stages): 1 Euler, 2 Heun, 4 RK4. */
   def stages: Int = solver.evaluations
   def multiStage: Boolean = stages > 1
   def rk4: Boolean = solver == org.odegen.model.OdeSolver.RK4
-  /** Heun's and RK4's extra state per lane, `[g][y][x]` like z: the running sum of k. Heun keeps k1
-    * (W bits); RK4 keeps k1 + 2*k2 + 2*k3 (W+3 bits: at most 5 * 2^(W-1) in magnitude). The stage
-    * input needs no bank of its own: it is written over f in the a bank, whose conv1 half is free by then. */
-  def kWidth: Int = if (rk4) dataWidth + 3 else dataWidth
+  /** Heun's and RK4's extra state per lane, `[g][y][x]` like z: the running sum of k (HwFormat.kWidth). The
+    * stage input needs no bank of its own: it is written over f in the a bank, whose conv1 half is free by then. */
+  def kWidth: Int = format.kWidth(rk4)
   def kbankDepth: Int = if (multiStage) groups * pixels else 0
-  /** The second multiplier operand is as wide as the widest update operand: RK4's k sum + k4. */
-  def mulq: MulqConfig = MulqConfig(dataWidth, frac, if (rk4) dataWidth + 3 else dataWidth)
-  /** Cycles from an issued command to its write-back (read, operand, mulq, post-op, write). */
-  def pipelineDepth: Int = 7
+  def mulq: MulqConfig = format.mulq(rk4)
+  /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, write. */
+  def timing: LaneTiming = LaneTiming(mulq, postStages = 0)
+  /** Cycles from an issued command to its write-back. */
+  def pipelineDepth: Int = timing.depth
+  def drain: Int = timing.drain
+  /** NORM_WAIT's cycles (the state machine's wait and the cycle model read this one number). */
+  def normWait: Int = LaneTiming.normWait(format)
   def macBoundCyclesPerStep: Long = 2L * pixels * channels * taps / lanes
 
   /** Cycles of one step of the solver: `stages` evaluations of f, each followed by its own UPDATE pass
@@ -79,13 +82,12 @@ case class OdeBlockHwConfig(
   def cyclesPerStep: Long = stages * cyclesPerStage
 
   /** Cycles of one evaluation of f and its update as OdeBlockTop's sequencer spends them (its phases, state
-    * by state): per conv and group: CONV_START 1, CONV N*taps, DRAIN 8, [LATCH_MEAN 1, VAR N, DRAIN 8,
-    * NORM_START 1, NORM_WAIT W+2F+5], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN 8, APPLY N, DRAIN 8,
-    * NEXT_GROUP 1; then UPDATE G*N, DRAIN 8, NEXT_STEP 1. For Euler this is the whole step. */
+    * by state): per conv and group: CONV_START 1, CONV N*taps, DRAIN drain, [LATCH_MEAN 1, VAR N, DRAIN drain,
+    * NORM_START 1, NORM_WAIT normWait], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN drain, APPLY N, DRAIN drain,
+    * NEXT_GROUP 1; then UPDATE G*N, DRAIN drain, NEXT_STEP 1. For Euler this is the whole step. */
   def cyclesPerStage: Long = {
-    val drain = pipelineDepth + 1
     val perGroup: Long =
-      if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + (dataWidth + 2 * frac + 5) +
+      if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + normWait +
         3 + drain + pixels + drain + 1
       else 1L + pixels.toLong * taps + drain + 2 + drain + pixels + drain + 1
     2L * groups * perGroup + groups.toLong * pixels + drain + 1

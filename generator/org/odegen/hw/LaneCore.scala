@@ -1,0 +1,104 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+
+/** What every lane does with the command of this cycle (SIMD: one command, all lanes). The ODEBlock issues
+  * all but POOL and COPY, the network engine all of them. */
+object LaneOp extends SpinalEnum(binarySequential) {
+  val NONE, PARAM_A, PARAM_B, CONV, VAR, SCALE, APPLY, UPDATE, POOL, COPY, OUT = newElement()
+}
+
+/** The part of a lane that the ODEBlock and the network engine share: ARITHMETIC.md's per-channel arithmetic
+  * on the lane's one `mulq` unit. Each top keeps its memories, addressing and write-back, and gives the core
+  * the words it read and the command's op at each stage (`opAt(stage)`, stages as `timing` names them):
+  *  - PARAM_A, PARAM_B (stage 1): the norm's A (gamma, or the folded scale) into `scale`, B into `beta`;
+  *  - the multiplier's operands (stage 2): CONV `mulq(broadcast, w)`, VAR `mulq(d, d)` with `d = sat(x - mean)`,
+  *    APPLY `mulq(d, scale)`, SCALE `mulq(inv, A)` (batch stats: scale = sat of it), UPDATE the top's `updA`,
+  *    `updB` (the coefficient and the stage's k);
+  *  - the post-ops (stage 5): CONV and VAR accumulate, `accNext = (first ? accStart : acc) + accAddend` and
+  *    `convOut = sat(accNext)`; one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
+  *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`), `normed`.
+  * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins). */
+class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Boolean, timing: LaneTiming,
+    definitionName: String)(opAt: Int => SpinalEnumCraft[LaneOp.type], first5: Bool) extends Area {
+  private val W = fmt.width
+  private val B = mulqCfg.b
+
+  /** Stage 1: the weight word, PARAM_A's and PARAM_B's word, and the lane's own operand x. */
+  val wOut = SInt(W bits)
+  val paramWord = SInt(W bits)
+  val xOut = SInt(W bits)
+  /** Stage 2: CONV's broadcast word, UPDATE's operands; SCALE's 1/std (batch stats). */
+  val broadcast = SInt(W bits)
+  val updA = SInt(W bits)
+  val updB = SInt(B bits)
+  val inv = batchStats generate SInt(W bits)
+  /** Stage 5: UPDATE's z (or the residual r), added to its product. */
+  val updAddend = SInt(W bits)
+
+  val acc = Reg(SInt(accWidth bits)) init 0
+  val mean = Reg(SInt(W bits)) init 0
+  val scale = Reg(SInt(W bits)) init 0 // norm A, then (batch stats) sat(mulq(inv, A))
+  val beta = Reg(SInt(W bits)) init 0 // norm B, or the classifier's bias
+
+  private val s1 = opAt(timing.readLatency)
+  when(s1 === LaneOp.PARAM_A) {
+    scale := paramWord
+  }
+  when(s1 === LaneOp.PARAM_B) {
+    beta := paramWord
+  }
+  val w2 = RegNext(wOut)
+  val d2 = RegNext(fmt.sat(xOut.resize(W + 1) - mean.resize(W + 1)))
+
+  // few operand sources, since every source is a multiplexer input in every lane: a is the broadcast word,
+  // d2, inv or UPDATE's coefficient; b is the weight, d2, scale or UPDATE's operand
+  val mul = MulqUnit(mulqCfg)
+  mul.setDefinitionName(definitionName + "_Mulq")
+  mul.io.operands.valid := True
+  mul.io.operands.payload.a := d2
+  mul.io.operands.payload.b := w2.resized
+  switch(opAt(timing.operandStage)) {
+    is(LaneOp.CONV) {
+      mul.io.operands.payload.a := broadcast
+    }
+    is(LaneOp.VAR) {
+      mul.io.operands.payload.b := d2.resized
+    }
+    is(LaneOp.APPLY) {
+      mul.io.operands.payload.b := scale.resized
+    }
+    is(LaneOp.UPDATE) {
+      mul.io.operands.payload.a := updA
+      mul.io.operands.payload.b := updB
+    }
+    is(LaneOp.SCALE) {
+      if (batchStats) mul.io.operands.payload.a := inv
+      mul.io.operands.payload.b := scale.resized
+    }
+  }
+
+  // stage 5: the product, and what each op does with it
+  val result = mul.io.result.payload
+  val prod = result.resize(accWidth)
+  // the engine overrides both (the classifier's bias, the norm's all-reduce)
+  val accStart = SInt(accWidth bits).allowOverride()
+  accStart := 0
+  val accAddend = SInt(accWidth bits).allowOverride()
+  accAddend := prod
+  val accNext = Mux(first5, accStart, acc) + accAddend
+  val convOut = fmt.sat(accNext)
+  // UPDATE decoded a cycle early: it selects the addend of every lane's adder
+  val update5 = RegNext(opAt(timing.resultStage - 1) === LaneOp.UPDATE) init False
+  private val prodW = mulqCfg.resultWidth + 1
+  val normed = fmt.sat(result.resize(prodW) + Mux(update5, updAddend, beta).resize(prodW))
+  switch(opAt(timing.resultStage)) {
+    is(LaneOp.CONV, LaneOp.VAR) {
+      acc := accNext
+    }
+    is(LaneOp.SCALE) {
+      scale := fmt.sat(result)
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+
+/** The network engine's lanes (NetworkEngine): the command pipeline, each lane's feature buffers, weight
+  * banks and k bank around the shared LaneCore, the residual add, ReLU, the channel and pooling sums and the
+  * write-back, the broadcast buses, the norm's all-reduce and its shared norm units. */
+class NetworkLanes(top: NetworkEngine) extends Area {
+  import top._
+  import HwUtil._
+  import HwFormat.shiftDown
+  import NetworkEngine.buffers
+  import PassDesc.kindCode
+
+  // ---------------------------------------------------------------- pipeline and lanes
+  private val t = cfg.timing
+  val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(LaneOp.NONE))
+  val s1 = pipe.stage(t.readLatency) // the words read
+  val s4 = pipe.stage(t.resultStage - 1)
+  val s5 = pipe.stage(t.resultStage) // its result and the post-op
+  // stage 5's selects decoded a cycle early: they fan out to every lane's adders
+  val s5Pool = RegNext(s4.op === LaneOp.POOL) init False
+  val s6Apply = RegNext(s5.op === LaneOp.APPLY) init False
+  val s6Conv = RegNext(s5.op === LaneOp.CONV) init False
+  val s6Pool = RegNext(s5Pool) init False
+  val s6Last = RegNext(s5.last) init False
+  val s6First = RegNext(Mux(s5Pool, s5.first, s5.firstPixel)) init False // a sum's first term
+
+  private def shiftBy(v: SInt, k: UInt): SInt = {
+    val r = SInt(v.getWidth bits)
+    r := v
+    for (s <- cfg.normShifts if s > 0) when(k === s) { r := shiftDown(v, s).resize(v.getWidth) }
+    r
+  }
+
+  // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2
+  val broadcast2 = Vec(SInt(W bits), cfg.slices)
+  private val sliceCounts = cfg.program.filter(_.kind == PassKind.Conv).map(_.outRegions(L)).distinct.sorted
+  // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
+  val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
+  val bc5 = Delay(broadcast2(0), t.operandToResult) // COPY's word at stage 5, one delay line for all lanes
+  // the operands wanted at stage 5, not stage 1 (POOL's x, the residual's or the update's r), are read
+  // `lateRead` cycles late and registered once: one delay line of the address for all lanes, not one of the
+  // word in every lane (the register keeps the block RAM's clock-to-out off the norm's adder)
+  private val rdAddrLate = Delay(cmd.rdAddr, t.lateRead)
+  private val isPool = cur.kind === kindCode(PassKind.Pool)
+  val bufRdAddr = (0 until buffers).map { b =>
+    val late = (isPool && cur.x === b) || ((cur.residual || cur.update) && cur.r === b)
+    Mux(late, rdAddrLate, cmd.rdAddr)
+  }
+  // lanes 2p and 2p+1 keep their feature buffers in one memory where a buffer is a block RAM below half
+  // full at twice the width (narrow formats, small shares: x64's 256 words a lane)
+  val bufferPairs = (0 until L / 2).map { pr =>
+    val d = cfg.bufferDepth(2 * pr) max cfg.bufferDepth(2 * pr + 1)
+    if (W <= 18 && d > 64 && d <= 512)
+      Some((0 until buffers).map(_ => LanePairRam(d, W, cfg.definitionName + "_LanePairRam")))
+    else None
+  }
+  val lanes = for (l <- 0 until L) yield new Area {
+    private val pair = if (L >= 2) bufferPairs(l / 2) else None
+    private val bufAddrBits = pair.map(_.head.io.ra.getWidth).getOrElse(addrWidth(cfg.bufferDepth(l)))
+    val bufs = if (pair.isDefined) Seq() else (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
+    // the weight slots: one memory, or two, of the even and the odd addresses, written two words a cycle
+    val weights = (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
+    val bufOut = pair match {
+      case Some(rams) =>
+        if (l % 2 == 0) for ((r, b) <- rams.zipWithIndex) r.io.ra := bufRdAddr(b).resized
+        rams.map(_.half(l % 2))
+      case None => bufs.zipWithIndex.map { case (m, b) => m.readSync(bufRdAddr(b).resize(bufAddrBits)) }
+    }
+    private def writeBuf(b: Int, addr: UInt, data: SInt, enable: Bool): Unit = pair match {
+      case Some(rams) =>
+        if (l % 2 == 0) rams(b).io.wa := addr.resized
+        rams(b).io.wd(W * (l % 2) + W - 1 downto W * (l % 2)) := data.asBits
+        rams(b).io.we(l % 2) := enable
+      case None => bufs(b).write(addr.resize(bufAddrBits), data, enable)
+    }
+    val wOut = if (cfg.weightBanks == 1) weights.head.readSync(cmd.wAddr) else {
+      val outs = weights.map(_.readSync((cmd.wAddr |>> 1).resize(wBits - 1)))
+      Mux(RegNext(cmd.wAddr(0)), outs(1), outs(0))
+    }
+    val bcOut = pick(bufOut, cur.bc)
+    val xOut = pick(bufOut, cur.x)
+    val rOut = pick(bufOut, cur.r)
+    // a channel of this group exists in this lane (every slice of a channel computes it)
+    val active = (gChan + (U(l, laneBits bits) & cur.groupLaneMask).resize(9)) < cur.cout.resize(9)
+    // the bus of this lane's slice: lane l is in slice l / (lanes / slices) of a pass cut into `slices`
+    val bc2 = SInt(W bits)
+    bc2 := broadcast2(0)
+    for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2 := broadcast2(l / (L / n)) }
+
+    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName)(pipe.stage(_).op,
+      s5.first)
+    core.wOut := wOut
+    core.paramWord := wOut
+    core.xOut := xOut
+    core.broadcast := bc2
+    val sum = Reg(SInt(cfg.sumWidth bits)) init 0
+    // the norm's all-reduce over the slices: the partner lane's sum and variance (assigned below the lanes)
+    val sumPartner = SInt(cfg.sumWidth bits)
+    val accPartner = SInt(cfg.accWidth bits)
+    val inv = cfg.batchStats generate Reg(SInt(W bits)) // from the norm unit this lane shares
+    if (cfg.batchStats) core.inv := inv
+
+    when(latchMean) {
+      core.mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
+    }
+    when(cmd.op === LaneOp.UPDATE) {
+      // the group's APPLY is over: with the mean at 0, d2 is x itself, UPDATE's operand (one multiplexer
+      // input fewer); the next group's LATCH_MEAN sets it again
+      core.mean := 0
+    }
+    // read late (bufRdAddr): POOL's x and the residual's or the update's r arrive at stage 4
+    val x5 = RegNext(xOut)
+    val r5 = RegNext(rOut)
+
+    // Heun and RK4: the k bank (K, the running sum of the stages' k), read beside x at stage 1; the
+    // UPDATE's multiplier operand at stage 2 (k, rnd(K + k, 1) or K + k); K's new value written at stage 2
+    private val bW = cfg.mulq.b
+    val stage = cfg.multiStage generate new Area {
+      val kBank = BankMem(cfg.kDepth(l), cfg.kWidth, distributedBelow = 64)
+      val kOut = kBank.readSync(cmd.rdAddr.resize(addrWidth(cfg.kDepth(l))))
+      val k = xOut.resize(cfg.kWidth + 1)
+      val kSum = kOut.resize(cfg.kWidth + 1) + k
+      val operand = SInt(bW bits)
+      operand := xOut.resized
+      switch(cur.updateMode) {
+        is(UpdateMode.HeunLast) { operand := HwFormat.rnd(kSum.resize(cfg.kWidth + 2), 1).resized } // rnd(K + k, 1)
+        is(UpdateMode.Rk4Last) { operand := kSum.resized }
+      }
+      val b2 = RegNext(operand)
+      val kNext = Mux(cur.updateMode === UpdateMode.StageFirst, k, kOut.resize(cfg.kWidth + 1) + (k |<< 1))
+      val kWrite = RegNext(s1.op === LaneOp.UPDATE && active && writesStageInput) init False
+      kBank.write(RegNext(s1.rdAddr).resize(addrWidth(cfg.kDepth(l))), RegNext(kNext.resize(cfg.kWidth)), kWrite)
+    }
+    // UPDATE's operands: Euler's computes mulq(x, h), which is mulq(h, x), so that h is one more source of b
+    // only (d2 is x, the mean at 0); Heun's and RK4's put h on a and their wider operand on b
+    if (cfg.multiStage) {
+      core.updA := cur.h
+      core.updB := stage.b2
+    } else {
+      core.updA := core.d2
+      core.updB := cur.h.resized
+    }
+
+    // stage 5: the classifier's bias starts its sum: sat(bias + SUM) is ARITHMETIC.md's sat(SUM + bias), exact sums
+    core.accStart := Mux(isFc, core.beta.resize(cfg.accWidth), S(0, cfg.accWidth bits))
+    // the all-reduce's adds share the accumulator's adder (the pipeline is drained then)
+    if (cfg.slices > 1) {
+      core.accAddend := Mux(reduceVar, accPartner, core.prod)
+      when(reduceVar) { core.acc := core.accNext }
+    }
+    core.updAddend := r5
+    val convOut = core.convOut
+    val normed = core.normed
+
+    val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
+    val wrBuf = UInt(2 bits)
+    wr.valid := False
+    wr.payload.addr := s5.wrAddr.resized
+    wr.payload.data := convOut
+    wrBuf := cur.w
+    switch(s5.op) {
+      is(LaneOp.CONV) {
+        when(s5.last) {
+          wr.valid := active
+        }
+      }
+      is(LaneOp.APPLY) {
+        wr.valid := active
+        wr.payload.data := normed // the residual add and ReLU follow at stage 6
+      }
+      is(LaneOp.UPDATE) {
+        wr.valid := active
+        wr.payload.data := normed
+        wrBuf := cur.r
+        if (cfg.multiStage) {
+          // a stage before the last writes the next stage input over its k (x, the conv's output)
+          when(writesStageInput) {
+            wrBuf := cur.x
+          }
+        }
+      }
+      is(LaneOp.POOL) {
+        wr.valid := s5.last
+        wr.payload.data := x5 // summed at stage 6, the mean written at stage 7
+      }
+      is(LaneOp.COPY) {
+        wr.valid := s5.dstLane === l
+        wr.payload.data := bc5
+      }
+    }
+    // stage 6: APPLY's residual add and ReLU, a stage after the norm's adder (the two adders and their
+    // saturations in one cycle were the engine's slowest path)
+    val wr6 = RegNext(wr)
+    wr6.valid.init(False)
+    val wrBuf6 = RegNext(wrBuf)
+    val r6 = RegNext(r5)
+    val added = Mux(cur.residual, fmt.sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1)), wr6.payload.data)
+    val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
+    // one adder for the norm's channel sum (CONV, of the words written) and the pooling sum (POOL), at
+    // stage 6: after the accumulator's adder and saturation, it was the next slowest path
+    val sumNext = Mux(s6First, S(0, cfg.sumWidth bits), sum) +
+      (if (cfg.slices > 1) Mux(reduceSum, sumPartner, wr6.payload.data.resize(cfg.sumWidth))
+       else wr6.payload.data.resize(cfg.sumWidth))
+    when((s6Conv && s6Last) || s6Pool || (if (cfg.slices > 1) reduceSum else False)) {
+      sum := sumNext
+    }
+    // stage 7: write back (registered), or the image
+    val wr7 = RegNext(wr6)
+    wr7.valid.init(False)
+    when(s6Apply) {
+      wr7.payload.data := applied
+    }
+    when(s6Pool) {
+      wr7.payload.data := shiftBy(sumNext, cur.log2Out).resize(W)
+    }
+    val wrBuf7 = RegNext(wrBuf6)
+    val imageHere = inputWrite && imageLane === l
+    for (b <- 0 until buffers) {
+      val img = if (b == 0) imageHere else False
+      // the address is every lane's (a pair's lanes share it): the image's while it arrives (no write-back then)
+      writeBuf(b, Mux(inputWrite, imageAddr.resize(wr7.payload.addr.getWidth), wr7.payload.addr),
+        Mux(img, inWord, wr7.payload.data), img || (wr7.valid && wrBuf7 === b))
+    }
+    private val weightHere = (U(l, laneBits bits) & loader.wr.mask) === loader.wr.lane
+    for ((m, b) <- weights.zipWithIndex) m.write(loader.wr.addr(b), loader.wr.data(b), loader.wr.en(b) && weightHere)
+  }
+
+  // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero
+  val source = pick(lanes.map(_.bcOut), s1.banks(0))
+  for (sl <- 0 until cfg.slices) {
+    val word = if (sl == 0) source else pick(lanes.map(_.bcOut), s1.banks(sl))
+    broadcast2(sl) := RegNext(Mux(s1.pads(sl), S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
+  }
+
+  // the norm's all-reduce: step j adds lane l ^ (lanes >> (j + 1)), so that after log2(slices) steps every
+  // slice's lane of a channel holds the sum over all of them (the partners of a pass cut into fewer slices
+  // are the first steps' only)
+  for (l <- 0 until L) {
+    val partners = (0 until log2Up(cfg.slices)).map(j => lanes(l ^ (L >> (j + 1))))
+    if (partners.isEmpty) {
+      lanes(l).sumPartner := 0
+      lanes(l).accPartner := 0
+    } else {
+      lanes(l).sumPartner := pick(partners.map(_.sum), reduceStep)
+      lanes(l).accPartner := pick(partners.map(_.core.acc), reduceStep)
+    }
+  }
+
+  // the batch-stats norm's isqrt and divider: one unit per `normShare` lanes (a unit is ~350 LUTs, and it
+  // is busy only between VAR and SCALE), started on each of its lanes' variance in turn
+  val normUnits = if (!cfg.batchStats) Seq() else (0 until L / cfg.normShare).map { u =>
+    new Area {
+      val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
+      val unit = IsqrtDivUnit(fmt, cfg.eps)
+      unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
+      unit.io.start := normStart
+      unit.io.variance := shiftBy(pick(members.map(_.core.acc), normSel), cur.log2Out).asUInt.resized
+      for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
+    }
+  }
+
+  outStream.push(s1.op === LaneOp.OUT, source, s1.outLast)
+}

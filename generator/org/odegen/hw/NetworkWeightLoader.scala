@@ -1,0 +1,159 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+
+/** The network engine's weight loader (NetworkEngine): it walks the layer program one weight slot ahead of
+  * the compute and fills the free slot from DDR through the parameter reader, a group's rows to every lane of
+  * the group (every slice's lane of a channel), weights two words a cycle where the weights are two banks. */
+class NetworkWeightLoader(top: NetworkEngine) extends Area {
+  import top._
+  import HwUtil._
+  import PassDesc.kindCode
+
+  object State extends SpinalEnum(binarySequential) {
+    val IDLE, SCAN, WAIT_SLOT, ISSUE, RECEIVE, DONE = newElement()
+  }
+  val state = RegInit(State.IDLE)
+  val pc = Reg(UInt(pcBits bits)) init 0
+  val pass = Reg(PassDesc(cfg))
+  val load = Reg(UInt(8 bits)) init 0
+  val slot = RegInit(False)
+  val part = Reg(UInt(2 bits)) init 0 // 0 weights, 1 norm A, 2 norm B (or the bias)
+  val wPtr, aPtr, bPtr = Reg(UInt(24 bits)) init 0
+  val lane = Reg(UInt(laneBits bits)) init 0
+  val rowBase = Reg(UInt(wBits bits)) init 0
+  val tap = Reg(UInt(12 bits)) init 0
+  val param = Reg(UInt(wBits bits)) init 0
+  val lastLoad = load === pass.loads - 1
+  val rows = Mux(lastLoad, pass.lastLoadRows, pass.rowsPerLoad)
+
+  reader.io.job.valid := state === State.ISSUE
+  reader.io.job.payload.at := wPtr
+  reader.io.job.payload.count := Mux(lastLoad, pass.lastLoadWords, pass.wordsPerLoad)
+  switch(part) {
+    is(1) {
+      reader.io.job.payload.at := aPtr
+      // the classifier has no norm A: its slot's A words are left unused
+      reader.io.job.payload.count := Mux(pass.kind === kindCode(PassKind.Fc), U(0, 8 bits), rows).resized
+    }
+    is(2) {
+      reader.io.job.payload.at := bPtr
+      reader.io.job.payload.count := rows.resized
+    }
+  }
+  reader.io.words.ready := state === State.RECEIVE
+  // tap is the row's last, its second last: flags beside it, off the path from the reader's offer
+  val tapLast, tapSecondLast = RegInit(False)
+  // two taps of one row a cycle where the weights are two banks (even and odd addresses): the load of a
+  // group then takes half its compute even at 64 lanes and 8 x 8 maps (rows = pixels)
+  reader.io.takeSecond := Bool(cfg.weightBanks == 2) && part === 0 && !tapLast
+  val took2 = reader.io.words.fire && reader.io.takeSecond && reader.io.words.payload.hasSecond
+  val taken = Mux(took2, U(2, 12 bits), U(1, 12 bits))
+  def setTap(v: UInt): Unit = {
+    tap := v
+    tapLast := v === pass.taps - 1
+    tapSecondLast := v === pass.taps - 2
+  }
+  val writeAddr = UInt(wBits bits)
+  writeAddr := (slotBase(slot) + rowBase + tap.resize(wBits)).resized
+  switch(part) {
+    is(1) { writeAddr := (slotBase(slot) + U(cfg.slotTaps, wBits bits) + param).resized }
+    is(2) { writeAddr := (slotBase(slot) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + param).resized }
+  }
+  val writeLane = lane // the group's row: every slice's lane of that channel takes it
+  val write = reader.io.words.fire
+  // the weight write, registered (a cycle before the slot can be read: slotFull is a register too), since
+  // its address arithmetic fans out to every lane: bank 0 the even addresses, bank 1 the odd (one bank:
+  // bank 0 all); the first word at its address, the second (a pair) at the next, one in each bank
+  val wr = new Area {
+    private val a0 = writeAddr
+    private val odd = if (cfg.weightBanks == 2) a0(0) else False
+    private val d0 = reader.io.words.payload.first.asSInt.resize(W)
+    private val d1 = reader.io.words.payload.second.asSInt.resize(W)
+    private val bankBits = addrWidth(cfg.weightDepth / cfg.weightBanks)
+    val lane = RegNext(writeLane)
+    val mask = RegNext(pass.groupLaneMask)
+    val en = Vec(RegNext(write && (!odd || took2)) init False, RegNext(write && (odd || took2)) init False)
+    val addr = Vec(RegNext((if (cfg.weightBanks == 2) (a0 + 1) |>> 1 else a0).resize(bankBits)),
+      RegNext((a0 |>> 1).resize(bankBits)))
+    val data = Vec(RegNext(Mux(odd, d1, d0)), RegNext(Mux(odd, d0, d1)))
+  }
+  def nextLane(): Unit = {
+    lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)
+  }
+
+  val row = rom(pc)
+  switch(state) {
+    is(State.SCAN) {
+      when(pc === passes) {
+        state := State.DONE
+      }.elsewhen(row.kind === kindCode(PassKind.Conv) || row.kind === kindCode(PassKind.Fc)) {
+        pass := row
+        load := 0
+        wPtr := row.weightsAt
+        aPtr := row.normAAt
+        bPtr := row.normBAt
+        state := State.WAIT_SLOT
+      } otherwise {
+        pc := pc + 1
+      }
+    }
+    is(State.WAIT_SLOT) {
+      when(!slotFull(slot.asUInt)) {
+        part := 0
+        state := State.ISSUE
+      }
+    }
+    is(State.ISSUE) {
+      lane := 0
+      rowBase := 0
+      setTap(U(0, 12 bits))
+      param := 0
+      when(reader.io.job.ready) {
+        state := State.RECEIVE
+        when(reader.io.job.payload.count === 0) {
+          part := part + 1
+          state := State.ISSUE
+        }
+      }
+    }
+    is(State.RECEIVE) {
+      when(reader.io.words.fire) {
+        when(part === 0) {
+          setTap(tap + taken)
+          when(Mux(took2, tapSecondLast, tapLast)) {
+            setTap(U(0, 12 bits))
+            nextLane()
+            when(lane === L - 1) {
+              rowBase := rowBase + pass.taps.resize(wBits)
+            }
+          }
+        } otherwise {
+          nextLane()
+          when(lane === L - 1) {
+            param := param + 1
+          }
+        }
+        when(reader.io.jobDone) {
+          when(part =/= 2) {
+            part := part + 1
+            state := State.ISSUE
+          } otherwise {
+            slotFull(slot.asUInt) := True
+            slot := !slot
+            load := load + 1
+            wPtr := wPtr + pass.wordsPerLoad
+            aPtr := aPtr + pass.rowsPerLoad.resize(24)
+            bPtr := bPtr + pass.rowsPerLoad.resize(24)
+            state := State.WAIT_SLOT
+            when(lastLoad) {
+              pc := pc + 1
+              state := State.SCAN
+            }
+          }
+        }
+      }
+    }
+  }
+}

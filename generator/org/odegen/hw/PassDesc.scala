@@ -1,0 +1,108 @@
+package org.odegen.hw
+
+import spinal.core._
+
+/** One pass of the layer program as the ROM holds it (see [[Pass]]). */
+case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
+  val kind = UInt(3 bits)
+  val bc, x, r, w = UInt(2 bits)
+  val cin = UInt(8 bits)
+  val cout = UInt(8 bits)
+  val time = Bool()
+  val taps = UInt(12 bits)
+  val log2In = UInt(3 bits)
+  val inSize = UInt(7 bits)
+  val inPixels = UInt(12 bits)
+  val outSize = UInt(7 bits)
+  val outPixels = UInt(12 bits)
+  val log2Out = UInt(4 bits)
+  val stride = UInt(2 bits)
+  val tValue = SInt(cfg.dataWidth bits)
+  val relu = Bool()
+  val residual = Bool()
+  val update = Bool()
+  val updateMode = UInt(3 bits)
+  val h = SInt(cfg.dataWidth bits)
+  val groups = UInt(8 bits)
+  val loads = UInt(8 bits)
+  val groupsPerLoad = UInt(8 bits)
+  val rowsPerLoad = UInt(8 bits)
+  val lastLoadRows = UInt(8 bits)
+  val wordsPerLoad = UInt(24 bits)
+  val lastLoadWords = UInt(24 bits)
+  val weightsAt = UInt(24 bits)
+  val normAAt = UInt(24 bits)
+  val normBAt = UInt(24 bits)
+  val chanOffset = UInt(8 bits)
+  // lanes over pixels (Pass.regions): the layout of the map read and of the map written
+  val regionPixels = UInt(12 bits)
+  val inRegionPixels = UInt(12 bits)
+  val log2RegionPixels = UInt(4 bits)
+  val log2InRegionPixels = UInt(4 bits)
+  val log2InRegionRows = UInt(3 bits)
+  val inRegionRowMask = UInt(6 bits)
+  val inRegions = UInt(6 bits)
+  val groupLaneMask = UInt(HwUtil.addrWidth(cfg.lanes) bits) // groupLanes - 1
+  val log2GroupLanes = UInt(3 bits)
+  val inLaneMask = UInt(HwUtil.addrWidth(cfg.lanes) bits)
+  val log2InLanes = UInt(3 bits)
+  val log2SliceStep = UInt(3 bits) // log2(input regions / slices): slice s reads from region s * step + delta
+  val log2Slices = UInt(2 bits) // the norm's all-reduce steps over the slices
+}
+
+object PassDesc {
+  def kindCode(k: PassKind.Value): Int = k.id
+
+  /** The ROM entry of a pass. */
+  def describe(cfg: NetworkHwConfig, p: Pass): PassDesc = {
+    val d = PassDesc(cfg)
+    val l = cfg.lanes
+    d.kind := kindCode(p.kind)
+    d.bc := p.bc
+    d.x := p.x
+    d.r := p.r
+    d.w := p.w
+    d.cin := p.cin
+    d.cout := p.cout
+    d.time := Bool(p.time.isDefined)
+    d.taps := p.taps
+    d.log2In := log2Up(p.inSize)
+    d.inSize := p.inSize
+    d.inPixels := p.inPixels
+    d.outSize := p.outSize
+    d.outPixels := p.outPixels
+    d.log2Out := log2Up(if (p.kind == PassKind.Pool) p.inPixels else p.outPixels)
+    d.stride := p.stride.min(3)
+    d.tValue := S(p.time.getOrElse(0L), cfg.dataWidth bits)
+    d.relu := Bool(p.relu)
+    d.residual := Bool(p.residual)
+    d.update := Bool(p.update.isDefined)
+    d.updateMode := p.updateMode
+    d.h := S(p.update.getOrElse(0L), cfg.dataWidth bits)
+    d.groups := p.groups(l)
+    d.loads := (if (p.hasWeights) p.loads(l) else 0)
+    d.groupsPerLoad := p.groupsPerLoad(l)
+    d.rowsPerLoad := p.rowsPerLoad(l).min(255)
+    d.lastLoadRows := (if (p.hasWeights) p.lastLoadRows(l) else 0)
+    d.wordsPerLoad := (if (p.hasWeights) p.rowsPerLoad(l) * p.taps else 0)
+    d.lastLoadWords := (if (p.hasWeights) p.lastLoadRows(l) * p.taps else 0)
+    d.weightsAt := p.weightsAt
+    d.normAAt := p.normAAt
+    d.normBAt := p.normBAt
+    d.chanOffset := p.chanOffset
+    d.regionPixels := p.regionPixels(l)
+    d.inRegionPixels := p.inRegionPixels(l)
+    d.log2RegionPixels := log2Up(p.regionPixels(l))
+    d.log2InRegionPixels := log2Up(p.inRegionPixels(l))
+    d.log2InRegionRows := log2Up(p.inSize / p.inRegions(l))
+    d.inRegionRowMask := p.inSize / p.inRegions(l) - 1
+    d.inRegions := p.inRegions(l)
+    d.groupLaneMask := p.groupLanes(l) - 1
+    d.log2GroupLanes := log2Up(p.groupLanes(l))
+    d.inLaneMask := p.inLanes(l) - 1
+    d.log2InLanes := log2Up(p.inLanes(l))
+    d.log2SliceStep := log2Up(p.inRegions(l) / p.outRegions(l))
+    d.log2Slices := log2Up(p.outRegions(l))
+    d
+  }
+}
