@@ -95,11 +95,12 @@ object NetworkEngineSim {
         cd.waitSamplingWhere(axi.ar.ready.toBoolean); axi.ar.valid #= false
         cd.waitSamplingWhere(axi.r.valid.toBoolean); axi.r.payload.data.toLong
       }
-      write(0x24, base)
-      write(0x00, 2)
+      val R = RegisterMap.engine
+      write(R.offset("WEIGHTS_ADDR"), base)
+      write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
       cd.waitSampling(2)
-      assert((read(0x04) & 0xf) == 4, "LOADED")
-      write(0x00, 1)
+      assert((read(R.offset("STATUS")) & 0xf) == R.bit("STATUS", "LOADED"), "LOADED")
+      write(R.offset("CTRL"), R.bit("CTRL", "START"))
       val in = fixedImg.data()
       for (i <- in.indices) {
         dut.io.s_axis.valid #= true; dut.io.s_axis.payload.data #= (in(i).toLong & 0xffffffffL); dut.io.s_axis.payload.last #= (i == in.length - 1)
@@ -116,8 +117,8 @@ object NetworkEngineSim {
       }
       cd.waitSampling(2)
       got = out.toArray
-      cycles = read(0x14)
-      println(s"status ${read(0x04)}")
+      cycles = read(R.offset("CYCLES"))
+      println(s"status ${read(R.offset("STATUS"))}")
     }
     (golden, got, cycles, cfg.scheduleCycles)
   }
