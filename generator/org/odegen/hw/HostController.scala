@@ -17,7 +17,7 @@ import spinal.lib.bus.amba4.axilite._
   * component: its assignments after this one's take over, as the contracts' "the run ends, then DONE" wants.
   *
   * `constants` gives every readable register the map does not store (CONFIG, WIDTH, WEIGHTS_WORDS...);
-  * `resets` the R/W registers' reset values where not 0. */
+  * `resets` the R/W registers' reset values where not the map's. */
 class HostController(map: RegisterMap, axi: AxiLite4, constants: Map[String, BigInt],
                      resets: Map[String, BigInt] = Map.empty) extends Area {
   import HostController._
@@ -49,7 +49,7 @@ class HostController(map: RegisterMap, axi: AxiLite4, constants: Map[String, Big
 
   /** The R/W registers' values, by name. */
   val values: Map[String, Bits] = stored.map { r =>
-    val v = Reg(Bits(r.bits bits)) init B(resets.getOrElse(r.name, BigInt(0)), r.bits bits)
+    val v = Reg(Bits(r.bits bits)) init B(resets.getOrElse(r.name, BigInt(r.reset)), r.bits bits)
     v.setPartialName(this, r.name.toLowerCase)
     if (r.floor == 0) bus.write(v, r.offset)
     else {

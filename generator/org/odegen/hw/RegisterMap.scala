@@ -33,14 +33,16 @@ case class RegField(name: String, lsb: Int, width: Int, doc: String) {
 }
 
 /** One 32-bit register at byte `offset`. A register without fields is one value of 32 bits; a write to a
-  * writable register below `floor` is taken as `floor` (INTERFACE.md: "a write of 0 is taken as 1"). */
+  * writable register below `floor` is taken as `floor` (INTERFACE.md: "a write of 0 is taken as 1"); a
+  * stored register starts at `reset` unless its top gives another (STEP_SIZE's quantize(1) depends on F). */
 case class Register(name: String, offset: Int, access: Access, doc: String, fields: Seq[RegField] = Nil,
-                    floor: Long = 0) {
+                    floor: Long = 0, reset: Long = 0) {
   require(name.matches("[A-Z][A-Z0-9_]*"), s"register name '$name' is not an upper-case identifier")
   require(offset >= 0 && offset < 256 && offset % 4 == 0, s"$name at 0x${offset.toHexString}: not a word of the 8-bit address space")
   require(fields.map(_.name).distinct.size == fields.size, s"$name has two fields of one name")
   require(fields.combinations(2).forall { case Seq(a, b) => (a.mask & b.mask) == 0 }, s"$name has overlapping fields")
   require(floor == 0 || access.writable, s"$name: a floor only for a writable register")
+  require(reset >= floor && reset <= 0xffffffffL, s"$name resets to $reset, under its floor or over 32 bits")
 
   def field(n: String): RegField =
     fields.find(_.name == n).getOrElse(throw new NoSuchElementException(s"$name has no field $n"))
@@ -121,7 +123,7 @@ object RegisterMap {
     * the block's top gives it. */
   val block: RegisterMap = RegisterMap("block", "the ODEBlock (INTERFACE.md)", Seq(
     ctrl, status,
-    Register("STEPS", 0x08, Access.RW, "Euler steps M, at least 1 (a write of 0 is taken as 1)", floor = 1),
+    Register("STEPS", 0x08, Access.RW, "Euler steps M, at least 1 (a write of 0 is taken as 1)", floor = 1, reset = 1),
     Register("STEP_SIZE", 0x0C, Access.RW, "h, raw Q value"),
     Register("T0", 0x10, Access.RW, "t0, raw Q value"),
     cycles("run"),

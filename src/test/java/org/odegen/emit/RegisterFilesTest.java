@@ -77,7 +77,7 @@ class RegisterFilesTest {
     }
 
     private static Register reg(String name, int offset, List<RegField> fields) {
-        return new Register(name, offset, Hardware.registerMap().apply("IER").access(), "", CollectionConverters.asScala(fields).toSeq(), 0L);
+        return new Register(name, offset, Hardware.registerMap().apply("IER").access(), "", CollectionConverters.asScala(fields).toSeq(), 0L, 0L);
     }
 
     private static RegisterMap map(Register... regs) {
