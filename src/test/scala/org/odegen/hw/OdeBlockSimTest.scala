@@ -104,7 +104,14 @@ class OdeBlockSimTest {
         assertEquals(q.one(), tb.read(R.offset("STEP_SIZE")))
         tb.write(R.offset("STEPS"), 0)
         assertEquals(1L, tb.read(R.offset("STEPS")), "a write of 0 to STEPS is taken as 1")
+        // CTRL takes START or LOAD, one at a time: both or neither is ERROR; an accepted LOAD clears it
+        val bits = BUSY | DONE | LOADED | ERROR
+        tb.write(R.offset("CTRL"), START | LOAD)
+        assertEquals(ERROR, tb.status() & bits, "START and LOAD together")
+        tb.write(R.offset("CTRL"), 0)
+        assertEquals(ERROR, tb.status() & bits, "neither START nor LOAD")
         tb.load(pa.toStream)
+        assertEquals(LOADED, tb.status() & bits, "after an accepted LOAD: LOADED, ERROR cleared")
         val h = q.quantize(0.5)
         val (outA, _) = tb.run(z0, 2, h, 0, block.featureWords())
         assertArrayEquals(new OdeBlock(block, pa).run(map, 2, h, 0).data(), outA)
