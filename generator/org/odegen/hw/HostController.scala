@@ -54,8 +54,11 @@ class HostController(map: RegisterMap, axi: AxiLite4, constants: Map[String, Big
     if (r.floor == 0) bus.write(v, r.offset)
     else {
       val w = bus.createAndDriveFlow(UInt(r.bits bits), r.offset)
+      // below the floor: the high bits zero and the low ones under it, so that no 32-bit comparator is built
+      val lo = log2Up(r.floor + 1)
+      val below = w.payload(r.bits - 1 downto lo) === 0 && w.payload(lo - 1 downto 0) < r.floor
       when(w.valid) {
-        v := Mux(w.payload < r.floor, U(r.floor, r.bits bits), w.payload).asBits
+        v := Mux(below, U(r.floor, r.bits bits), w.payload).asBits
       }
     }
     bus.read(v, r.offset)
