@@ -12,8 +12,9 @@ from cocotb.triggers import ClockCycles, RisingEdge
 from odegen.axi import AxiLiteMaster, StreamSink, StreamSource
 from odegen.golden import Block, rng
 
-CTRL, STATUS, STEPS, STEP_SIZE, T0, CYCLES, CONFIG, WIDTH, IER = range(0, 0x24, 4)
-BUSY, DONE, LOADED, ERROR = 1, 2, 4, 8
+# the block's register map (INTERFACE.md), written from the one source the RTL decodes (RegisterMap.scala)
+from odegen_regs import CTRL, STATUS, STEPS, STEP_SIZE, T0, CYCLES, CONFIG, WIDTH, CTRL_START, CTRL_LOAD
+from odegen_regs import STATUS_BUSY as BUSY, STATUS_DONE as DONE, STATUS_LOADED as LOADED, STATUS_ERROR as ERROR
 
 
 class OdeBlockTB(object):
@@ -45,11 +46,11 @@ class OdeBlockTB(object):
     @cocotb.coroutine
     def status(self):
         s = yield self.ctrl.read(STATUS)
-        raise cocotb.result.ReturnValue(s & 0xf)
+        raise cocotb.result.ReturnValue(s & (BUSY | DONE | LOADED | ERROR))
 
     @cocotb.coroutine
     def load(self, params):
-        yield self.ctrl.write(CTRL, 2)
+        yield self.ctrl.write(CTRL, CTRL_LOAD)
         yield self.source.send(list(params.toStream()))
         yield ClockCycles(self.dut.clk, 2)
 
@@ -59,7 +60,7 @@ class OdeBlockTB(object):
         yield self.ctrl.write(STEPS, steps)
         yield self.ctrl.write(STEP_SIZE, h)
         yield self.ctrl.write(T0, t0)
-        yield self.ctrl.write(CTRL, 1)
+        yield self.ctrl.write(CTRL, CTRL_START)
         yield self.source.send(z0)
         out, last_ok = yield self.sink.receive(len(z0))
         assert last_ok, 'tlast must be on the last output word only'
@@ -109,7 +110,7 @@ def start_before_load(dut):
     """A START before any LOAD sets ERROR and runs nothing."""
     tb = OdeBlockTB(dut, cocotb.RANDOM_SEED)
     yield tb.start()
-    yield tb.ctrl.write(CTRL, 1)
+    yield tb.ctrl.write(CTRL, CTRL_START)
     yield ClockCycles(dut.clk, 2)
     status = yield tb.status()
     assert status == ERROR, 'STATUS after START before LOAD is 0x%x, not ERROR' % status

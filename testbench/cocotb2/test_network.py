@@ -20,7 +20,7 @@ import cocotb
 from cocotb.triggers import ClockCycles, SimTimeoutError, Timer, with_timeout
 from cocotbext.axi import AxiRamRead, AxiReadBus
 
-import network
+import odegen_regs as regs
 from odegen_cocotb.axi import Registers, WordSink, WordSource, pauses, quiet, reset, seeded, start_clock
 from odegen_cocotb.vectors import read_hex
 
@@ -29,8 +29,10 @@ VECTORS = os.path.join(HERE, os.pardir, "vectors")
 PERIOD_NS = 10
 # where the blob lies in the modelled DDR: 64-byte aligned as NETWORK.md asks (the C++ harness's address)
 BLOB_BASE = 0x10000000
-START, LOAD = network.START, network.LOAD
-BUSY, DONE, LOADED, ERROR = network.BUSY, network.DONE, network.LOADED, network.ERROR
+START, LOAD = regs.CTRL_START, regs.CTRL_LOAD
+BUSY, DONE, LOADED, ERROR = regs.STATUS_BUSY, regs.STATUS_DONE, regs.STATUS_LOADED, regs.STATUS_ERROR
+# the build registers' fields: name -> (register, lowest bit, width)
+FIELDS = dict((f, (r, lsb, width)) for r, f, lsb, width in regs.FIELDS if r in ("CONFIG", "WIDTH"))
 FULL = os.environ.get("ODEGEN_FULL", "0") == "1"
 
 
@@ -107,7 +109,7 @@ class EngineTB:
         seed = cocotb.RANDOM_SEED
         # the models see resetn low from the start, so they drive their outputs idle before the first edge
         dut.resetn.value = 0
-        self.regs = Registers(dut, "s_axi_ctrl", dut.clk, dut.resetn, network.REGISTERS)
+        self.regs = Registers(dut, "s_axi_ctrl", dut.clk, dut.resetn, regs.REGISTERS)
         self.source = WordSource(dut, "s_axis", dut.clk, dut.resetn, seeded(seed, "s_axis") if gaps else None)
         self.sink = WordSink(dut, "m_axis", dut.clk, dut.resetn, PERIOD_NS, seeded(seed, "m_axis") if gaps else None)
         self.ram = BlobRam(dut, dut.clk, dut.resetn, self.blob, seeded(seed, "m_axi") if gaps else None)
@@ -117,7 +119,7 @@ class EngineTB:
         await reset(self.dut.clk, self.dut.resetn)
 
     async def status(self):
-        return await self.regs.read("STATUS") & 0xF
+        return await self.regs.read("STATUS") & (BUSY | DONE | LOADED | ERROR)
 
     async def load(self):
         """WEIGHTS_ADDR and LOAD; waits for LOADED without BUSY. This engine is LOADED at once (it reads the blob
@@ -145,8 +147,7 @@ class EngineTB:
         self.dut._log.info("image sent (%d words)", len(image))
 
     def field(self, name, config, width):
-        reg, lsb, bits = network.FIELDS[name]
-        return ((config if reg == "CONFIG" else width) >> lsb) & ((1 << bits) - 1)
+        return regs.get(config if FIELDS[name][0] == "CONFIG" else width, FIELDS[name][0], name)
 
 
 @cocotb.test()
@@ -185,14 +186,14 @@ async def build_registers(dut):
     await tb.start()
     config, width = await tb.regs.read("CONFIG"), await tb.regs.read("WIDTH")
     checked = []
-    for name, (reg, _, _) in network.FIELDS.items():
+    for name, (reg, _, _) in FIELDS.items():
         if name in tb.facts:
             got = tb.field(name, config, width)
             assert got == int(tb.facts[name]), "%s.%s reads %d, ../vectors/network.txt says %s" % (
                 reg, name, got, tb.facts[name])
             checked.append(name)
     # network.txt has every field but where a test writes vectors of its own (NetworkTestbenchWriter)
-    assert checked == list(network.FIELDS), "network.txt lacks %s" % sorted(set(network.FIELDS) - set(checked))
+    assert checked == list(FIELDS), "network.txt lacks %s" % sorted(set(FIELDS) - set(checked))
     params = tb.manifest["params"]
     assert tb.field("lanes", config, width) == params["lanes"], "CONFIG.lanes is not manifest.json's lanes"
     assert tb.field("width", config, width) == params["dataWidth"], "WIDTH.width is not manifest.json's dataWidth"

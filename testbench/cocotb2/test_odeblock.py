@@ -13,13 +13,14 @@ import cocotb
 from cocotb.triggers import ClockCycles
 
 import odeblock
+import odegen_regs as regs
 from odegen_cocotb.axi import Registers, WordSink, WordSource, reset, seeded, start_clock
 from odegen_cocotb.vectors import first_difference, read_cases
 
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "vectors")
 PERIOD_NS = 10
-DONE, LOADED, ERROR = odeblock.DONE, odeblock.LOADED, odeblock.ERROR
-START, LOAD = odeblock.START, odeblock.LOAD
+DONE, LOADED, ERROR = regs.STATUS_DONE, regs.STATUS_LOADED, regs.STATUS_ERROR
+START, LOAD = regs.CTRL_START, regs.CTRL_LOAD
 
 
 class OdeBlockTB:
@@ -30,7 +31,7 @@ class OdeBlockTB:
         seed = cocotb.RANDOM_SEED
         # the models see resetn low from the start, so they drive their outputs idle before the first edge
         dut.resetn.value = 0
-        self.regs = Registers(dut, "s_axi_ctrl", dut.clk, dut.resetn, odeblock.REGISTERS)
+        self.regs = Registers(dut, "s_axi_ctrl", dut.clk, dut.resetn, regs.REGISTERS)
         self.source = WordSource(dut, "s_axis", dut.clk, dut.resetn, seeded(seed, "s_axis") if gaps else None)
         self.sink = WordSink(dut, "m_axis", dut.clk, dut.resetn, PERIOD_NS,
                              seeded(seed, "m_axis") if gaps else None)
@@ -38,12 +39,13 @@ class OdeBlockTB:
     async def start(self):
         start_clock(self.dut.clk, PERIOD_NS)
         await reset(self.dut.clk, self.dut.resetn)
-        config = await self.regs.read("CONFIG")
-        assert config == odeblock.CONFIG, "CONFIG reads 0x%08x, the folder was generated for 0x%08x" % (
-            config, odeblock.CONFIG)
+        for name in ("CONFIG", "WIDTH"):
+            got = await self.regs.read(name)
+            assert got == regs.VALUES[name], "%s reads 0x%08x, the folder was generated for 0x%08x" % (
+                name, got, regs.VALUES[name])
 
     async def status(self):
-        return await self.regs.read("STATUS") & 0xF
+        return await self.regs.read("STATUS") & (regs.STATUS_BUSY | DONE | LOADED | ERROR)
 
     async def load(self, params):
         await self.regs.write("CTRL", LOAD)

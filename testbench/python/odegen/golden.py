@@ -5,22 +5,22 @@ from java.util import Arrays, SplittableRandom
 from org.odegen.fixed import QFormat
 from org.odegen.model import BlockConfig, BlockParams, FixedMap, NormMode, OdeBlock, OdeSolver
 
+import odegen_regs
+
 
 class Block(object):
     """The golden ODEBlock of the block under test, described by its CONFIG and WIDTH registers
     (INTERFACE.md), so that a test bench needs nothing but the block itself."""
 
     def __init__(self, config_word, width_word):
-        self.lanes = config_word & 0xff
-        channels = (config_word >> 8) & 0xff
-        size = (config_word >> 16) & 0xff
-        frac = (config_word >> 24) & 0x1f
-        time_channel = bool((config_word >> 29) & 1)
-        norm = NormMode.BATCH_STATS if (config_word >> 30) & 1 else NormMode.FOLDED
-        self.format = QFormat(width_word & 0x3f, frac)
-        self.config = BlockConfig('dut', channels, size, size, self.format, norm, time_channel)
-        # WIDTH[9:8]: the solver on chip (0 euler, 1 heun, 2 rk4), which the golden model must run too
-        self.solver = OdeSolver.values()[(width_word >> 8) & 3]
+        config = lambda f: odegen_regs.get(config_word, 'CONFIG', f)
+        self.lanes = config('lanes')
+        size = config('height')
+        norm = NormMode.BATCH_STATS if config('norm') else NormMode.FOLDED
+        self.format = QFormat(odegen_regs.get(width_word, 'WIDTH', 'width'), config('frac'))
+        self.config = BlockConfig('dut', config('channels'), size, size, self.format, norm, bool(config('time')))
+        # WIDTH's solver: the one on chip (0 euler, 1 heun, 2 rk4), which the golden model must run too
+        self.solver = OdeSolver.values()[odegen_regs.get(width_word, 'WIDTH', 'solver')]
 
     @property
     def param_words(self):

@@ -10,34 +10,12 @@ object Hardware {
     report.toplevelName
   }
 
-  /** The register map (name to byte offset, in address order) that the RTL decodes. */
-  def registers(): java.util.Map[String, Integer] = {
-    val m = new java.util.LinkedHashMap[String, Integer]()
-    OdeBlockRegisters.all.foreach { case (n, a) => m.put(n, Integer.valueOf(a)) }
-    m
-  }
+  /** The block's register map (INTERFACE.md), the one source the RTL decodes and every harness, bench
+    * and driver reads. */
+  def registerMap(): RegisterMap = RegisterMap.block
 
-  /** The register map for the IP's memory map, in address order: name, offset, access (R, W, R/W), description. */
-  def registerMap(): java.util.List[java.util.Map[String, Object]] =
-    mapOf(OdeBlockRegisters.all, OdeBlockRegisters.access, OdeBlockRegisters.description)
-
-  /** The network engine's register map (NETWORK.md), in the same form. */
-  def networkRegisterMap(): java.util.List[java.util.Map[String, Object]] =
-    mapOf(NetworkRegisters.all, NetworkRegisters.access, NetworkRegisters.description)
-
-  private def mapOf(all: Seq[(String, Int)], access: Map[String, String], description: Map[String, String])
-      : java.util.List[java.util.Map[String, Object]] = {
-    val l = new java.util.ArrayList[java.util.Map[String, Object]]()
-    all.foreach { case (n, a) =>
-      val m = new java.util.LinkedHashMap[String, Object]()
-      m.put("name", n)
-      m.put("offset", Integer.valueOf(a))
-      m.put("access", access(n))
-      m.put("description", description(n))
-      l.add(m)
-    }
-    l
-  }
+  /** The network engine's register map (NETWORK.md). */
+  def networkRegisterMap(): RegisterMap = RegisterMap.engine
 
   /** Cycles of one Euler step of the generated block (the schedule, checked against simulation). */
   def cyclesPerStep(block: org.odegen.model.BlockConfig, lanes: Int): Long =

@@ -67,28 +67,18 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   io.m_axi.elements.foreach { case (n, d) => d.setName("m_axi_" + n) }
 
   // ---------------------------------------------------------------- registers (AXI4-Lite)
-  val bus = AxiLite4SlaveFactory(io.s_axi_ctrl)
-  val busy = RegInit(False)
-  val done = RegInit(False)
-  val loaded = RegInit(False)
-  val error = RegInit(False)
-  val cycles = Reg(UInt(32 bits)) init 0
-  val ier = Reg(Bits(1 bits)) init 0
-  val weightsAddr = Reg(UInt(32 bits)) init 0
-  val running = RegInit(False)
-
-  val ctrlWrite = bus.createAndDriveFlow(Bits(32 bits), NetworkRegisters.CTRL)
-  bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, NetworkRegisters.STATUS)
-  bus.read(cycles, NetworkRegisters.CYCLES)
-  bus.read(B(NetworkHwConfig.configWord(cfg), 32 bits), NetworkRegisters.CONFIG)
-  bus.read(B(NetworkRegisters.widthWord(W, cfg.solver.code), 32 bits), NetworkRegisters.WIDTH)
-  bus.readAndWrite(ier, NetworkRegisters.IER)
-  bus.readAndWrite(weightsAddr, NetworkRegisters.WEIGHTS_ADDR)
-  bus.read(B(cfg.blobWords, 32 bits), NetworkRegisters.WEIGHTS_WORDS)
-  io.interrupt := done && ier(0)
-  when(running) {
-    cycles := cycles + 1
-  }
+  val host = new HostController(RegisterMap.engine, io.s_axi_ctrl, constants = Map(
+    "CONFIG" -> NetworkHwConfig.configWord(cfg),
+    "WIDTH" -> BigInt(RegisterMap.engineWidth(W, cfg.solver.code)),
+    "WEIGHTS_WORDS" -> BigInt(cfg.blobWords)))
+  val busy = host.busy
+  val done = host.done
+  val loaded = host.loaded
+  val error = host.error
+  val running = host.running
+  val cycles = host.cycles
+  val weightsAddr = host.values("WEIGHTS_ADDR").asUInt
+  io.interrupt := host.interrupt
 
   // ---------------------------------------------------------------- the layer program
   val rom = Vec(cfg.program.map(p => describe(cfg, p)))
@@ -178,39 +168,26 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   def wrapLane(v: UInt): UInt = Mux(v === L - 1, U(0, laneBits bits), v + 1)
   def wrapLane(v: UInt, mask: UInt): UInt = Mux(v === mask, U(0, laneBits bits), v + 1)
 
-  // commands from the host
-  val startRun = ctrlWrite.valid && ctrlWrite.payload(0) && !ctrlWrite.payload(1)
-  val startLoad = ctrlWrite.valid && ctrlWrite.payload(1) && !ctrlWrite.payload(0)
-  when(ctrlWrite.valid) {
-    when(busy || (ctrlWrite.payload(0) === ctrlWrite.payload(1))) {
-      error := True
-    }.elsewhen(startLoad) {
-      // parameters stay in DDR: LOAD only checks the blob's address (NETWORK.md: 64-byte aligned)
-      val aligned = weightsAddr(5 downto 0) === 0
-      error := !aligned
-      loaded := aligned
-    }.elsewhen(startRun) {
-      when(!loaded) {
-        error := True
-      } otherwise {
-        error := False
-        done := False
-        busy := True
-        running := True
-        cycles := 0
-        c := 0
-        p := 0
-        dstLane := 0
-        dstBase := 0
-        phase := Phase.INPUT
-        slotR := False
-        slotFull(0) := False
-        slotFull(1) := False
-        loader.state := loader.State.SCAN
-        loader.pc := 0
-        loader.slot := False
-      }
-    }
+  // commands from the host: the host controller has taken them; here what a load and a run start
+  when(host.load) {
+    // parameters stay in DDR: LOAD only checks the blob's address (NETWORK.md: 64-byte aligned), at once
+    val aligned = weightsAddr(5 downto 0) === 0
+    error := !aligned
+    loaded := aligned
+    busy := False
+  }
+  when(host.start) {
+    c := 0
+    p := 0
+    dstLane := 0
+    dstBase := 0
+    phase := Phase.INPUT
+    slotR := False
+    slotFull(0) := False
+    slotFull(1) := False
+    loader.state := loader.State.SCAN
+    loader.pc := 0
+    loader.slot := False
   }
   when(reader.io.error) {
     error := True

@@ -250,7 +250,7 @@ object NetworkHwConfig {
 
   /** NETWORK.md's CONFIG register. */
   def configWord(cfg: NetworkHwConfig): BigInt =
-    BigInt(NetworkRegisters.configWord(cfg.lanes, cfg.variantCode, cfg.depth, cfg.frac, cfg.batchStats)) & 0xffffffffL
+    BigInt(RegisterMap.engineConfig(cfg.lanes, cfg.variantCode, cfg.depth, cfg.frac, cfg.batchStats))
 
   /** The engine of a network of the zoo: its layer program from the network's rows. */
   def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,

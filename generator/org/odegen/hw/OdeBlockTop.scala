@@ -24,11 +24,8 @@ case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
 }
 
 object OdeBlockTop {
-  /** CONFIG register (INTERFACE.md). */
-  def configWord(cfg: OdeBlockHwConfig): BigInt =
-    BigInt(cfg.lanes & 0xff) | (BigInt(cfg.channels & 0xff) << 8) | (BigInt(cfg.height & 0xff) << 16) |
-      (BigInt(cfg.frac & 0x1f) << 24) | (BigInt(if (cfg.timeChannel) 1 else 0) << 29) |
-      (BigInt(if (cfg.batchStats) 1 else 0) << 30)
+  /** CONFIG register (INTERFACE.md), from its fields in RegisterMap.block. */
+  def configWord(cfg: OdeBlockHwConfig): BigInt = BigInt(RegisterMap.blockConfig(cfg))
 }
 
 /** The ODEBlock of INTERFACE.md: AXI4-Lite registers, AXI4-Stream in and out, parameter load,
@@ -73,36 +70,19 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   nameAxisPorts(io.s_axis -> "s_axis", io.m_axis -> "m_axis")
 
   // ---------------------------------------------------------------- registers (AXI4-Lite)
-  val bus = AxiLite4SlaveFactory(io.s_axi_ctrl)
-  val busy = RegInit(False)
-  val done = RegInit(False)
-  val loaded = RegInit(False)
-  val error = RegInit(False)
-  val stepsReg = Reg(UInt(32 bits)) init 1
-  val hReg = Reg(Bits(32 bits)) init B(BigInt(1) << cfg.frac, 32 bits)
-  val t0Reg = Reg(Bits(32 bits)) init 0
-  val cycles = Reg(UInt(32 bits)) init 0
-  val ier = Reg(Bits(1 bits)) init 0
-  val running = RegInit(False)
-
-  val ctrlWrite = bus.createAndDriveFlow(Bits(32 bits), OdeBlockRegisters.CTRL)
-  bus.read(B(0, 28 bits) ## error ## loaded ## done ## busy, OdeBlockRegisters.STATUS)
-  val stepsWrite = bus.createAndDriveFlow(UInt(32 bits), OdeBlockRegisters.STEPS)
-  when(stepsWrite.valid) {
-    stepsReg := Mux(stepsWrite.payload === 0, U(1, 32 bits), stepsWrite.payload)
-  }
-  bus.read(stepsReg, OdeBlockRegisters.STEPS)
-  bus.readAndWrite(hReg, OdeBlockRegisters.STEP_SIZE)
-  bus.readAndWrite(t0Reg, OdeBlockRegisters.T0)
-  bus.read(cycles, OdeBlockRegisters.CYCLES)
-  bus.read(B(configWord(cfg), 32 bits), OdeBlockRegisters.CONFIG)
-  bus.read(B(W | (cfg.solver.code << 8), 32 bits), OdeBlockRegisters.WIDTH)
-  bus.readAndWrite(ier, OdeBlockRegisters.IER)
-  io.interrupt := done && ier(0)
-
-  when(running) {
-    cycles := cycles + 1
-  }
+  val host = new HostController(RegisterMap.block, io.s_axi_ctrl,
+    constants = Map("CONFIG" -> configWord(cfg), "WIDTH" -> BigInt(RegisterMap.blockWidth(cfg))),
+    resets = Map("STEP_SIZE" -> (BigInt(1) << cfg.frac)))
+  val busy = host.busy
+  val done = host.done
+  val loaded = host.loaded
+  val error = host.error
+  val running = host.running
+  val cycles = host.cycles
+  val stepsReg = host.values("STEPS").asUInt
+  val hReg = host.values("STEP_SIZE")
+  val t0Reg = host.values("T0")
+  io.interrupt := host.interrupt
 
   // ---------------------------------------------------------------- sequencer
   object Phase extends SpinalEnum(binarySequential) {
@@ -174,45 +154,28 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
 
   def drainTo(next: Phase.E): Unit = waits.drainTo(next)
 
-  // commands from the host
-  val startRun = ctrlWrite.valid && ctrlWrite.payload(0) && !ctrlWrite.payload(1)
-  val startLoad = ctrlWrite.valid && ctrlWrite.payload(1) && !ctrlWrite.payload(0)
-  when(ctrlWrite.valid) {
-    when(busy || (ctrlWrite.payload(0) === ctrlWrite.payload(1))) {
-      error := True
-    }.elsewhen(startLoad) {
-      error := False
-      loaded := False
-      busy := True
-      section := 0
-      chan := 0
-      inner := 0
-      loadConvBase := 0
-      loadTimeBase := 0
-      loadNormBase := cfg.paramBase
-      wordError := False
-      phase := Phase.LOAD
-    }.elsewhen(startRun) {
-      when(!loaded) {
-        error := True
-      } otherwise {
-        error := False
-        done := False
-        busy := True
-        running := True
-        cycles := 0
-        runStart := True
-        stepsLeft := stepsReg
-        hRun := hReg(W - 1 downto 0).asSInt
-        tRun := t0Reg(W - 1 downto 0).asSInt
-        stage := 0
-        tStage := t0Reg(W - 1 downto 0).asSInt
-        chan := 0
-        p := 0
-        wordError := False
-        phase := Phase.INPUT
-      }
-    }
+  // commands from the host: the host controller has taken them; here what a load and a run start
+  when(host.load) {
+    section := 0
+    chan := 0
+    inner := 0
+    loadConvBase := 0
+    loadTimeBase := 0
+    loadNormBase := cfg.paramBase
+    wordError := False
+    phase := Phase.LOAD
+  }
+  when(host.start) {
+    runStart := True
+    stepsLeft := stepsReg
+    hRun := hReg(W - 1 downto 0).asSInt
+    tRun := t0Reg(W - 1 downto 0).asSInt
+    stage := 0
+    tStage := t0Reg(W - 1 downto 0).asSInt
+    chan := 0
+    p := 0
+    wordError := False
+    phase := Phase.INPUT
   }
 
   // stream in, sequencer, lanes (each in its own file); the output stream the sequencer fills and the lanes push

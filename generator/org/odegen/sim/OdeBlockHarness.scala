@@ -1,6 +1,6 @@
 package org.odegen.sim
 
-import org.odegen.hw.OdeBlockTop
+import org.odegen.hw.{OdeBlockTop, RegisterMap}
 import spinal.core.sim._
 
 import scala.util.Random
@@ -32,24 +32,24 @@ class OdeBlockHarness(dut: OdeBlockTop, rnd: Random, gaps: Boolean = true) {
   /** Receives `count` words from m_axis; returns them and whether tlast was on the last one only. */
   def receive(count: Int): (Array[Int], Boolean) = sink.receive(count)
 
-  def status(): Long = read(0x04)
+  def status(): Long = read(RegisterMap.block.offset("STATUS"))
 
   def load(params: Array[Int]): Unit = {
-    write(0x00, 2)
+    write(RegisterMap.block.offset("CTRL"), RegisterMap.block.bit("CTRL", "LOAD"))
     send(params)
     cd.waitSampling(2)
   }
 
   /** One run: M steps, h, t0; returns z_M and the CYCLES register. */
   def run(z0: Array[Int], steps: Int, h: Long, t0: Long, outWords: Int): (Array[Int], Long) = {
-    write(0x08, steps)
-    write(0x0C, h)
-    write(0x10, t0)
-    write(0x00, 1)
+    write(RegisterMap.block.offset("STEPS"), steps)
+    write(RegisterMap.block.offset("STEP_SIZE"), h)
+    write(RegisterMap.block.offset("T0"), t0)
+    write(RegisterMap.block.offset("CTRL"), RegisterMap.block.bit("CTRL", "START"))
     send(z0)
     val (out, lastOk) = receive(outWords)
     if (!lastOk) throw new IllegalStateException("tlast must be on the last output word only")
     cd.waitSampling(2)
-    (out, read(0x14))
+    (out, read(RegisterMap.block.offset("CYCLES")))
   }
 }

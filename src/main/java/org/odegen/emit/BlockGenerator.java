@@ -51,8 +51,8 @@ public final class BlockGenerator {
                         f -> write(f.resolve("manifest.json"), manifest(design, made.top, made.verilog, cycles)))
                 .step("report", List.of("report.md"),
                         f -> write(f.resolve("report.md"), BlockReport.markdown(design, made.top, cycles, made.estimate)))
-                .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/vectors/",
-                        "testbench/cocotb/"), f -> TestbenchWriter.write(design, made.top, f))
+                .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
+                        "testbench/odegen_axil.h", "testbench/vectors/", "testbench/cocotb/"), f -> TestbenchWriter.write(design, made.top, f))
                 .step("vivado", List.of("vivado/build.tcl", "vivado/package_ip.tcl", "vivado/pynq_z2.xdc",
                         "vivado/driver/"), f -> VivadoWriter.write(design, made.top, made.verilog, f));
     }

@@ -13,9 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.hw.Hardware;
-import org.odegen.hw.NetworkRegisters;
 import org.odegen.hw.OdeBlockHwConfig;
-import org.odegen.hw.OdeBlockTop$;
 import org.odegen.model.BlockConfig;
 
 /**
@@ -43,7 +41,7 @@ public final class CocotbWriter {
             copy(SOURCE + f, dir.resolve(f));
         }
         BlockConfig b = design.block();
-        OdeBlockHwConfig hw = OdeBlockHwConfig.of(b, design.lanes());
+        OdeBlockHwConfig hw = OdeBlockHwConfig.of(b, design.lanes(), design.solver());
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
         vars.put("channels", b.channels());
@@ -52,10 +50,9 @@ public final class CocotbWriter {
         vars.put("lanes", design.lanes());
         vars.put("paramWords", b.paramWords());
         vars.put("featureWords", b.featureWords());
-        vars.put("config", String.format("0x%08x", OdeBlockTop$.MODULE$.configWord(hw).longValue()));
         vars.put("cyclesPerStep", Hardware.cyclesPerStep(b, design.lanes()));
-        vars.put("registers", Hardware.registers().entrySet());
         Templates.render(SOURCE + "odeblock.py.vm", vars, dir.resolve("odeblock.py"));
+        RegisterFilesWriter.writePython(dir, Hardware.registerMap(), RegisterFilesWriter.blockValues(hw));
         Templates.render(SOURCE + "Makefile.vm", vars, dir.resolve("Makefile"));
     }
 
@@ -65,8 +62,8 @@ public final class CocotbWriter {
 
     /**
      * Writes {@code testbench/cocotb/} of a network engine (NETWORK.md) whose top module {@code top} is
-     * {@code rtl/<top>.v} of {@code folder}: the test module, the shared package, {@code network.py} (the
-     * register map from {@code NetworkRegisters}, the RTL's own source), the Makefile, and
+     * {@code rtl/<top>.v} of {@code folder}: the test module, the shared package, {@code odegen_regs.py} (the
+     * register map's {@code odegen_regs.py}, from the RTL's own source), the Makefile, and
      * {@code <top>_cocotb.v}, a shell with the engine's ports and the 1-bit {@code m_axi_arid}/{@code m_axi_rid}
      * that cocotbext-axi's AXI4 read slave requires (the engine, with one ID, has none).
      */
@@ -78,10 +75,7 @@ public final class CocotbWriter {
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
         vars.put("network", true);
-        vars.put("registers", NetworkRegisters.registers().entrySet());
-        vars.put("bits", NetworkRegisters.bitMasks().entrySet());
-        vars.put("fields", NetworkRegisters.fieldList());
-        Templates.render(SOURCE + "network.py.vm", vars, dir.resolve("network.py"));
+        RegisterFilesWriter.writePython(dir, Hardware.networkRegisterMap(), Map.of());
         Templates.render(SOURCE + "Makefile.vm", vars, dir.resolve("Makefile"));
         Files.writeString(dir.resolve(top + "_cocotb.v"), shell(top, Files.readString(folder.resolve("rtl").resolve(top + ".v"))),
                 StandardCharsets.UTF_8);

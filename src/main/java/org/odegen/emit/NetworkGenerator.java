@@ -61,7 +61,8 @@ public final class NetworkGenerator {
                         f -> BlockGenerator.write(f.resolve("manifest.json"), manifest(design, hw, made.top, made.verilog)))
                 .step("report", List.of("report.md"), f -> BlockGenerator.write(f.resolve("report.md"),
                         NetworkReport.markdown(design, hw, made.top, made.estimate)))
-                .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/vectors/"),
+                .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
+                        "testbench/odegen_axil.h", "testbench/vectors/"),
                         f -> NetworkTestbenchWriter.write(f, made.top, vectorNetwork(design), VECTOR_SEED, design.lanes(),
                                 design.solver()))
                 .step("cocotb", List.of("testbench/cocotb/"), f -> CocotbWriter.writeNetwork(f, made.top))

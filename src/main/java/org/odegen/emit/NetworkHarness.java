@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a network engine's Verilator harness ({@link NetworkTestbenchWriter}) on its output folder: the
- * binary is built with make and cached by a SHA-256 of the RTL, harness and Makefile, as the block's
+ * binary is built with make and cached by a SHA-256 of the RTL, harness, its headers and Makefile, as the block's
  * ({@link VerilatorHarness#binary}); the result is pass or fail, the cycles per image and one message.
  */
 public final class NetworkHarness {

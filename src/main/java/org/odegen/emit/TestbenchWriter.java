@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.fixed.QFormat;
+import org.odegen.hw.Hardware;
+import org.odegen.hw.OdeBlockHwConfig;
 import org.odegen.model.BlockConfig;
 import org.odegen.model.BlockParams;
 import org.odegen.model.FixedMap;
@@ -39,6 +41,8 @@ public final class TestbenchWriter {
                 solver.code());
         Templates.render("testbench/harness.cpp.vm", vars, tb.resolve("harness.cpp"));
         Templates.render("testbench/Makefile.vm", vars, tb.resolve("Makefile"));
+        RegisterFilesWriter.writeC(tb, Hardware.registerMap(),
+                RegisterFilesWriter.blockValues(OdeBlockHwConfig.of(b, design.lanes(), solver)));
         StringBuilder cases = new StringBuilder();
         for (Case c : cases(b, solver)) {
             Path dir = Files.createDirectories(tb.resolve("vectors").resolve(c.name()));

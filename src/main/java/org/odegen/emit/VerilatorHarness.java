@@ -51,6 +51,8 @@ public final class VerilatorHarness {
         }
         inputs.add(folder.resolve("testbench/harness.cpp"));
         inputs.add(folder.resolve("testbench/Makefile"));
+        inputs.add(folder.resolve("testbench").resolve(RegisterFilesWriter.HEADER));
+        inputs.add(folder.resolve("testbench").resolve(RegisterFilesWriter.AXIL));
         for (Path f : inputs) {
             sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             sha.update(Files.readAllBytes(f));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.odegen.hw.RegisterMap;
 
 /**
  * The packaged Vivado IP of a generated top: the wrapper with Vivado's interface attributes (from
@@ -60,16 +61,16 @@ public final class VivadoIp {
 
     /**
      * Writes {@code vivado/package_ip.tcl} into {@code vivadoDir}. {@code rtlFiles} are relative to the output folder
-     * (the wrapper among them); {@code registers} is the register map's one source ({@code Hardware.registerMap()}):
-     * name, offset, access ({@code R}, {@code W}, {@code R/W}), description.
+     * (the wrapper among them); {@code map} is the top's register map, the one source its RTL decodes:
+     * name, offset, access ({@code R}, {@code W}, {@code R/W}), description of each register.
      */
     public static void writePackageScript(Path vivadoDir, String top, String part, List<String> rtlFiles, boolean axiMaster,
-                                          List<Map<String, Object>> registers) throws IOException {
+                                          RegisterMap map) throws IOException {
         if (!rtlFiles.contains("rtl/" + wrapperName(top) + ".v")) {
             throw new IllegalArgumentException("the files of " + top + " lack its wrapper rtl/" + wrapperName(top) + ".v");
         }
         List<Map<String, Object>> regs = new ArrayList<>();
-        for (Map<String, Object> r : registers) {
+        for (Map<String, Object> r : map.memoryMap()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.get("name"));
             m.put("offset", String.format(Locale.ROOT, "0x%02X", (Integer) r.get("offset")));

@@ -11,7 +11,7 @@ import org.odegen.dsl.OdeBlockDesign;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.hw.Hardware;
 import org.odegen.hw.NetworkHwConfig;
-import org.odegen.hw.NetworkRegisters;
+import org.odegen.hw.OdeBlockHwConfig;
 import org.odegen.model.BlockConfig;
 import org.odegen.model.NormMode;
 import org.odegen.net.BlockKind;
@@ -55,8 +55,9 @@ final class VivadoWriter {
         vars.put("paramWords", b.paramWords());
         vars.put("featureWords", b.featureWords());
         vars.put("solver", design.solver().id());
-        vars.put("registers", Hardware.registers().entrySet());
         Templates.render("vivado/odegen_block.py.vm", vars, dir.resolve("driver").resolve("odegen_block.py"));
+        RegisterFilesWriter.writePython(dir.resolve("driver"), Hardware.registerMap(),
+                RegisterFilesWriter.blockValues(OdeBlockHwConfig.of(b, design.lanes(), design.solver())));
         Map<String, String> networks = new LinkedHashMap<>();
         for (Variant v : Variant.values()) {
             for (int n : Variant.DEPTHS) {
@@ -104,7 +105,6 @@ final class VivadoWriter {
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         Path driver = Files.createDirectories(dir.resolve("driver"));
         writeHost(driver);
-        int solver = d.solver().code();
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
         vars.put("network", d.spec().variant().id() + "-" + d.spec().depth());
@@ -114,10 +114,8 @@ final class VivadoWriter {
         vars.put("blobWords", hw.blobWords());
         vars.put("imageWords", hw.imageWords());
         vars.put("logits", hw.logits());
-        vars.put("config", String.format("0x%08x", NetworkHwConfig.configWord(hw).longValue()));
-        vars.put("width", String.format("0x%08x", NetworkRegisters.widthWord(d.format().width(), solver) & 0xFFFFFFFFL));
-        vars.put("registers", NetworkRegisters.registers().entrySet());
         vars.put("rows", rows(d.spec()));
         Templates.render("vivado/odegen_network.py.vm", vars, driver.resolve("odegen_network.py"));
+        RegisterFilesWriter.writePython(driver, Hardware.networkRegisterMap(), RegisterFilesWriter.engineValues(hw));
     }
 }

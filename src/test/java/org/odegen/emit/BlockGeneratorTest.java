@@ -65,7 +65,10 @@ class BlockGeneratorTest {
         }
         assertTrue(files.contains(Path.of("manifest.json")) && files.contains(Path.of("report.md"))
                 && files.contains(Path.of("testbench/harness.cpp")) && files.contains(Path.of("testbench/Makefile"))
-                && files.contains(Path.of("testbench/vectors/random/expected.hex")), files.toString());
+                && files.contains(Path.of("testbench/vectors/random/expected.hex"))
+                && files.contains(Path.of("testbench/odegen_regs.h")) && files.contains(Path.of("testbench/odegen_axil.h"))
+                && files.contains(Path.of("testbench/cocotb/odegen_regs.py"))
+                && files.contains(Path.of("vivado/driver/odegen_regs.py")), files.toString());
         JsonNode m = new ObjectMapper().readTree(a.folder().resolve("manifest.json").toFile());
         assertEquals("OdeBlock_layer3_2_x16", m.get("top").asText());
         assertEquals(75_136, m.get("params").get("paramWords").asInt());

@@ -165,7 +165,7 @@ class NetworkBoardTest {
         Map<String, String> env = Map.of("PYTHONPATH", FAKE_PYNQ + java.io.File.pathSeparator + drv,
                 "FAKE_ENGINE", engine, "FAKE_CONFIG", String.format("0x%08x",
                         org.odegen.hw.NetworkHwConfig.configWord(hw).longValue()),
-                "FAKE_WIDTH", String.format("0x%08x", org.odegen.hw.NetworkRegisters.widthWord(32, 0)),
+                "FAKE_WIDTH", String.format("0x%08x", org.odegen.hw.RegisterMap$.MODULE$.engineWidth(32, 0)),
                 "FAKE_WORDS", Long.toString(hw.blobWords()), "FAKE_DUMP", dump.toString());
         Run r = run(work, env, List.of(PynqDriverTest.python(work), "drive.py"));
         assertEquals(0, r.exit(), r.text());

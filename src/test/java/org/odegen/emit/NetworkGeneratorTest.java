@@ -49,7 +49,8 @@ class NetworkGeneratorTest {
         }
         for (String must : List.of("manifest.json", "report.md", "testbench/harness.cpp", "testbench/Makefile",
                 "testbench/vectors/blob.hex", "testbench/vectors/image.hex", "testbench/vectors/logits.hex",
-                "testbench/cocotb/Makefile", "testbench/cocotb/test_network.py", "testbench/cocotb/network.py",
+                "testbench/cocotb/Makefile", "testbench/cocotb/test_network.py", "testbench/cocotb/odegen_regs.py",
+                "testbench/odegen_regs.h", "testbench/odegen_axil.h", "vivado/driver/odegen_regs.py",
                 "testbench/cocotb/OdeNetwork_rodenet_3_20_x16_cocotb.v")) {
             assertTrue(files.contains(Path.of(must)), must + " in " + files);
         }

@@ -195,14 +195,39 @@ class NetworkHarnessTest {
         assertTrue(run("vectors", "1", "--bogus").message().startsWith("bad option: --bogus; usage: "));
     }
 
-    /** The writer: registers from NetworkRegisters, and a real network's vectors, byte-identical across runs. */
+    /**
+     * The harness takes every offset from odegen_regs.h: with WEIGHTS_ADDR's moved onto WEIGHTS_WORDS (read-only)
+     * the same harness fails against the same RTL, on the readback of the blob's address.
+     */
+    @Test
+    void aWrongOffsetInTheHeaderFails() throws IOException {
+        Path copy = dir.resolve("wrong_offset");
+        Files.createDirectories(copy.resolve("rtl"));
+        Files.copy(folder.resolve("rtl").resolve(TOP + ".v"), copy.resolve("rtl").resolve(TOP + ".v"));
+        NetworkTestbenchWriter.writeHarness(copy, TOP);
+        NetworkTestbenchWriter.writeVectors(copy.resolve("testbench/vectors"), vectors);
+        Path header = copy.resolve("testbench/odegen_regs.h");
+        String h = Files.readString(header);
+        assertTrue(h.contains("#define ODEGEN_WEIGHTS_ADDR 0x24u\n"), h);
+        Files.writeString(header, h.replace("#define ODEGEN_WEIGHTS_ADDR 0x24u\n", "#define ODEGEN_WEIGHTS_ADDR 0x28u\n"));
+        Path wrong = VerilatorHarness.binary(copy, TOP, VerilatorHarness.CACHE);
+        Tool.Result r = Tool.run(copy.resolve("testbench"), List.of(wrong.toString(), "vectors"), 300);
+        NetworkHarness.Outcome o = NetworkHarness.outcome(r.exit(), r.output());
+        assertFalse(o.passed(), r.output());
+        assertTrue(o.message().contains("WEIGHTS_ADDR reads back 0x5dd after a write of 0x10000000"), o.message());
+    }
+
+    /** The writer: the engine's register map in odegen_regs.h, and a real network's vectors, byte-identical across runs. */
     @Test
     void writerRendersTheRegisterMapAndDeterministicGoldenVectors() throws IOException {
         String cpp = Files.readString(folder.resolve("testbench/harness.cpp"));
-        assertTrue(cpp.contains("const uint32_t WEIGHTS_ADDR = 36;") && cpp.contains("const uint32_t WEIGHTS_WORDS = 40;")
-                && cpp.contains("const uint32_t LOADED = 4;") && cpp.contains("{\"depth\", reg::CONFIG, 16, 8},")
-                && cpp.contains("using Top = VNetFixture;"), cpp);
+        assertTrue(cpp.contains("#include \"odegen_regs.h\"") && cpp.contains("#include \"odegen_axil.h\"")
+                && cpp.contains("using Top = VNetFixture;") && !cpp.contains("0x24"), cpp);
         assertFalse(cpp.contains("${"), "unrendered template variables");
+        String h = Files.readString(folder.resolve("testbench/odegen_regs.h"));
+        assertEquals(org.odegen.hw.RegisterFiles.cHeader(org.odegen.hw.Hardware.networkRegisterMap(), Map.of()), h);
+        assertTrue(h.contains("#define ODEGEN_WEIGHTS_ADDR 0x24u\n") && h.contains("#define ODEGEN_WEIGHTS_WORDS 0x28u\n")
+                && h.contains("#define ODEGEN_STATUS_LOADED_MASK 0x00000004u\n") && h.contains("X(CONFIG, depth, 16, 8)"), h);
 
         NetworkSpec spec = NetworkSpec.of(Variant.RODENET_3, 20);
         Network net = new Network(Weights.random(spec, 5), NormMode.BATCH_STATS, QFormat.Q32_20);

@@ -189,7 +189,7 @@ class VivadoIpTest {
         assertEquals(List.of("CALL ipx::add_memory_map s_axi_ctrl core"), r.calls("ipx::add_memory_map"));
         assertTrue(r.text().contains("CALL set_property slave_memory_map_ref s_axi_ctrl s_axi_ctrl"), r.text());
         assertTrue(r.text().contains("CALL set_property range 256 address_block:registers"), r.text());
-        var map = Hardware.registerMap();
+        var map = Hardware.registerMap().memoryMap();
         assertEquals(map.size(), r.calls("ipx::add_register").size(), r.text());
         for (var reg : map) {
             String name = (String) reg.get("name");

@@ -1,7 +1,7 @@
 package org.odegen.sim
 
 import org.odegen.fixed.QFormat
-import org.odegen.hw.NetworkHwConfig
+import org.odegen.hw.{NetworkHwConfig, RegisterMap}
 import org.odegen.model.{FloatMap, NormMode}
 import org.odegen.net._
 import spinal.core.sim._
@@ -54,17 +54,18 @@ object NetworkEngineSim {
       ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
       BenchClock.startWithReset(cd)
       ddr.serve()
-      write(0x24, base)
-      write(0x00, 2)
+      val R = RegisterMap.engine
+      write(R.offset("WEIGHTS_ADDR"), base)
+      write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
       cd.waitSampling(2)
-      assert((read(0x04) & 0xf) == 4, "LOADED")
-      write(0x00, 1)
+      assert((read(R.offset("STATUS")) & 0xf) == R.bit("STATUS", "LOADED"), "LOADED")
+      write(R.offset("CTRL"), R.bit("CTRL", "START"))
       source.send(fixedImg.data())
       val (out, _) = sink.receive(100, timeout = 50000000L)
       cd.waitSampling(2)
       got = out
-      cycles = read(0x14)
-      println(s"status ${read(0x04)}")
+      cycles = read(R.offset("CYCLES"))
+      println(s"status ${read(R.offset("STATUS"))}")
     }
     (golden, got, cycles, cfg.scheduleCycles)
   }

@@ -3,7 +3,7 @@ package org.odegen.sim
 import org.junit.jupiter.api.Assertions._
 import org.junit.jupiter.api.Test
 import org.odegen.fixed.QFormat
-import org.odegen.hw.{OdeBlockHwConfig, OdeBlockTop}
+import org.odegen.hw.{OdeBlockHwConfig, OdeBlockTop, RegisterMap}
 import org.odegen.model._
 import spinal.core.sim._
 
@@ -87,41 +87,56 @@ class OdeBlockSimTest {
     val pb = randomParams(block, rng)
     val z0 = Array.fill(block.featureWords())(rng.nextInt(-(1 << 21), 1 << 21))
     val map = new FixedMap(4, 4, 4, z0)
+    val R = RegisterMap.block
+    val START = R.bit("CTRL", "START")
+    val LOAD = R.bit("CTRL", "LOAD")
+    val BUSY = R.bit("STATUS", "BUSY")
+    val DONE = R.bit("STATUS", "DONE")
+    val LOADED = R.bit("STATUS", "LOADED")
+    val ERROR = R.bit("STATUS", "ERROR")
     compiled(hw)
       .doSim("registers", 7) { dut =>
         val tb = new OdeBlockHarness(dut, new Random(7))
         tb.init()
-        assertEquals(OdeBlockTop.configWord(hw).toLong, tb.read(0x18))
-        assertEquals(32L, tb.read(0x1C))
-        assertEquals(1L, tb.read(0x08))
-        assertEquals(q.one(), tb.read(0x0C))
-        tb.write(0x08, 0)
-        assertEquals(1L, tb.read(0x08), "a write of 0 to STEPS is taken as 1")
+        assertEquals(OdeBlockTop.configWord(hw).toLong, tb.read(R.offset("CONFIG")))
+        assertEquals(RegisterMap.blockWidth(hw), tb.read(R.offset("WIDTH")))
+        assertEquals(32L, R("WIDTH").field("width").get(tb.read(R.offset("WIDTH"))))
+        assertEquals(1L, tb.read(R.offset("STEPS")))
+        assertEquals(q.one(), tb.read(R.offset("STEP_SIZE")))
+        tb.write(R.offset("STEPS"), 0)
+        assertEquals(1L, tb.read(R.offset("STEPS")), "a write of 0 to STEPS is taken as 1")
+        // CTRL takes START or LOAD, one at a time: both or neither is ERROR; an accepted LOAD clears it
+        val bits = BUSY | DONE | LOADED | ERROR
+        tb.write(R.offset("CTRL"), START | LOAD)
+        assertEquals(ERROR, tb.status() & bits, "START and LOAD together")
+        tb.write(R.offset("CTRL"), 0)
+        assertEquals(ERROR, tb.status() & bits, "neither START nor LOAD")
         tb.load(pa.toStream)
+        assertEquals(LOADED, tb.status() & bits, "after an accepted LOAD: LOADED, ERROR cleared")
         val h = q.quantize(0.5)
         val (outA, _) = tb.run(z0, 2, h, 0, block.featureWords())
         assertArrayEquals(new OdeBlock(block, pa).run(map, 2, h, 0).data(), outA)
         // reload, then a START during the run: ERROR, the run goes on; DONE raises the interrupt
-        tb.write(0x20, 1)
+        tb.write(R.offset("IER"), R.bit("IER", "DONE"))
         dut.clockDomain.waitSampling()
         assertTrue(dut.io.interrupt.toBoolean, "DONE of the last run with IER set")
         tb.load(pb.toStream)
-        tb.write(0x08, 1)
-        tb.write(0x00, 1)
+        tb.write(R.offset("STEPS"), 1)
+        tb.write(R.offset("CTRL"), START)
         dut.clockDomain.waitSampling()
         assertFalse(dut.io.interrupt.toBoolean, "START clears DONE")
-        tb.write(0x00, 1)
-        assertEquals(0x1L | 0x4L | 0x8L, tb.status() & 0xf, "BUSY, LOADED, ERROR")
+        tb.write(R.offset("CTRL"), START)
+        assertEquals(BUSY | LOADED | ERROR, tb.status() & (BUSY | DONE | LOADED | ERROR), "BUSY, LOADED, ERROR")
         tb.send(z0)
         val (outB, _) = tb.receive(block.featureWords())
         dut.clockDomain.waitSampling(2)
         assertArrayEquals(new OdeBlock(block, pb).run(map, 1, h, 0).data(), outB)
         assertTrue(dut.io.interrupt.toBoolean)
         // an early tlast in a parameter load: ERROR, parameters gone
-        tb.write(0x00, 2)
+        tb.write(R.offset("CTRL"), LOAD)
         tb.send(pa.toStream.take(10), lastAt = 9)
         dut.clockDomain.waitSampling(2)
-        assertEquals(0x8L, tb.status() & 0xc, "ERROR set, LOADED cleared")
+        assertEquals(ERROR, tb.status() & (LOADED | ERROR), "ERROR set, LOADED cleared")
       }
   }
 
