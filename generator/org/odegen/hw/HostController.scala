@@ -72,6 +72,26 @@ class HostController(map: RegisterMap, axi: AxiLite4, constants: Map[String, Big
     cycles := cycles + 1
   }
 
+  /** The top ends a load: LOADED if `ok`, else ERROR; BUSY falls. */
+  def endLoad(ok: Bool): Unit = {
+    error := !ok
+    loaded := ok
+    busy := False
+  }
+
+  /** The top's run is over: BUSY falls, CYCLES stops, DONE rises. */
+  def finishRun(): Unit = {
+    busy := False
+    running := False
+    done := True
+  }
+
+  /** The top's run stops without a result (a stream that ended early); ERROR is the top's to set. */
+  def abortRun(): Unit = {
+    busy := False
+    running := False
+  }
+
   // CTRL: the commands
   private val ctrl = map("CTRL")
   val ctrlWrite = bus.createAndDriveFlow(Bits(32 bits), ctrl.offset)

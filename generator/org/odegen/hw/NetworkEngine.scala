@@ -71,12 +71,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     "CONFIG" -> NetworkHwConfig.configWord(cfg),
     "WIDTH" -> BigInt(RegisterMap.engineWidth(W, cfg.solver.code)),
     "WEIGHTS_WORDS" -> BigInt(cfg.blobWords)))
-  val busy = host.busy
-  val done = host.done
-  val loaded = host.loaded
-  val error = host.error
-  val running = host.running
-  val cycles = host.cycles
   val weightsAddr = host.values("WEIGHTS_ADDR").asUInt
   io.interrupt := host.interrupt
 
@@ -172,9 +166,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   when(host.load) {
     // parameters stay in DDR: LOAD only checks the blob's address (NETWORK.md: 64-byte aligned), at once
     val aligned = weightsAddr(5 downto 0) === 0
-    error := !aligned
-    loaded := aligned
-    busy := False
+    host.endLoad(aligned)
   }
   when(host.start) {
     c := 0
@@ -190,7 +182,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     loader.slot := False
   }
   when(reader.io.error) {
-    error := True
+    host.error := True
   }
 
   // the image, in buffer 0, laid out in regions like every map (Pass.regions): channel c's pixel p to lane
@@ -215,11 +207,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       }
     }
     when(io.s_axis.payload.last =/= lastWord) {
-      error := True
+      host.error := True
     }
     when(io.s_axis.payload.last && !lastWord) {
-      busy := False // tlast too early: the run is aborted
-      running := False
+      host.abortRun() // tlast too early
       phase := Phase.IDLE
       loader.state := loader.State.IDLE
     }.elsewhen(lastWord) {

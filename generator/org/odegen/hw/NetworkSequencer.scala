@@ -312,9 +312,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
     }
     when(io.m_axis.fire && io.m_axis.payload.last) {
       phase := Phase.IDLE
-      busy := False
-      running := False
-      done := True
+      host.finishRun()
       loader.state := loader.State.IDLE
     }
   }

@@ -191,9 +191,7 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
       outAccepted := outAccepted + 1
       when(io.m_axis.payload.last) {
         phase := Phase.IDLE
-        busy := False
-        running := False
-        done := True
+        host.finishRun()
       }
     }
   }

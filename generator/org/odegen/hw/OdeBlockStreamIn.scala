@@ -69,14 +69,12 @@ class OdeBlockStreamIn(top: OdeBlockTop) extends Area {
     }
     streamEnd(lastWord)(wordError := True) {
       // tlast too early: the load ends here, without parameters
-      error := True
-      busy := False
+      host.error := True
+      host.busy := False
       phase := Phase.IDLE
     } {
       val bad = wordError || !io.s_axis.payload.last
-      error := bad
-      loaded := !bad
-      busy := False
+      host.endLoad(!bad)
       phase := Phase.IDLE
     }
   }
@@ -88,10 +86,9 @@ class OdeBlockStreamIn(top: OdeBlockTop) extends Area {
       p := 0
       chan := chan + 1
     }
-    streamEnd(lastWord)(error := True) {
+    streamEnd(lastWord)(host.error := True) {
       // tlast too early: the run is aborted
-      busy := False
-      running := False
+      host.abortRun()
       phase := Phase.IDLE
     } {
       conv2 := False
