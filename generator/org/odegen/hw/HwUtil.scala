@@ -37,6 +37,32 @@ object HwUtil {
     }
   }
 
+  /** Sets every one of `regs` to zero: the counters a phase or a run starts from. */
+  def clear(regs: Data*): Unit = regs.foreach(_.clearAll())
+
+  /** Counts `p` on (a pixel, a word); on `isLast`, its last value, it wraps to 0 and `wrap` runs. */
+  def countOn(p: UInt, isLast: Bool)(wrap: => Unit): Unit = {
+    p := p + 1
+    when(isLast) {
+      p := 0
+      wrap
+    }
+  }
+
+  /** INTERFACE.md's and NETWORK.md's rule for an input stream (the parameters, z_0, the image): `tlast` on
+    * the last word and only there. `onMismatch` runs whenever `tlast` and `lastWord` disagree, `early` when
+    * tlast comes before the last word (the stream ends there), `last` on the last word. */
+  def streamEnd(tlast: Bool, lastWord: Bool)(onMismatch: => Unit)(early: => Unit)(last: => Unit): Unit = {
+    when(tlast =/= lastWord) {
+      onMismatch
+    }
+    when(tlast && !lastWord) {
+      early
+    }.elsewhen(lastWord) {
+      last
+    }
+  }
+
   /** One of `v` by `sel`: a multiplexer, none for a single input. */
   def pick(v: Seq[SInt], sel: UInt): SInt = if (v.size == 1) v.head else Vec(v).read(sel.resized)
 }

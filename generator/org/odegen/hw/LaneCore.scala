@@ -9,6 +9,24 @@ object LaneOp extends SpinalEnum(binarySequential) {
   val NONE, PARAM_A, PARAM_B, CONV, VAR, SCALE, APPLY, UPDATE, POOL, COPY, OUT = newElement()
 }
 
+/** One command to all lanes, both tops': the op and its flags; each top adds its addresses (`OdeBlockCmd`,
+  * `NetworkCmd`). The sequencer issues it (stage 0) and the CommandPipeline carries it with its data. */
+abstract class LaneCmd extends Bundle {
+  val op = LaneOp()
+  /** CONV: the tap is the time channel's (its word is the stage's t, not a read). */
+  val isTime = Bool()
+  /** CONV: the pixel's first tap and its last; POOL: the map's first pixel and its last; VAR: the first. */
+  val first, last = Bool()
+  /** CONV: the group's first pixel, which starts the norm's channel sum. */
+  val firstPixel = Bool()
+  /** OUT: the stream's last word. */
+  val outLast = Bool()
+
+  /** No operation: every field zero (NONE is the op's first element, encoded 0); the sequencer's default
+    * each cycle, which the phase that issues a command overrides field by field. */
+  def idle(): Unit = assignFromBits(B(0, getBitsWidth bits))
+}
+
 /** The part of a lane that the ODEBlock and the network engine share: ARITHMETIC.md's per-channel arithmetic
   * on the lane's one `mulq` unit. Each top keeps its memories, addressing and write-back, and gives the core
   * the words it read and the command's op at each stage (`opAt(stage)`, stages as `timing` names them):

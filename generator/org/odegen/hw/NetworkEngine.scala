@@ -4,9 +4,9 @@ import spinal.core._
 import spinal.lib._
 import spinal.lib.bus.amba4.axilite._
 
-/** One command: issued by the sequencer (stage 0), then carried down the pipeline with its data. */
-case class EngineCmd(cfg: NetworkHwConfig) extends Bundle {
-  val op = LaneOp()
+/** The engine's command (LaneCmd): one read address for every feature buffer, the weight and write addresses,
+  * the broadcast lane (or padding) of each slice, COPY's writing lane. */
+case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   val rdAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits) // every feature buffer of every lane reads here
   val wAddr = UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   val wrAddr = UInt(NetworkEngine.bufferAddrWidth(cfg) bits)
@@ -14,11 +14,6 @@ case class EngineCmd(cfg: NetworkHwConfig) extends Bundle {
   val banks = Vec(UInt(HwUtil.addrWidth(cfg.lanes) bits), cfg.slices)
   val pads = Vec(Bool(), cfg.slices)
   val dstLane = UInt(HwUtil.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
-  val isTime = Bool()
-  val first = Bool()
-  val last = Bool()
-  val firstPixel = Bool()
-  val outLast = Bool()
 }
 
 object NetworkEngine {
@@ -126,9 +121,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val outIssued = Reg(UInt(8 bits)) init 0
 
   val isFc = cur.kind === kindCode(PassKind.Fc)
-  val latchMean = False
-  val normStart = False // start the norm units on the variance of their lane `normSel`
-  val invLatch = False // their results are ready: lane `normSel` of each unit takes its own
+  val invLatch = False // the norm units are done: lane `normSel` of each takes its unit's result
   val normSel = Reg(UInt(log2Up(cfg.normShare).max(1) bits)) init 0
   // the norm's all-reduce over a channel's slices: step j adds lane l ^ (lanes >> (j + 1))'s sum or variance
   // the phase as two flags, registered from its next value: they select an operand of every lane's
@@ -136,19 +129,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val reduceSum = RegNext(phase.getAheadValue() === Phase.REDUCE_SUM) init False
   val reduceVar = RegNext(phase.getAheadValue() === Phase.REDUCE_VAR) init False
   val reduceStep = Reg(UInt(2 bits)) init 0
-  val cmd = EngineCmd(cfg)
-  cmd.op := LaneOp.NONE
-  cmd.rdAddr := 0
-  cmd.wAddr := 0
-  cmd.wrAddr := 0
-  cmd.banks.foreach(_ := 0)
-  cmd.pads.foreach(_ := False)
-  cmd.dstLane := 0
-  cmd.isTime := False
-  cmd.first := False
-  cmd.last := False
-  cmd.firstPixel := False
-  cmd.outLast := False
+  val cmd = NetworkCmd(cfg)
+  cmd.idle()
 
   def drainTo(next: Phase.E): Unit = waits.drainTo(next)
   /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
@@ -169,10 +151,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     host.endLoad(aligned)
   }
   when(host.start) {
-    c := 0
-    p := 0
-    dstLane := 0
-    dstBase := 0
+    clear(c, p, dstLane, dstBase)
     phase := Phase.INPUT
     slotR := False
     slotFull(0) := False
@@ -197,23 +176,18 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val imageAddr = (dstBase + (p & (imageRegionPixels - 1)).resize(bufBits)).resize(bufBits)
   when(inputWrite) {
     val lastWord = c === cfg.imageChannels - 1 && p === imagePixels - 1
-    p := p + 1
-    when(p === imagePixels - 1) {
-      p := 0
+    countOn(p, p === imagePixels - 1) {
       c := c + 1
       dstLane := wrapLane(dstLane, U(imageLanes - 1, laneBits bits))
       when(dstLane === imageLanes - 1) {
         dstBase := (dstBase + imageRegionPixels).resized
       }
     }
-    when(io.s_axis.payload.last =/= lastWord) {
-      host.error := True
-    }
-    when(io.s_axis.payload.last && !lastWord) {
+    streamEnd(io.s_axis.payload.last, lastWord)(host.error := True) {
       host.abortRun() // tlast too early
       phase := Phase.IDLE
       loader.state := loader.State.IDLE
-    }.elsewhen(lastWord) {
+    } {
       pc := 0
       phase := Phase.FETCH
     }

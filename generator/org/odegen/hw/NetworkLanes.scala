@@ -103,7 +103,7 @@ class NetworkLanes(top: NetworkEngine) extends Area {
     val inv = cfg.batchStats generate Reg(SInt(W bits)) // from the norm unit this lane shares
     if (cfg.batchStats) core.inv := inv
 
-    when(latchMean) {
+    when(waits.latchMean) {
       core.mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
     }
     when(cmd.op === LaneOp.UPDATE) {
@@ -256,7 +256,7 @@ class NetworkLanes(top: NetworkEngine) extends Area {
       val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
       val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
-      unit.io.start := normStart
+      unit.io.start := waits.normStart
       unit.io.variance := shiftBy(pick(members.map(_.core.acc), normSel), cur.log2Out).asUInt.resized
       for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
     }

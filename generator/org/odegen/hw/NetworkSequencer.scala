@@ -33,13 +33,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
   switch(phase) {
     is(Phase.FETCH) {
       cur := row
-      g := 0
-      gl := 0
-      gBase := 0
-      gChan := 0
-      p := 0
-      c := 0
-      ox := 0
+      clear(g, gl, gBase, gChan, p, c, ox)
       oxLast := row.outSize === 1
       cs := -row.chanOffset.resize(10).asSInt
       copyQ := 0
@@ -162,17 +156,13 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       reduceThen(Phase.NORM_START)
     }
     is(Phase.LATCH_MEAN) {
-      latchMean := True
-      p := 0
-      phase := Phase.VAR
+      waits.latchMeanThen(p, Phase.VAR)
     }
     is(Phase.VAR) {
       cmd.op := LaneOp.VAR
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.first := p === 0
-      p := p + 1
-      when(p === cur.regionPixels - 1) {
-        p := 0
+      countOn(p, p === cur.regionPixels - 1) {
         drainTo(Phase.NORM_START)
         when(cur.log2Slices =/= 0) {
           waits.afterDrain := Phase.REDUCE_VAR
@@ -180,7 +170,6 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       }
     }
     is(Phase.NORM_START) {
-      normStart := True
       waits.startNorm()
     }
     is(Phase.NORM_WAIT) {
@@ -203,9 +192,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       cmd.op := LaneOp.APPLY
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
-      p := p + 1
-      when(p === cur.regionPixels - 1) {
-        p := 0
+      countOn(p, p === cur.regionPixels - 1) {
         when(cur.update) {
           drainTo(Phase.UPDATE)
         } otherwise {
@@ -217,9 +204,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       cmd.op := LaneOp.UPDATE
       cmd.rdAddr := (gBase + p.resize(bufBits)).resized
       cmd.wrAddr := (gBase + p.resize(bufBits)).resized
-      p := p + 1
-      when(p === cur.regionPixels - 1) {
-        p := 0
+      countOn(p, p === cur.regionPixels - 1) {
         drainTo(Phase.NEXT_GROUP)
       }
     }
@@ -284,9 +269,7 @@ class NetworkSequencer(top: NetworkEngine) extends Area {
       cmd.wrAddr := g.resized
       cmd.first := p === 0
       cmd.last := p === cur.inPixels - 1
-      p := p + 1
-      when(p === cur.inPixels - 1) {
-        p := 0
+      countOn(p, p === cur.inPixels - 1) {
         g := g + 1
         gBase := gBase + cur.inPixels.resize(bufBits)
         when(g === cur.groups - 1) {

@@ -41,11 +41,11 @@ class OdeBlockLanes(top: OdeBlockTop, streamIn: OdeBlockStreamIn, sequencer: Ode
     val norm = cfg.batchStats generate new Area {
       val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
-      unit.io.start := normStart
+      unit.io.start := waits.normStart
       unit.io.variance := shiftDown(core.acc, k).asUInt.resized
       core.inv := unit.io.inv
     }
-    when(latchMean) {
+    when(waits.latchMean) {
       core.mean := shiftDown(sum, k).resized
     }
 

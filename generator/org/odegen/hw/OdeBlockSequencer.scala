@@ -23,12 +23,7 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
 
   switch(phase) {
     is(Phase.CONV_START) {
-      y := 0
-      x := 0
-      ci := 0
-      ky := 0
-      kx := 0
-      inner := 0
+      clear(y, x, ci, ky, kx, inner)
       wBase := nextWBase
       nextWBase := nextWBase + cfg.mainTaps
       wsBase := nextWsBase
@@ -71,21 +66,17 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
       waits.draining()
     }
     is(Phase.LATCH_MEAN) {
-      latchMean := True
-      p := 0
-      phase := Phase.VAR
+      waits.latchMeanThen(p, Phase.VAR)
     }
     is(Phase.VAR) {
       cmd.op := LaneOp.VAR
       cmd.aAddr := (Mux(conv2, c2Base, c1Base) + groupBase + p.resize(16)).resized
       cmd.first := p === 0
-      p := p + 1
-      when(p === N - 1) {
+      countOn(p, p === N - 1) {
         drainTo(Phase.NORM_START)
       }
     }
     is(Phase.NORM_START) {
-      normStart := True
       waits.startNorm()
     }
     is(Phase.NORM_WAIT) {
@@ -116,8 +107,7 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
       cmd.op := LaneOp.APPLY
       cmd.aAddr := (Mux(conv2, c2Base, c1Base) + groupBase + p.resize(16)).resized
       cmd.relu := !conv2
-      p := p + 1
-      when(p === N - 1) {
+      countOn(p, p === N - 1) {
         drainTo(Phase.NEXT_GROUP)
       }
     }
@@ -138,8 +128,7 @@ class OdeBlockSequencer(top: OdeBlockTop) extends Area {
       cmd.op := LaneOp.UPDATE
       cmd.zAddr := p.resized
       cmd.aAddr := (c2Base + p.resize(16)).resized
-      p := p + 1
-      when(p === G * N - 1) {
+      countOn(p, p === G * N - 1) {
         drainTo(Phase.NEXT_STEP)
       }
     }

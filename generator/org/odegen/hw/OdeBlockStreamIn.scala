@@ -27,20 +27,6 @@ class OdeBlockStreamIn(top: OdeBlockTop) extends Area {
   val loadWrite = phase === Phase.LOAD && io.s_axis.fire
   val inputWrite = phase === Phase.INPUT && io.s_axis.fire
 
-  /** INTERFACE.md's rule for both input streams (parameters, z_0): tlast on the last word and only
-    * there. `onMismatch` runs whenever tlast and the last word disagree, `early` when tlast comes
-    * before the last word (the stream ends there), `last` on the last word. */
-  private def streamEnd(lastWord: Bool)(onMismatch: => Unit)(early: => Unit)(last: => Unit): Unit = {
-    when(io.s_axis.payload.last =/= lastWord) {
-      onMismatch
-    }
-    when(io.s_axis.payload.last && !lastWord) {
-      early
-    }.elsewhen(lastWord) {
-      last
-    }
-  }
-
   when(loadWrite) {
     val lastOfSection = Bool()
     when(isConvSection) {
@@ -67,7 +53,7 @@ class OdeBlockStreamIn(top: OdeBlockTop) extends Area {
       inner := 0
       section := section + 1
     }
-    streamEnd(lastWord)(wordError := True) {
+    streamEnd(io.s_axis.payload.last, lastWord)(wordError := True) {
       // tlast too early: the load ends here, without parameters
       host.error := True
       host.busy := False
@@ -81,12 +67,10 @@ class OdeBlockStreamIn(top: OdeBlockTop) extends Area {
 
   when(inputWrite) {
     val lastWord = chan === cfg.channels - 1 && p === N - 1
-    p := p + 1
-    when(p === N - 1) {
-      p := 0
+    countOn(p, p === N - 1) {
       chan := chan + 1
     }
-    streamEnd(lastWord)(host.error := True) {
+    streamEnd(io.s_axis.payload.last, lastWord)(host.error := True) {
       // tlast too early: the run is aborted
       host.abortRun()
       phase := Phase.IDLE

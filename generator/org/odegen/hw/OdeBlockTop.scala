@@ -4,9 +4,8 @@ import spinal.core._
 import spinal.lib._
 import spinal.lib.bus.amba4.axilite._
 
-/** The block's command: the sequencer issues it (stage 0), the lanes' pipeline carries it with its data. */
-case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
-  val op = LaneOp()
+/** The block's command (LaneCmd): its banks' addresses, the broadcast lane and its padding, conv1's ReLU. */
+case class OdeBlockCmd(cfg: OdeBlockHwConfig) extends LaneCmd {
   val zAddr = UInt(HwUtil.addrWidth(cfg.zbankDepth) bits)
   val aAddr = UInt(HwUtil.addrWidth(cfg.abankDepth) bits)
   val wAddr = UInt(HwUtil.addrWidth(cfg.wmainDepth) bits)
@@ -14,13 +13,8 @@ case class LaneCmd(cfg: OdeBlockHwConfig) extends Bundle {
   val outAddr = UInt(HwUtil.addrWidth(cfg.abankDepth) bits)
   val bank = UInt(HwUtil.addrWidth(cfg.lanes) bits)
   val fromZ = Bool()
-  val isTime = Bool()
   val pad = Bool()
-  val first = Bool()
-  val last = Bool()
-  val firstPixel = Bool()
   val relu = Bool()
-  val outLast = Bool()
 }
 
 object OdeBlockTop {
@@ -124,24 +118,8 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
   val outIssued = Reg(UInt(log2Up(cfg.featureWords + 1) bits)) init 0
   val outAccepted = Reg(UInt(log2Up(cfg.featureWords + 1) bits)) init 0
 
-  val latchMean = False
-  val normStart = False
-  val cmd = LaneCmd(cfg)
-  cmd.op := LaneOp.NONE
-  cmd.zAddr := 0
-  cmd.aAddr := 0
-  cmd.wAddr := 0
-  cmd.wsAddr := 0
-  cmd.outAddr := 0
-  cmd.bank := 0
-  cmd.fromZ := False
-  cmd.isTime := False
-  cmd.pad := False
-  cmd.first := False
-  cmd.last := False
-  cmd.firstPixel := False
-  cmd.relu := False
-  cmd.outLast := False
+  val cmd = OdeBlockCmd(cfg)
+  cmd.idle()
 
   def laneOf(c: UInt): UInt = if (L == 1) U(0, 1 bits) else c(cfg.log2Lanes - 1 downto 0)
   def groupOf(c: UInt): UInt = if (L == 1) c else c(c.getWidth - 1 downto cfg.log2Lanes)
@@ -150,11 +128,7 @@ case class OdeBlockTop(cfg: OdeBlockHwConfig, interruptPort: String = "interrupt
 
   // commands from the host: the host controller has taken them; here what a load and a run start
   when(host.load) {
-    section := 0
-    chan := 0
-    inner := 0
-    loadConvBase := 0
-    loadTimeBase := 0
+    clear(section, chan, inner, loadConvBase, loadTimeBase)
     loadNormBase := cfg.paramBase
     wordError := False
     phase := Phase.LOAD
