@@ -16,6 +16,15 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   val dstLane = UInt(HwUtil.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
 }
 
+/** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,
+  * PhaseWait's), then every layer kind's phases, `Phase(key)`. */
+class NetworkPhases(kindPhases: Seq[PhaseKey]) extends SpinalEnum(binarySequential) {
+  val IDLE, INPUT, FETCH, DRAIN, NORM_WAIT = newElement()
+  private val own = kindPhases.map(k => k -> newElement(k.name)).toMap
+  def apply(k: PhaseKey): E = own.getOrElse(k, throw new IllegalArgumentException(
+    s"no phase ${k.name} in the engine: a layer kind uses a phase no kind of LayerKinds.all declares"))
+}
+
 object NetworkEngine {
   def bufferAddrWidth(cfg: NetworkHwConfig): Int =
     HwUtil.addrWidth((0 until cfg.lanes).map(cfg.bufferDepth).max)
@@ -39,7 +48,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   import HwUtil._
   import HwFormat.shiftDown
   import NetworkEngine._
-  import PassDesc.{describe, kindCode}
+  import PassDesc.describe
   setDefinitionName(cfg.definitionName)
 
   private[hw] val fmt = cfg.format
@@ -86,10 +95,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val loader = new NetworkWeightLoader(this)
 
   // ---------------------------------------------------------------- sequencer
-  object Phase extends SpinalEnum(binarySequential) {
-    val IDLE, INPUT, FETCH, WAIT_W, PARAM_A, PARAM_B, CONV, DRAIN, REDUCE_SUM, LATCH_MEAN, VAR, REDUCE_VAR,
-        NORM_START, NORM_WAIT, SCALE, APPLY, UPDATE, NEXT_GROUP, COPY, POOL, OUTPUT = newElement()
-  }
+  val Phase = new NetworkPhases(LayerKinds.phases)
   val phase = RegInit(Phase.IDLE)
   val waits = new PhaseWait(phase, Phase.IDLE, Phase.DRAIN, Phase.NORM_WAIT, cfg.drain, cfg.normWait)
   val pc = Reg(UInt(pcBits bits)) init 0
@@ -120,27 +126,18 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val dstBase = Reg(UInt(bufBits bits)) init 0
   val outIssued = Reg(UInt(8 bits)) init 0
 
-  val isFc = cur.kind === kindCode(PassKind.Fc)
+  val isFc = cur.kind === LayerKinds.code(FcKind)
   val invLatch = False // the norm units are done: lane `normSel` of each takes its unit's result
   val normSel = Reg(UInt(log2Up(cfg.normShare).max(1) bits)) init 0
   // the norm's all-reduce over a channel's slices: step j adds lane l ^ (lanes >> (j + 1))'s sum or variance
   // the phase as two flags, registered from its next value: they select an operand of every lane's
   // accumulator and channel-sum adders (decoded from the phase, they were x32's slowest path)
-  val reduceSum = RegNext(phase.getAheadValue() === Phase.REDUCE_SUM) init False
-  val reduceVar = RegNext(phase.getAheadValue() === Phase.REDUCE_VAR) init False
+  val reduceSum = RegNext(phase.getAheadValue() === Phase(ConvKind.REDUCE_SUM)) init False
+  val reduceVar = RegNext(phase.getAheadValue() === Phase(ConvKind.REDUCE_VAR)) init False
   val reduceStep = Reg(UInt(2 bits)) init 0
   val cmd = NetworkCmd(cfg)
   cmd.idle()
 
-  def drainTo(next: Phase.E): Unit = waits.drainTo(next)
-  /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
-  def reduceThen(next: Phase.E): Unit = {
-    reduceStep := reduceStep + 1
-    when(reduceStep === cur.log2Slices - 1) {
-      reduceStep := 0
-      phase := next
-    }
-  }
   def wrapLane(v: UInt): UInt = Mux(v === L - 1, U(0, laneBits bits), v + 1)
   def wrapLane(v: UInt, mask: UInt): UInt = Mux(v === mask, U(0, laneBits bits), v + 1)
 

@@ -2,21 +2,6 @@ package org.odegen.hw
 
 import spinal.core._
 
-/** What one pass of the network engine's layer program does. */
-object PassKind extends Enumeration {
-  /** conv3x3 (stride 1 or 2, with or without the time channel) of all output channels, group by group,
-    * each group followed by its norm (and ReLU, the residual add, the Euler update as flagged). */
-  val Conv = Value(0)
-  /** The stride-2 "option A" shortcut: subsample, pad the new channels with zeros; one word a cycle. */
-  val Copy = Value(1)
-  /** Global average pooling, `(SUM) >> k`, one value per channel. */
-  val Pool = Value(2)
-  /** The classifier, `sat(SUM mulq(x_i, w[j][i]) + b[j])`: a conv over a 1x1 map with one tap a channel. */
-  val Fc = Value(3)
-  /** The logits on `m_axis`. */
-  val Output = Value(4)
-}
-
 /** What a conv pass's UPDATE phase does with the stage's `k` (the pass's output `x`), `z` (`r`) and the
   * lane's k bank `K`, at coefficient `c` (the pass's `update`), per ARITHMETIC.md's solvers:
   * every stage input is `sat(z + mulq(c, k))`, written over `k` in place; the last stage writes `z`. */
@@ -43,7 +28,7 @@ object UpdateMode {
   *
   * Blob offsets are 32-bit word indices into NETWORK.md's parameter blob. */
 case class Pass(
-    kind: PassKind.Value,
+    kind: LayerKind,
     label: String,
     bc: Int,
     x: Int,
@@ -68,9 +53,9 @@ case class Pass(
   def inPixels: Int = inSize * inSize
   /** Input channels of the convolution, the time channel included. */
   def cinTotal: Int = cin + (if (time.isDefined) 1 else 0)
-  /** Multiply-adds of one output pixel of one output channel. */
-  def taps: Int = if (kind == PassKind.Fc) cin else cinTotal * 9
-  def hasWeights: Boolean = kind == PassKind.Conv || kind == PassKind.Fc
+  /** Multiply-adds of one output pixel of one output channel (its kind's). */
+  def taps: Int = kind.taps(this)
+  def hasWeights: Boolean = kind.hasWeights
   def macs: Long = if (hasWeights) cout.toLong * outPixels * taps else 0
   /** Row regions of the map this pass reads and of the map it writes (see [[Pass.regions]]). */
   def inRegions(lanes: Int): Int = Pass.regions(cin, inSize, lanes)
@@ -83,12 +68,12 @@ case class Pass(
   def regionPixels(lanes: Int): Int = outPixels / outRegions(lanes)
   def inRegionPixels(lanes: Int): Int = inPixels / inRegions(lanes)
   def groups(lanes: Int): Int = (cout + groupLanes(lanes) - 1) / groupLanes(lanes)
-  /** Weight loads: a conv loads each group of `groupLanes` output channels into a weight slot while the group
-    * before it computes (every slice of a channel gets its row); the classifier loads all its rows into one
-    * slot (its compute is too short to hide a load per group behind). */
-  def loads(lanes: Int): Int = if (kind == PassKind.Fc) 1 else groups(lanes)
-  def groupsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) groups(lanes) else 1
-  def rowsPerLoad(lanes: Int): Int = if (kind == PassKind.Fc) cout else groupLanes(lanes)
+  /** Weight loads (its kind's): a conv loads each group of `groupLanes` output channels into a weight slot while
+    * the group before it computes (every slice of a channel gets its row); the classifier loads all its rows
+    * into one slot. */
+  def loads(lanes: Int): Int = kind.loads(this, lanes)
+  def groupsPerLoad(lanes: Int): Int = kind.groupsPerLoad(this, lanes)
+  def rowsPerLoad(lanes: Int): Int = kind.rowsPerLoad(this, lanes)
   def lastLoadRows(lanes: Int): Int = cout - (loads(lanes) - 1) * rowsPerLoad(lanes)
 }
 
@@ -130,12 +115,8 @@ case class NetworkHwConfig(
     s"normShare = $normShare lanes a norm unit must be a power of two in 1..$lanes")
   format // validates Q(W,F)
   require(eps >= 1, "eps must be at least 1")
-  require(program.last.kind == PassKind.Output, "the program ends with the output pass")
-  for (p <- program if p.kind == PassKind.Conv)
-    require(p.inRegions(lanes) % p.outRegions(lanes) == 0,
-      s"${p.label}: its input's ${p.inRegions(lanes)} regions are not a multiple of its ${p.outRegions(lanes)} slices")
-  for (p <- program if p.kind == PassKind.Pool || p.kind == PassKind.Fc)
-    require(p.inRegions(lanes) == 1, s"${p.label}: reads a map of ${p.inRegions(lanes)} regions, it needs one")
+  require(program.last.kind == OutputKind, "the program ends with the output pass")
+  for (p <- program) p.kind.check(p, lanes)
 
   def log2Lanes: Int = log2Up(lanes)
   val imageChannels = 3
@@ -144,14 +125,7 @@ case class NetworkHwConfig(
   def logits: Int = program.last.cout
 
   private def maps: Seq[(Int, Int)] = // (channels, size) of every map a buffer holds
-    Seq((imageChannels, imageSize)) ++ program.flatMap { p =>
-      p.kind match {
-        case PassKind.Conv | PassKind.Copy => Seq((p.cout, p.outSize))
-        case PassKind.Pool => Seq((p.cout, 1))
-        case PassKind.Fc => Seq((p.cout, 1))
-        case _ => Seq()
-      }
-    }
+    Seq((imageChannels, imageSize)) ++ program.flatMap(p => p.kind.writes(p))
   /** Words of one feature buffer in lane `l`: its share of the largest map. */
   def bufferDepth(l: Int): Int = maps.map { case (c, n) => laneShare(c, n, l) }.max.max(1)
 
@@ -164,7 +138,7 @@ case class NetworkHwConfig(
   /** The image's layout: the stem reads it in regions like any map (3 channels, 32 x 32). */
   def imageRegions: Int = Pass.regions(imageChannels, imageSize, lanes)
   /** The most slices a conv cuts the lanes into: the broadcast buses the engine has. */
-  def slices: Int = program.filter(_.kind == PassKind.Conv).map(_.outRegions(lanes)).max
+  def slices: Int = program.flatMap(p => p.kind.slices(p, lanes)).max
 
   /** A weight slot (per lane): weights, then norm A (or nothing), then norm B (or the bias), `params` each. */
   def slotTaps: Int = program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max
@@ -177,10 +151,9 @@ case class NetworkHwConfig(
   def weightBanks: Int = if (dataWidth <= 18) 2 else 1
 
   def maxTaps: Int = program.filter(_.hasWeights).map(_.taps).max
-  def maxPixels: Int = program.filter(_.kind == PassKind.Conv).map(_.outPixels).max
+  def maxPixels: Int = program.filter(_.kind == ConvKind).map(_.outPixels).max
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
-  def normShifts: Seq[Int] = program.filter(p => p.kind == PassKind.Conv || p.kind == PassKind.Pool)
-    .map(p => log2Up(if (p.kind == PassKind.Pool) p.inPixels else p.outPixels)).distinct.sorted
+  def normShifts: Seq[Int] = program.flatMap(p => p.kind.averages(p)).distinct.sorted
   /** The number format, which owns the datapath's widths. */
   def format: HwFormat = HwFormat(dataWidth, frac)
   def productWidth: Int = format.productWidth
@@ -194,7 +167,7 @@ case class NetworkHwConfig(
   /** The k bank's word: `k1` (Heun), `k1 + 2k2 + 2k3` (RK4). */
   def kWidth: Int = format.kWidth(rk4)
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
-  def kDepth(l: Int): Int = program.filter(p => p.kind == PassKind.Conv && p.update.isDefined)
+  def kDepth(l: Int): Int = program.filter(_.update.isDefined)
     .map(p => laneShare(p.cout, p.outSize, l)).max.max(1)
   /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, APPLY's residual add, write. */
   def timing: LaneTiming = LaneTiming(mulq, postStages = 1)
@@ -207,38 +180,11 @@ case class NetworkHwConfig(
   def macs: Long = program.map(_.macs).sum
   def macBoundCycles: Long = (macs + lanes - 1) / lanes
 
-  /** Cycles of one image as the sequencer spends them, state by state (NetworkEngine's phases), from the
-    * START write to the last logit accepted, with the image and the logits moving one word a cycle and
-    * every weight load finished before its group starts (the DDR reader prefetches a slot ahead):
-    *  - INPUT: the image words; then per pass FETCH 1, and:
-    *  - conv, per group (pixels: a region's): WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN,
-    *    [batch-stats: REDUCE_SUM log2(slices), LATCH_MEAN 1, VAR pixels, DRAIN, REDUCE_VAR log2(slices),
-    *    normShare x (NORM_START 1, NORM_WAIT), SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels, DRAIN],
-    *    NEXT_GROUP 1;
-    *  - classifier: WAIT_W 1, then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1;
-    *  - copy: cout*pixels, DRAIN; pool: per group pixels, DRAIN; output: the logits, then the FIFO's
-    *    latency. The harness checks this against CYCLES. */
-  def scheduleCycles: Long = {
-    val perPass = program.map { p =>
-      val g = p.groups(lanes).toLong
-      val body: Long = p.kind match {
-        case PassKind.Conv =>
-          val n = p.regionPixels(lanes).toLong
-          val reduce = 2 * log2Up(p.outRegions(lanes))
-          val stats = if (batchStats) reduce + 1 + n + drain + normShare * (1 + normWait) + 1 + drain else 0
-          val update = if (p.update.isDefined) n + drain else 0
-          g * (3 + n * p.taps + drain + stats + n + drain + update + 1)
-        case PassKind.Fc => 1 + g * (2 + p.taps + drain + 1)
-        case PassKind.Copy => p.cout.toLong * p.outPixels + drain
-        case PassKind.Pool => g * p.inPixels + drain
-        case PassKind.Output => p.cout.toLong + outputLatency
-      }
-      1 + body
-    }
-    imageWords.toLong + perPass.sum
-  }
-  /** From the last logit's read to its acceptance: the read (1), the FIFO (2). */
-  def outputLatency: Int = 2
+  /** Cycles of one image as the sequencer spends them, from the START write to the last logit accepted: the
+    * image (one word a cycle), then per pass FETCH 1 and its kind's phases ([[LayerKind.cycles]]), with every
+    * weight load finished before its group starts (the DDR reader prefetches a slot ahead). The harness and
+    * the regressions check this against CYCLES. */
+  def scheduleCycles: Long = imageWords.toLong + program.map(p => 1 + p.kind.cycles(p, this)).sum
 
   def definitionName: String = name
 }
@@ -274,6 +220,19 @@ object NetworkHwConfig {
       solver = solver
     )
   }
+}
+
+/** The layer kinds of the engine, in the order of their ROM codes. */
+object LayerKinds {
+  val all: Seq[LayerKind] = Seq(ConvKind, CopyKind, PoolKind, FcKind, OutputKind)
+  require(all.map(_.name).distinct.size == all.size, "two layer kinds of one name")
+  /** A kind's code in the layer program's ROM ([[PassDesc]]). */
+  def code(k: LayerKind): Int = all.indexOf(k)
+  def codeBits: Int = log2Up(all.size)
+  /** The phases of all kinds, each once, in the kinds' order. */
+  def phases: Seq[PhaseKey] = all.flatMap(_.phases).distinct
+  /** A ROM kind field is one of `kinds`. */
+  def isOneOf(kind: UInt, kinds: Seq[LayerKind]): Bool = kinds.map(k => kind === code(k)).foldLeft(False)(_ || _)
 }
 
 /** The layer program of a network: the passes of NETWORK.md's order, and where each finds its parameters
@@ -318,7 +277,7 @@ object NetworkProgram {
       at += cout
       val b = at
       at += cout
-      Pass(PassKind.Conv, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
+      Pass(ConvKind, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
         cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
         residual = residual.isDefined, update = update.map(_._2), updateMode = mode, weightsAt = w, normAAt = a,
         normBAt = b)
@@ -344,7 +303,7 @@ object NetworkProgram {
               out += conv(label + ".conv2", a, b, c, c, size, 1, None, relu = true, Some(cur), None)
               cur = b
             } else {
-              out += Pass(PassKind.Copy, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
+              out += Pass(CopyKind, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
                 inSize = size, stride = s.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
               out += conv(label + ".conv1", cur, a, cin, c, size, s.stride, None, relu = true, None, None)
               out += conv(label + ".conv2", a, cur, c, c, size / s.stride, 1, None, relu = true, Some(b), None)
@@ -369,15 +328,15 @@ object NetworkProgram {
         case BlockKind.CLASSIFIER =>
           val (a, b) = others
           val last = out.last
-          out += Pass(PassKind.Pool, "pool", bc = cur, x = cur, r = cur, w = a, cin = cin, cout = cin,
+          out += Pass(PoolKind, "pool", bc = cur, x = cur, r = cur, w = a, cin = cin, cout = cin,
             inSize = last.outSize, stride = last.outSize)
           val w = at
           at += c * cin
           val bias = at
           at += c
-          out += Pass(PassKind.Fc, "fc", bc = a, x = b, r = b, w = b, cin = cin, cout = c, inSize = 1, stride = 1,
+          out += Pass(FcKind, "fc", bc = a, x = b, r = b, w = b, cin = cin, cout = c, inSize = 1, stride = 1,
             weightsAt = w, normAAt = bias, normBAt = bias)
-          out += Pass(PassKind.Output, "logits", bc = b, x = b, r = b, w = b, cin = c, cout = c, inSize = 1, stride = 1)
+          out += Pass(OutputKind, "logits", bc = b, x = b, r = b, w = b, cin = c, cout = c, inSize = 1, stride = 1)
           cur = b
       }
     }

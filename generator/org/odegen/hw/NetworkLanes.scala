@@ -6,12 +6,11 @@ import spinal.lib._
 /** The network engine's lanes (NetworkEngine): the command pipeline, each lane's feature buffers, weight
   * banks and k bank around the shared LaneCore, the residual add, ReLU, the channel and pooling sums and the
   * write-back, the broadcast buses, the norm's all-reduce and its shared norm units. */
-class NetworkLanes(top: NetworkEngine) extends Area {
+class NetworkLanes(val top: NetworkEngine) extends Area {
   import top._
   import HwUtil._
   import HwFormat.shiftDown
   import NetworkEngine.buffers
-  import PassDesc.kindCode
 
   // ---------------------------------------------------------------- pipeline and lanes
   private val t = cfg.timing
@@ -36,7 +35,7 @@ class NetworkLanes(top: NetworkEngine) extends Area {
 
   // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2
   val broadcast2 = Vec(SInt(W bits), cfg.slices)
-  private val sliceCounts = cfg.program.filter(_.kind == PassKind.Conv).map(_.outRegions(L)).distinct.sorted
+  private val sliceCounts = cfg.program.flatMap(p => p.kind.slices(p, L)).distinct.sorted
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
   val bc5 = Delay(broadcast2(0), t.operandToResult) // COPY's word at stage 5, one delay line for all lanes
@@ -44,7 +43,7 @@ class NetworkLanes(top: NetworkEngine) extends Area {
   // `lateRead` cycles late and registered once: one delay line of the address for all lanes, not one of the
   // word in every lane (the register keeps the block RAM's clock-to-out off the norm's adder)
   private val rdAddrLate = Delay(cmd.rdAddr, t.lateRead)
-  private val isPool = cur.kind === kindCode(PassKind.Pool)
+  private val isPool = cur.kind === LayerKinds.code(PoolKind)
   val bufRdAddr = (0 until buffers).map { b =>
     val late = (isPool && cur.x === b) || ((cur.residual || cur.update) && cur.r === b)
     Mux(late, rdAddrLate, cmd.rdAddr)
@@ -57,7 +56,9 @@ class NetworkLanes(top: NetworkEngine) extends Area {
       Some((0 until buffers).map(_ => LanePairRam(d, W, cfg.definitionName + "_LanePairRam")))
     else None
   }
-  val lanes = for (l <- 0 until L) yield new Area {
+  /** Lane `index`: its memories, its LaneCore, its write-back (each kind's, [[LayerKind.writeBack]]). */
+  class Lane(val index: Int) extends Area {
+    private val l = index
     private val pair = if (L >= 2) bufferPairs(l / 2) else None
     private val bufAddrBits = pair.map(_.head.io.ra.getWidth).getOrElse(addrWidth(cfg.bufferDepth(l)))
     val bufs = if (pair.isDefined) Seq() else (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
@@ -162,34 +163,7 @@ class NetworkLanes(top: NetworkEngine) extends Area {
     wr.payload.data := convOut
     wrBuf := cur.w
     switch(s5.op) {
-      is(LaneOp.CONV) {
-        when(s5.last) {
-          wr.valid := active
-        }
-      }
-      is(LaneOp.APPLY) {
-        wr.valid := active
-        wr.payload.data := normed // the residual add and ReLU follow at stage 6
-      }
-      is(LaneOp.UPDATE) {
-        wr.valid := active
-        wr.payload.data := normed
-        wrBuf := cur.r
-        if (cfg.multiStage) {
-          // a stage before the last writes the next stage input over its k (x, the conv's output)
-          when(writesStageInput) {
-            wrBuf := cur.x
-          }
-        }
-      }
-      is(LaneOp.POOL) {
-        wr.valid := s5.last
-        wr.payload.data := x5 // summed at stage 6, the mean written at stage 7
-      }
-      is(LaneOp.COPY) {
-        wr.valid := s5.dstLane === l
-        wr.payload.data := bc5
-      }
+      for (k <- LayerKinds.all) k.writeBack(NetworkLanes.this)(this)
     }
     // stage 6: APPLY's residual add and ReLU, a stage after the norm's adder (the two adders and their
     // saturations in one cycle were the engine's slowest path)
@@ -227,6 +201,7 @@ class NetworkLanes(top: NetworkEngine) extends Area {
     private val weightHere = (U(l, laneBits bits) & loader.wr.mask) === loader.wr.lane
     for ((m, b) <- weights.zipWithIndex) m.write(loader.wr.addr(b), loader.wr.data(b), loader.wr.en(b) && weightHere)
   }
+  val lanes = for (l <- 0 until L) yield new Lane(l)
 
   // broadcast of stage 1: the word of the channel being read, or the time plane, or a padding zero
   val source = pick(lanes.map(_.bcOut), s1.banks(0))

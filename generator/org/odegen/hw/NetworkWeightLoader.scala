@@ -9,7 +9,6 @@ import spinal.lib._
 class NetworkWeightLoader(top: NetworkEngine) extends Area {
   import top._
   import HwUtil._
-  import PassDesc.kindCode
 
   object State extends SpinalEnum(binarySequential) {
     val IDLE, SCAN, WAIT_SLOT, ISSUE, RECEIVE, DONE = newElement()
@@ -34,8 +33,9 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
   switch(part) {
     is(1) {
       reader.io.job.payload.at := aPtr
-      // the classifier has no norm A: its slot's A words are left unused
-      reader.io.job.payload.count := Mux(pass.kind === kindCode(PassKind.Fc), U(0, 8 bits), rows).resized
+      // a kind without norm A (the classifier) leaves its slot's A words unused
+      val noNormA = LayerKinds.isOneOf(pass.kind, LayerKinds.all.filter(k => k.hasWeights && !k.loadsNormA))
+      reader.io.job.payload.count := Mux(noNormA, U(0, 8 bits), rows).resized
     }
     is(2) {
       reader.io.job.payload.at := bPtr
@@ -88,7 +88,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     is(State.SCAN) {
       when(pc === passes) {
         state := State.DONE
-      }.elsewhen(row.kind === kindCode(PassKind.Conv) || row.kind === kindCode(PassKind.Fc)) {
+      }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.all.filter(_.hasWeights))) {
         pass := row
         load := 0
         wPtr := row.weightsAt

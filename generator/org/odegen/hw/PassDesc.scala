@@ -4,7 +4,7 @@ import spinal.core._
 
 /** One pass of the layer program as the ROM holds it (see [[Pass]]). */
 case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
-  val kind = UInt(3 bits)
+  val kind = UInt(LayerKinds.codeBits bits)
   val bc, x, r, w = UInt(2 bits)
   val cin = UInt(8 bits)
   val cout = UInt(8 bits)
@@ -51,13 +51,11 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
 }
 
 object PassDesc {
-  def kindCode(k: PassKind.Value): Int = k.id
-
   /** The ROM entry of a pass. */
   def describe(cfg: NetworkHwConfig, p: Pass): PassDesc = {
     val d = PassDesc(cfg)
     val l = cfg.lanes
-    d.kind := kindCode(p.kind)
+    d.kind := LayerKinds.code(p.kind)
     d.bc := p.bc
     d.x := p.x
     d.r := p.r
@@ -71,7 +69,7 @@ object PassDesc {
     d.inPixels := p.inPixels
     d.outSize := p.outSize
     d.outPixels := p.outPixels
-    d.log2Out := log2Up(if (p.kind == PassKind.Pool) p.inPixels else p.outPixels)
+    d.log2Out := p.kind.averages(p).getOrElse(log2Up(p.outPixels))
     d.stride := p.stride.min(3)
     d.tValue := S(p.time.getOrElse(0L), cfg.dataWidth bits)
     d.relu := Bool(p.relu)

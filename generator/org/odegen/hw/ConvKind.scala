@@ -1,0 +1,268 @@
+package org.odegen.hw
+
+import spinal.core._
+import spinal.lib._
+
+/** conv3x3 (stride 1 or 2, with or without the time channel) of all output channels, group by group, each
+  * group followed by its norm (and ReLU, the residual add, the ODEBlock's update as the pass flags): the
+  * engine's main layer kind. Per group (`pixels` a region's): WAIT_W for its weight slot, PARAM_A, PARAM_B,
+  * CONV `pixels * taps`, then with batch statistics the norm (the all-reduce over the slices REDUCE_SUM,
+  * LATCH_MEAN, VAR, REDUCE_VAR, the shared units NORM_START and NORM_WAIT, SCALE), APPLY, [UPDATE],
+  * NEXT_GROUP. The classifier ([[FcKind]]) runs on these same phases. */
+object ConvKind extends LayerKind("conv") {
+  val WAIT_W = PhaseKey("WAIT_W")
+  val PARAM_A = PhaseKey("PARAM_A")
+  val PARAM_B = PhaseKey("PARAM_B")
+  val CONV = PhaseKey("CONV")
+  val REDUCE_SUM = PhaseKey("REDUCE_SUM")
+  val LATCH_MEAN = PhaseKey("LATCH_MEAN")
+  val VAR = PhaseKey("VAR")
+  val REDUCE_VAR = PhaseKey("REDUCE_VAR")
+  val NORM_START = PhaseKey("NORM_START")
+  val SCALE = PhaseKey("SCALE")
+  val APPLY = PhaseKey("APPLY")
+  val UPDATE = PhaseKey("UPDATE")
+  val NEXT_GROUP = PhaseKey("NEXT_GROUP")
+  def phases: Seq[PhaseKey] = Seq(WAIT_W, PARAM_A, PARAM_B, CONV, REDUCE_SUM, LATCH_MEAN, VAR, REDUCE_VAR,
+    NORM_START, SCALE, APPLY, UPDATE, NEXT_GROUP)
+
+  override def hasWeights: Boolean = true
+  override def taps(p: Pass): Int = p.cinTotal * 9
+  override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, p.outSize))
+  override def averages(p: Pass): Option[Int] = Some(log2Up(p.outPixels))
+  override def slices(p: Pass, lanes: Int): Option[Int] = Some(p.outRegions(lanes))
+  override def check(p: Pass, lanes: Int): Unit =
+    require(p.inRegions(lanes) % p.outRegions(lanes) == 0,
+      s"${p.label}: its input's ${p.inRegions(lanes)} regions are not a multiple of its ${p.outRegions(lanes)} slices")
+
+  /** Per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [batch stats: REDUCE_SUM
+    * log2(slices), LATCH_MEAN 1, VAR pixels, DRAIN, REDUCE_VAR log2(slices), normShare x (NORM_START 1,
+    * NORM_WAIT), SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels, DRAIN], NEXT_GROUP 1. */
+  def cycles(p: Pass, cfg: NetworkHwConfig): Long = {
+    val n = p.regionPixels(cfg.lanes).toLong
+    val drain = cfg.drain
+    val reduce = 2 * log2Up(p.outRegions(cfg.lanes))
+    val stats = if (cfg.batchStats) reduce + 1 + n + drain + cfg.normShare * (1 + cfg.normWait) + 1 + drain else 0
+    val update = if (p.update.isDefined) n + drain else 0
+    p.groups(cfg.lanes) * (3 + n * p.taps + drain + stats + n + drain + update + 1)
+  }
+
+  def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {
+    import s._
+    import s.top._
+    import HwUtil._
+
+    // conv addressing: input row iy (from the first row of the slice's input) and column ix of output (oy, ox)
+    // (oy within the slice) and tap (ky, kx); the input region iy falls in, `delta` regions from the slice's
+    // first, and its row there. Every slice reads the same address, each from the lanes of its own region.
+    // iy, ix and each slice's input region are registers, computed from the counters' next values, so that
+    // the cycle that issues a read only shifts and compares (the adds and the shift before them were the
+    // engine's slowest path at 64 lanes)
+    private val iyNext = iyBase.getAheadValue() + ky.getAheadValue().resize(9).asSInt
+    val iy = RegNext(iyNext) init 0
+    val ix = RegNext(ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt) init 0
+    val colPad = ix < 0 || ix >= cur.inSize.resize(9).asSInt
+    val localRow = iy.asUInt.resize(6) & cur.inRegionRowMask
+    val convReadAddr = (fiBase + (localRow.resize(bufBits) |<< cur.log2In) + ix.asUInt.resize(bufBits)).resize(bufBits)
+    val isTimeTap = cur.time && ci === 0
+    val sliceRegion = (0 until cfg.slices).map(sl =>
+      RegNext((S(sl, 9 bits) |<< cur.log2SliceStep) + (iyNext >> cur.log2InRegionRows)) init 0)
+    val slicePad = sliceRegion.map(r => colPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+    val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
+    private val firstTap = Mux(isFc, U(1, 2 bits), U(0, 2 bits)) // the classifier's one tap: the centre
+
+    /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
+    private def reduceThen(next: PhaseKey): Unit = {
+      reduceStep := reduceStep + 1
+      when(reduceStep === cur.log2Slices - 1) {
+        reduceStep := 0
+        go(next)
+      }
+    }
+
+    def phases(): Unit = {
+      on(WAIT_W) {
+        wBase := slotBase(slotR)
+        when(slotFull(slotR.asUInt)) {
+          go(PARAM_A)
+        }
+      }
+      on(PARAM_A) {
+        cmd.op := LaneOp.PARAM_A
+        cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps, wBits bits) + gl.resize(wBits)).resized
+        go(PARAM_B)
+      }
+      on(PARAM_B) {
+        cmd.op := LaneOp.PARAM_B
+        cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + gl.resize(wBits)).resized
+        clear(p, ox, ci, inner, fiLane, fiBase)
+        oxLast := cur.outSize === 1
+        iyBase := -1
+        ixBase := -1
+        ky := firstTap
+        kx := firstTap
+        innerLast := cur.taps === 1
+        go(CONV)
+      }
+      on(CONV) {
+        cmd.op := LaneOp.CONV
+        cmd.rdAddr := convReadAddr
+        cmd.wAddr := (wBase + inner.resize(wBits)).resized
+        for (sl <- 0 until cfg.slices) {
+          cmd.banks(sl) := sliceBank(sl)
+          cmd.pads(sl) := slicePad(sl)
+        }
+        cmd.isTime := isTimeTap
+        val lastTap = innerLast
+        cmd.first := inner === 0
+        cmd.last := lastTap
+        cmd.firstPixel := p === 0
+        cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+        inner := inner + 1
+        innerLast := inner === cur.taps - 2
+        def nextChannel(): Unit = {
+          ci := ci + 1
+          when(!isTimeTap) {
+            fiLane := wrapLane(fiLane, cur.inLaneMask)
+            when(fiLane === cur.inLaneMask) {
+              fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
+            }
+          }
+        }
+        when(isFc) {
+          nextChannel()
+        } otherwise {
+          nextTap(ky, kx)(nextChannel())
+        }
+        when(lastTap) {
+          clear(inner, ci, fiLane, fiBase)
+          innerLast := cur.taps === 1
+          ky := firstTap
+          kx := firstTap
+          ox := ox + 1
+          oxLast := ox === cur.outSize - 2
+          ixBase := ixBase + cur.stride.resize(9).asSInt
+          when(oxLast) {
+            ox := 0
+            oxLast := cur.outSize === 1
+            ixBase := -1
+            iyBase := iyBase + cur.stride.resize(9).asSInt
+          }
+          countOn(p, p === cur.regionPixels - 1) {
+            wBase := wBase + cur.taps.resize(wBits)
+            when(gl === cur.groupsPerLoad - 1) {
+              // the slot's last read is this cycle's: the reader may refill it from the next cycle on
+              slotFull(slotR.asUInt) := False
+              slotR := !slotR
+            }
+            when(isFc) {
+              drainTo(NEXT_GROUP)
+            }.elsewhen(Bool(cfg.batchStats)) {
+              drainTo(LATCH_MEAN)
+              when(cur.log2Slices =/= 0) {
+                afterDrain(REDUCE_SUM)
+              }
+            } otherwise {
+              drainTo(APPLY)
+            }
+          }
+        }
+      }
+      on(REDUCE_SUM) {
+        reduceThen(LATCH_MEAN)
+      }
+      on(REDUCE_VAR) {
+        reduceThen(NORM_START)
+      }
+      on(LATCH_MEAN) {
+        waits.latchMeanThen(p, Phase(VAR))
+      }
+      on(VAR) {
+        cmd.op := LaneOp.VAR
+        cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+        cmd.first := p === 0
+        countOn(p, p === cur.regionPixels - 1) {
+          drainTo(NORM_START)
+          when(cur.log2Slices =/= 0) {
+            afterDrain(REDUCE_VAR)
+          }
+        }
+      }
+      on(NORM_START) {
+        waits.startNorm()
+      }
+      is(Phase.NORM_WAIT) {
+        // one norm unit serves `normShare` lanes, one after the other
+        when(waits.normStep()) {
+          invLatch := True
+          normSel := normSel + 1
+          go(NORM_START)
+          when(normSel === cfg.normShare - 1) {
+            normSel := 0
+            go(SCALE)
+          }
+        }
+      }
+      on(SCALE) {
+        cmd.op := LaneOp.SCALE
+        drainTo(APPLY)
+      }
+      // APPLY and UPDATE: one pass over the group's pixels each, reading and writing in place
+      for ((key, op) <- Seq(APPLY -> LaneOp.APPLY, UPDATE -> LaneOp.UPDATE)) on(key) {
+        cmd.op := op
+        cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+        cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+        countOn(p, p === cur.regionPixels - 1) {
+          if (key == APPLY) {
+            when(cur.update) {
+              drainTo(UPDATE)
+            } otherwise {
+              drainTo(NEXT_GROUP)
+            }
+          } else drainTo(NEXT_GROUP)
+        }
+      }
+      on(NEXT_GROUP) {
+        g := g + 1
+        gl := gl + 1
+        gBase := gBase + cur.regionPixels.resize(bufBits)
+        gChan := gChan + (cur.groupLaneMask.resize(9) + 1)
+        when(g === cur.groups - 1) {
+          nextPass()
+        }.elsewhen(gl === cur.groupsPerLoad - 1) {
+          gl := 0
+          go(WAIT_W)
+        } otherwise {
+          go(PARAM_A)
+        }
+      }
+    }
+  }
+
+  /** CONV writes a pixel's sum on its last tap, APPLY the norm's word (the residual add and ReLU follow at
+    * stage 6), UPDATE the step's `sat(z + mulq(c, k))` into z, or, a stage before the last, the next stage
+    * input over its k. A lane writes only the channels of the group it has (`active`). */
+  override def writeBack(ln: NetworkLanes)(lane: ln.Lane): Unit = {
+    import ln._
+    import lane._
+    is(LaneOp.CONV) {
+      when(s5.last) {
+        wr.valid := active
+      }
+    }
+    is(LaneOp.APPLY) {
+      wr.valid := active
+      wr.payload.data := normed
+    }
+    is(LaneOp.UPDATE) {
+      wr.valid := active
+      wr.payload.data := normed
+      wrBuf := top.cur.r
+      if (top.cfg.multiStage) {
+        when(writesStageInput) {
+          wrBuf := top.cur.x
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.odegen.hw
+
+import spinal.core._
+
+/** The logits on `m_axis`: read one a cycle into the output stream's FIFO while it has room; the run ends
+  * when the last is accepted. */
+object OutputKind extends LayerKind("output") {
+  val OUTPUT = PhaseKey("OUTPUT")
+  def phases: Seq[PhaseKey] = Seq(OUTPUT)
+
+  /** The logits, then the output latency: the read (1) and the FIFO (2). */
+  def cycles(p: Pass, cfg: NetworkHwConfig): Long = p.cout.toLong + latency
+  val latency = 2
+
+  def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {
+    import s._
+    import s.top._
+
+    def phases(): Unit = on(OUTPUT) {
+      when(outIssued =/= cur.cout && outStream.room) {
+        cmd.op := LaneOp.OUT
+        cmd.rdAddr := dstBase
+        cmd.banks(0) := dstLane
+        cmd.outLast := outIssued === cur.cout - 1
+        outIssued := outIssued + 1
+        dstLane := wrapLane(dstLane)
+        when(dstLane === L - 1) {
+          dstBase := dstBase + 1
+        }
+      }
+      when(io.m_axis.fire && io.m_axis.payload.last) {
+        phase := Phase.IDLE
+        host.finishRun()
+        loader.state := loader.State.IDLE
+      }
+    }
+  }
+}
