@@ -35,16 +35,21 @@ object ConvKind extends LayerKind("conv") {
     require(p.inRegions(lanes) % p.outRegions(lanes) == 0,
       s"${p.label}: its input's ${p.inRegions(lanes)} regions are not a multiple of its ${p.outRegions(lanes)} slices")
 
-  /** Per group: WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV pixels*taps, DRAIN, [batch stats: REDUCE_SUM
-    * log2(slices), LATCH_MEAN 1, VAR pixels, DRAIN, REDUCE_VAR log2(slices), normShare x (NORM_START 1,
-    * NORM_WAIT), SCALE 1, DRAIN], APPLY pixels, DRAIN, [UPDATE pixels, DRAIN], NEXT_GROUP 1. */
-  def cycles(p: Pass, cfg: NetworkHwConfig): Long = {
+  /** Per group (`n` a region's pixels): WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV n*taps, DRAIN, [batch stats:
+    * REDUCE_SUM log2(slices), LATCH_MEAN 1, VAR n, DRAIN, REDUCE_VAR log2(slices), normShare x (NORM_START 1,
+    * NORM_WAIT), SCALE 1, DRAIN], APPLY n, DRAIN, [UPDATE n, DRAIN], NEXT_GROUP 1. */
+  def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] = {
     val n = p.regionPixels(cfg.lanes).toLong
-    val drain = cfg.drain
-    val reduce = 2 * log2Up(p.outRegions(cfg.lanes))
-    val stats = if (cfg.batchStats) reduce + 1 + n + drain + cfg.normShare * (1 + cfg.normWait) + 1 + drain else 0
-    val update = if (p.update.isDefined) n + drain else 0
-    p.groups(cfg.lanes) * (3 + n * p.taps + drain + stats + n + drain + update + 1)
+    val drain = Span(NetworkPhases.DRAIN, cfg.drain)
+    val reduce = log2Up(p.outRegions(cfg.lanes))
+    val stats = if (!cfg.batchStats) Seq() else
+      Seq(Span(REDUCE_SUM, reduce), Span(LATCH_MEAN, 1), Span(VAR, n), drain, Span(REDUCE_VAR, reduce)) ++
+        Seq.fill(cfg.normShare)(Seq(Span(NORM_START, 1), Span(NetworkPhases.NORM_WAIT, cfg.normWait))).flatten ++
+        Seq(Span(SCALE, 1), drain)
+    val update = if (p.update.isDefined) Seq(Span(UPDATE, n), drain) else Seq()
+    val group = Seq(Span(WAIT_W, 1), Span(PARAM_A, 1), Span(PARAM_B, 1), Span(CONV, n * p.taps), drain) ++ stats ++
+      Seq(Span(APPLY, n), drain) ++ update :+ Span(NEXT_GROUP, 1)
+    Seq.fill(p.groups(cfg.lanes))(group).flatten
   }
 
   def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {

@@ -9,7 +9,8 @@ object CopyKind extends LayerKind("copy") {
   def phases: Seq[PhaseKey] = Seq(COPY)
 
   override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, p.outSize))
-  def cycles(p: Pass, cfg: NetworkHwConfig): Long = p.cout.toLong * p.outPixels + cfg.drain
+  def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] =
+    Seq(Span(COPY, p.cout.toLong * p.outPixels), Span(NetworkPhases.DRAIN, cfg.drain))
 
   def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {
     import s._

@@ -20,8 +20,12 @@ object FcKind extends LayerKind("fc") {
   override def check(p: Pass, lanes: Int): Unit =
     require(p.inRegions(lanes) == 1, s"${p.label}: reads a map of ${p.inRegions(lanes)} regions, it needs one")
 
-  /** WAIT_W 1, then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1. */
-  def cycles(p: Pass, cfg: NetworkHwConfig): Long = 1 + p.groups(cfg.lanes) * (2 + p.taps + cfg.drain + 1)
+  /** WAIT_W 1 (one load), then per group PARAM_A 1, PARAM_B 1, CONV taps, DRAIN, NEXT_GROUP 1. */
+  def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] = {
+    import ConvKind._
+    Span(WAIT_W, 1) +: Seq.fill(p.groups(cfg.lanes))(Seq(Span(PARAM_A, 1), Span(PARAM_B, 1), Span(CONV, p.taps),
+      Span(NetworkPhases.DRAIN, cfg.drain), Span(NEXT_GROUP, 1))).flatten
+  }
 
   def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {
     def phases(): Unit = ()

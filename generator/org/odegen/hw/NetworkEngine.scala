@@ -17,12 +17,29 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
 }
 
 /** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,
-  * PhaseWait's), then every layer kind's phases, `Phase(key)`. */
+  * PhaseWait's), then every layer kind's phases, `Phase(key)`, in the encoding's order. */
 class NetworkPhases(kindPhases: Seq[PhaseKey]) extends SpinalEnum(binarySequential) {
-  val IDLE, INPUT, FETCH, DRAIN, NORM_WAIT = newElement()
-  private val own = kindPhases.map(k => k -> newElement(k.name)).toMap
-  def apply(k: PhaseKey): E = own.getOrElse(k, throw new IllegalArgumentException(
+  import NetworkPhases.own
+  /** Each state's phase, by its encoding (for a trace: the Verilog's emitter renames VAR, INPUT, OUTPUT). */
+  val keys: Seq[PhaseKey] = own ++ kindPhases
+  private val byKey = keys.map(k => k -> newElement(k.name)).toMap
+  def apply(k: PhaseKey): E = byKey.getOrElse(k, throw new IllegalArgumentException(
     s"no phase ${k.name} in the engine: a layer kind uses a phase no kind of LayerKinds.all declares"))
+  val IDLE = apply(NetworkPhases.IDLE)
+  val INPUT = apply(NetworkPhases.INPUT)
+  val FETCH = apply(NetworkPhases.FETCH)
+  val DRAIN = apply(NetworkPhases.DRAIN)
+  val NORM_WAIT = apply(NetworkPhases.NORM_WAIT)
+}
+
+object NetworkPhases {
+  /** The top's own phases, as the enum and the schedules name them. */
+  val IDLE = PhaseKey("IDLE")
+  val INPUT = PhaseKey("INPUT")
+  val FETCH = PhaseKey("FETCH")
+  val DRAIN = PhaseKey("DRAIN")
+  val NORM_WAIT = PhaseKey("NORM_WAIT")
+  val own: Seq[PhaseKey] = Seq(IDLE, INPUT, FETCH, DRAIN, NORM_WAIT)
 }
 
 object NetworkEngine {

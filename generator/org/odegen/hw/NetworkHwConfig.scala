@@ -180,11 +180,14 @@ case class NetworkHwConfig(
   def macs: Long = program.map(_.macs).sum
   def macBoundCycles: Long = (macs + lanes - 1) / lanes
 
-  /** Cycles of one image as the sequencer spends them, from the START write to the last logit accepted: the
-    * image (one word a cycle), then per pass FETCH 1 and its kind's phases ([[LayerKind.cycles]]), with every
-    * weight load finished before its group starts (the DDR reader prefetches a slot ahead). The harness and
-    * the regressions check this against CYCLES. */
-  def scheduleCycles: Long = imageWords.toLong + program.map(p => 1 + p.kind.cycles(p, this)).sum
+  /** The phases of one image as the sequencer goes through them, from the START write to the last logit
+    * accepted: INPUT (the image, one word a cycle), then per pass FETCH 1 and its kind's phases
+    * ([[LayerKind.schedule]]), with every weight load finished before its group starts (the DDR reader
+    * prefetches a slot ahead). */
+  def schedule: Seq[Span] = Span(NetworkPhases.INPUT, imageWords) +:
+    program.flatMap(p => Span(NetworkPhases.FETCH, 1) +: p.kind.schedule(p, this))
+  /** Cycles of one image: the schedule's, which the harness and the regressions check against CYCLES. */
+  def scheduleCycles: Long = schedule.map(_.cycles).sum
 
   def definitionName: String = name
 }

@@ -12,7 +12,8 @@ object PoolKind extends LayerKind("pool") {
   override def averages(p: Pass): Option[Int] = Some(log2Up(p.inPixels))
   override def check(p: Pass, lanes: Int): Unit =
     require(p.inRegions(lanes) == 1, s"${p.label}: reads a map of ${p.inRegions(lanes)} regions, it needs one")
-  def cycles(p: Pass, cfg: NetworkHwConfig): Long = p.groups(cfg.lanes) * p.inPixels + cfg.drain
+  def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] =
+    Seq(Span(POOL, p.groups(cfg.lanes).toLong * p.inPixels), Span(NetworkPhases.DRAIN, cfg.drain))
 
   def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {
     import s._

@@ -17,7 +17,8 @@ object SimBuild {
   def block(hw: OdeBlockHwConfig, workspace: String): SimCompiled[OdeBlockTop] =
     config(workspace).compile(OdeBlockTop(hw, interruptPort))
 
-  /** The network engine of `cfg`, Verilated (or taken from the cache). */
+  /** The network engine of `cfg`, Verilated (or taken from the cache); its sequencer's `phase` is readable,
+    * for a trace of the schedule. */
   def engine(cfg: NetworkHwConfig, workspace: String): SimCompiled[NetworkEngine] =
-    config(workspace).compile(NetworkEngine(cfg, interruptPort))
+    config(workspace).compile { val e = NetworkEngine(cfg, interruptPort); e.phase.simPublic(); e }
 }
