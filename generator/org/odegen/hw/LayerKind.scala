@@ -2,22 +2,6 @@ package org.odegen.hw
 
 import spinal.core._
 
-/** A phase of the engine's sequencer that a layer kind adds; `name` is its state's name in the Verilog. */
-case class PhaseKey(name: String)
-
-/** `cycles` cycles in the sequencer's phase `phase`: a schedule is the phases a run goes through, in order,
-  * and its cycles are their sum. The cycle models are these tables; a simulation holds a table equal to the
-  * phases the RTL goes through, cycle by cycle (ScheduleTraceTest). */
-case class Span(phase: String, cycles: Long)
-
-object Span {
-  def apply(k: PhaseKey, cycles: Long): Span = Span(k.name, cycles)
-  /** The same schedule with empty spans dropped and neighbours of one phase joined: as a trace sees it. */
-  def normalize(s: Seq[Span]): Seq[Span] = s.filter(_.cycles > 0).foldLeft(Vector[Span]()) { (acc, x) =>
-    if (acc.nonEmpty && acc.last.phase == x.phase) acc.init :+ Span(x.phase, acc.last.cycles + x.cycles) else acc :+ x
-  }
-}
-
 /** One layer kind of the network engine, as one unit (a plugin in VexRiscv's sense): the shape of its passes
   * in the program (their weights, the map they write), its phases of the sequencer, its lane ops' write-back
   * and its cycles. The engine is assembled from [[LayerKinds.all]]: its sequencer's state enum is the kinds'

@@ -81,17 +81,22 @@ case class OdeBlockHwConfig(
     * 2x and RK4 4x Euler's step. The simulation checks this against CYCLES. */
   def cyclesPerStep: Long = stages * cyclesPerStage
 
-  /** Cycles of one evaluation of f and its update as OdeBlockTop's sequencer spends them (its phases, state
-    * by state): per conv and group: CONV_START 1, CONV N*taps, DRAIN drain, [LATCH_MEAN 1, VAR N, DRAIN drain,
-    * NORM_START 1, NORM_WAIT normWait], PARAM_A 1, PARAM_B 1, [SCALE 1], DRAIN drain, APPLY N, DRAIN drain,
-    * NEXT_GROUP 1; then UPDATE G*N, DRAIN drain, NEXT_STEP 1. For Euler this is the whole step. */
-  def cyclesPerStage: Long = {
-    val perGroup: Long =
-      if (batchStats) 1L + pixels.toLong * taps + drain + 1 + pixels + drain + 1 + normWait +
-        3 + drain + pixels + drain + 1
-      else 1L + pixels.toLong * taps + drain + 2 + drain + pixels + drain + 1
-    2L * groups * perGroup + groups.toLong * pixels + drain + 1
+  /** One evaluation of f and its update as OdeBlockTop's sequencer goes through its phases: per conv and
+    * group: CONV_START 1, CONV N*taps, DRAIN, [LATCH_MEAN 1, VAR N, DRAIN, NORM_START 1, NORM_WAIT], PARAM_A 1,
+    * PARAM_B 1, [SCALE 1], DRAIN, APPLY N, DRAIN, NEXT_GROUP 1; then UPDATE G*N, DRAIN, NEXT_STEP 1. For
+    * Euler this is the whole step. OdeBlockSimTest holds it equal to the RTL's phases, span by span. */
+  def stageSchedule: Seq[Span] = {
+    val n = pixels.toLong
+    val wait = Span("DRAIN", drain)
+    val stats = if (batchStats) Seq(Span("LATCH_MEAN", 1), Span("VAR", n), wait, Span("NORM_START", 1),
+      Span("NORM_WAIT", normWait)) else Seq()
+    val group = Seq(Span("CONV_START", 1), Span("CONV", n * taps), wait) ++ stats ++
+      Seq(Span("PARAM_A", 1), Span("PARAM_B", 1)) ++ (if (batchStats) Seq(Span("SCALE", 1)) else Seq()) ++
+      Seq(wait, Span("APPLY", n), wait, Span("NEXT_GROUP", 1))
+    Seq.fill(2 * groups)(group).flatten ++ Seq(Span("UPDATE", groups * n), wait, Span("NEXT_STEP", 1))
   }
+  /** Cycles of one evaluation of f and its update: the stage schedule's. */
+  def cyclesPerStage: Long = stageSchedule.map(_.cycles).sum
   /** The top's name; a solver other than Euler is appended, as in the DSL's id. */
   def definitionName: String =
     s"OdeBlock_${name}_x$lanes" + (if (solver == org.odegen.model.OdeSolver.EULER) "" else "_" + solver.id)

@@ -13,9 +13,10 @@ object SimBuild {
   /** The port that stands for INTERFACE.md's `interrupt` in SpinalSim builds (see OdeBlockTop). */
   val interruptPort = "interrupt_sim"
 
-  /** The OdeBlockTop of `hw`, Verilated (or taken from the cache). */
+  /** The OdeBlockTop of `hw`, Verilated (or taken from the cache); its sequencer's `phase` is readable, for a
+    * trace of the schedule. */
   def block(hw: OdeBlockHwConfig, workspace: String): SimCompiled[OdeBlockTop] =
-    config(workspace).compile(OdeBlockTop(hw, interruptPort))
+    config(workspace).compile { val b = OdeBlockTop(hw, interruptPort); b.phase.simPublic(); b }
 
   /** The network engine of `cfg`, Verilated (or taken from the cache); its sequencer's `phase` is readable,
     * for a trace of the schedule. */

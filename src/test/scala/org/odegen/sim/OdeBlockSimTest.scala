@@ -3,7 +3,7 @@ package org.odegen.sim
 import org.junit.jupiter.api.Assertions._
 import org.junit.jupiter.api.Test
 import org.odegen.fixed.QFormat
-import org.odegen.hw.{OdeBlockHwConfig, OdeBlockTop, RegisterMap}
+import org.odegen.hw.{OdeBlockHwConfig, OdeBlockTop, RegisterMap, Span}
 import org.odegen.model._
 import spinal.core.sim._
 
@@ -51,22 +51,40 @@ class OdeBlockSimTest {
     cycles
   }
 
-  /** CYCLES(M+1) - CYCLES(M) is one Euler step: it must equal the sequencer's schedule exactly. */
+  /** CYCLES(M+1) - CYCLES(M) is one Euler step: it must equal the sequencer's schedule exactly; and the phases
+    * the sequencer goes through in a run of two steps are the schedule's table (`stageSchedule`), span by span. */
   private def measureStep(block: BlockConfig, lanes: Int): Long = {
     val hw = OdeBlockHwConfig.of(block, lanes)
     val rng = new SplittableRandom(5)
     val params = randomParams(block, rng)
     val z0 = Array.fill(block.featureWords())(rng.nextInt(-(1 << 20), 1 << 20))
     var step = 0L
+    val trace = scala.collection.mutable.ArrayBuffer[Span]()
     compiled(hw)
       .doSim("cycles", 5) { dut =>
         val tb = new OdeBlockHarness(dut, new Random(5), gaps = false)
         tb.init()
         tb.load(params.toStream)
         val (_, c1) = tb.run(z0, 1, block.format().one(), 0, block.featureWords())
+        // the phases from the end of z_0's input to the start of z_M's output; the Verilog's emitter renames
+        // the states that are Verilog words (VAR is VAR_1), which the trace undoes
+        var on = false
+        dut.clockDomain.onSamplings {
+          val now = dut.phase.toEnum.getName().replaceAll("_[0-9]+$", "")
+          if (now == "CONV_START" && !on && trace.isEmpty) on = true
+          if (now == "OUTPUT") on = false
+          if (on) {
+            if (trace.nonEmpty && trace.last.phase == now) trace(trace.size - 1) = Span(now, trace.last.cycles + 1)
+            else trace += Span(now, 1)
+          }
+        }
         val (_, c2) = tb.run(z0, 2, block.format().one(), 0, block.featureWords())
         step = c2 - c1
       }
+    val expected = Span.normalize(Seq.fill(2 * hw.stages)(hw.stageSchedule).flatten)
+    val firstOff = expected.zip(trace).indexWhere { case (e, t) => e != t }
+    assertTrue(firstOff < 0 && expected.size == trace.size, s"${hw.definitionName}: the RTL leaves the schedule at " +
+      s"span $firstOff: table ${expected.slice(firstOff - 2 max 0, firstOff + 3)}, RTL ${trace.slice(firstOff - 2 max 0, firstOff + 3)}")
     assertEquals(hw.cyclesPerStep, step, s"${hw.definitionName}: measured cycles per Euler step")
     assertTrue(step <= 1.10 * hw.macBoundCyclesPerStep, s"$step cycles vs bound ${hw.macBoundCyclesPerStep}")
     step
