@@ -113,6 +113,29 @@ class CommandLineTest {
     }
 
     @Test
+    void unknownCommandOptionAndNoCommandAreOneLineAndExitTwo() {
+        Run gen = run("gen");
+        assertEquals(2, gen.exit(), gen.err());
+        assertEquals("odegen: error: unknown command 'gen' (did you mean generate?); the commands are: generate, cosim, "
+                + "network, block, weights, evaluate, agreement, ladder, cocotb, report", gen.err().strip());
+        Run lane = run("generate", "--lane", "4");
+        assertEquals(2, lane.exit(), lane.err());
+        assertEquals("odegen generate: error: unknown option '--lane' (did you mean --lanes?); the options are in "
+                + "odegen generate --help", lane.err().strip());
+        Run extra = run("network", "extra");
+        assertEquals(2, extra.exit(), extra.err());
+        assertEquals(1, extra.err().strip().lines().count(), extra.err());
+        assertTrue(extra.err().startsWith("odegen network: error: unexpected argument 'extra'"), extra.err());
+        Run none = run();
+        assertEquals(2, none.exit(), "no command is a usage error");
+        assertTrue(none.err().startsWith("Usage: odegen") && none.err().contains("generate"), none.err());
+        assertEquals("", none.out());
+        Run help = run("--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().startsWith("Usage: odegen"), help.out());
+    }
+
+    @Test
     void cocotbRefusesBadInputWithOneLine() throws Exception {
         Run missing = run("cocotb", dir.resolve("nope.py").toString(), "--layer", "layer3_2", "--lanes", "16");
         assertEquals(2, missing.exit());
