@@ -21,13 +21,14 @@ final class DesignOptions {
     @Option(names = "--norm", defaultValue = "batch-stats", description = "batch-stats or folded (default: ${DEFAULT-VALUE})")
     String norm;
 
-    @Option(names = "--format", defaultValue = "", description = "number format QW.F (default: Q32.20)")
+    // null when not given: the format's three options may not be mixed, which only "given" can tell, not a default
+    @Option(names = "--format", description = "number format QW.F (default: Q32.20)")
     String format;
 
-    @Option(names = "--width", defaultValue = "", description = "W of Q(W,F), instead of --format")
+    @Option(names = "--width", description = "W of Q(W,F), instead of --format (F stays 20 without --frac)")
     String width;
 
-    @Option(names = "--frac", defaultValue = "", description = "F of Q(W,F), instead of --format")
+    @Option(names = "--frac", description = "F of Q(W,F), instead of --format (W stays 32 without --width)")
     String frac;
 
     @Option(names = "--solver", defaultValue = "euler", description = "ODE solver: euler, heun or rk4 (default: ${DEFAULT-VALUE})")
@@ -51,17 +52,22 @@ final class DesignOptions {
                 .build();
     }
 
-    /** The number format: --format, or --width and --frac over it (default Q32.20). */
+    /** Refuses --format with --width or --frac: --format Q16.10 --width 24 used to build Q24.10, dropping a part of each. */
+    void checkCombination() {
+        if (format != null && (width != null || frac != null)) {
+            throw new IllegalArgumentException("--format and --" + (width != null ? "width" : "frac")
+                    + " do not go together: give --format=QW.F, or --width=W and --frac=F");
+        }
+    }
+
+    /** The number format: --format, or --width and --frac over Q32.20 (default Q32.20); never both. */
     QFormat format() {
+        checkCombination();
+        if (format != null) {
+            return QFormat.parse(format);
+        }
         QFormat q = QFormat.Q32_20;
-        if (!format.isBlank()) {
-            q = QFormat.parse(format);
-        }
-        if (!width.isBlank() || !frac.isBlank()) {
-            q = new QFormat(number("width", width.isBlank() ? Integer.toString(q.width()) : width),
-                    number("frac", frac.isBlank() ? Integer.toString(q.frac()) : frac));
-        }
-        return q;
+        return new QFormat(width != null ? number("width", width) : q.width(), frac != null ? number("frac", frac) : q.frac());
     }
 
     /** The network engine of --network and --depth with these lanes, format, norm and solver. */

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code odegen generate}: the output folder of one ODEBlock configuration (what {@code mvn generate} runs). */
@@ -32,16 +33,25 @@ final class GenerateCommand implements Callable<Integer> {
             description = "run Yosys for the resource estimate (slow)")
     String estimate;
 
-    @Option(names = "--network", defaultValue = "", description = "generate the network engine of this variant "
+    // null when not given: whether the user named --network decides which other options are allowed
+    @Option(names = "--network", description = "generate the network engine of this variant "
             + "(resnet, odenet, rodenet-1, rodenet-2, rodenet-1+2, rodenet-3, hybrid-3) instead of one ODEBlock")
     String network;
 
-    @Option(names = "--depth", defaultValue = "20", description = "the network's depth N: 20, 32, 44 or 56 (with --network)")
+    @Option(names = "--depth", description = "the network's depth N: 20, 32, 44 or 56 (with --network; default: 20)")
     String depth;
+
+    /** Options that only one ODEBlock has, in the order they are checked, and why each cannot go with --network. */
+    static final String[][] BLOCK_ONLY = {
+        {"--layer", "--network generates a whole network engine, --layer one ODEBlock; give one of them"},
+        {"--time-channel", "the network engine's ODEBlocks always have the time channel; drop --time-channel, "
+                + "or --network for one ODEBlock"},
+    };
 
     @Override
     public Integer call() throws Exception {
-        if (!network.isBlank()) {
+        checkCombination(spec.commandLine().getParseResult());
+        if (network != null) {
             return generateNetwork();
         }
         OdeBlockDesign design = designOptions.design();
@@ -58,8 +68,26 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Refuses options that do not go together, by what the user named (not by values differing from a default):
+     * before this, --layer and --time-channel with --network, and --depth without it, were silently dropped.
+     */
+    private void checkCombination(ParseResult given) {
+        if (network != null) {
+            for (String[] option : BLOCK_ONLY) {
+                if (given.hasMatchedOption(option[0])) {
+                    throw new IllegalArgumentException(option[0] + " and --network do not go together: " + option[1]);
+                }
+            }
+        } else if (depth != null) {
+            throw new IllegalArgumentException("--depth needs --network: it is the depth N (20, 32, 44, 56) of a "
+                    + "network engine; without --network, generate writes one ODEBlock (--layer)");
+        }
+        designOptions.checkCombination();
+    }
+
     private int generateNetwork() throws Exception {
-        NetworkDesign design = designOptions.network(network, depth);
+        NetworkDesign design = designOptions.network(network, depth != null ? depth : "20");
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
         Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();

@@ -1,22 +1,30 @@
 package org.odegen.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code odegen}: the command line of the generator and its golden model. */
 @Command(name = "odegen", mixinStandardHelpOptions = true, version = "ODEGen 0.1.0",
         description = "Hardware generator and golden model for ODE-based neural networks (ODENet, rODENet) on PYNQ-Z2.",
         subcommands = {GenerateCommand.class, CosimCommand.class, NetworkCommand.class, BlockCommand.class, WeightsCommand.class, EvaluateCommand.class,
             AgreementCommand.class, LadderCommand.class, CocotbCommand.class, ReportCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+    /** The exit code of bad input (picocli's convention): a wrong value, an unknown option or command, a conflict. */
+    public static final int USAGE_ERROR = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code odegen} without a command does nothing: the usage, on stderr, and the usage error's exit code. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE_ERROR;
     }
 
     /** Builds the command line with one-line errors for bad input: the problem, then exit code 2. */
@@ -26,21 +34,71 @@ public final class Main implements Runnable {
             PrintWriter err = line.getErr();
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof ArithmeticException) {
-                err.println("odegen " + line.getCommandName() + ": error: " + ex.getMessage());
+                err.println(line.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage());
                 err.flush();
-                return ex instanceof java.io.IOException ? 1 : 2;
+                return ex instanceof java.io.IOException ? 1 : USAGE_ERROR;
             }
             throw ex;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("odegen " + ex.getCommandLine().getCommandName() + ": error: " + ex.getMessage());
-            err.println("(see: odegen " + (ex.getCommandLine().getCommandName().equals("odegen") ? ""
-                    : ex.getCommandLine().getCommandName() + " ") + "--help)");
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": error: " + problem(ex));
             err.flush();
-            return 2;
+            return USAGE_ERROR;
         });
         return cl;
+    }
+
+    /** picocli's message on one line, an unknown command named as such with the commands, a near name suggested. */
+    static String problem(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            String near = nearest(first.replaceFirst("=.*", ""), u.getSuggestions());
+            String hint = near == null ? "" : " (did you mean " + near + "?)";
+            var commands = u.getCommandLine().getSubcommands().keySet();
+            if (!first.startsWith("-") && !commands.isEmpty()) {
+                return "unknown command '" + first + "'" + hint + "; the commands are: " + String.join(", ", commands);
+            }
+            String help = u.getCommandLine().getCommandSpec().qualifiedName() + " --help";
+            if (first.startsWith("-")) {
+                return "unknown option '" + first + "'" + hint + "; the options are in " + help;
+            }
+            return "unexpected argument '" + first + "'; see " + help;
+        }
+        return ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The candidate fewest edits from the name, the first on a tie; null when there is none. */
+    static String nearest(String name, List<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(name, c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     public static void main(String[] args) {

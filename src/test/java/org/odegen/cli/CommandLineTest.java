@@ -72,6 +72,70 @@ class CommandLineTest {
     }
 
     @Test
+    void generateRefusesOptionsThatDoNotGoTogether() {
+        Path out = dir.resolve("g");
+        // each pair used to be taken with one option silently dropped (or, for the format, half of each)
+        String[][] bad = {
+            {"--layer and --network do not go together: --network generates a whole network engine, --layer one "
+                    + "ODEBlock; give one of them", "--layer", "layer1", "--network", "rodenet-3"},
+            // the default values, named: refused all the same, since "given" is what the user typed
+            {"--layer and --network", "--network", "rodenet-3", "--depth", "20", "--layer", "layer3_2"},
+            {"--time-channel and --network do not go together: the network engine's ODEBlocks always have the time "
+                    + "channel; drop --time-channel, or --network for one ODEBlock", "--network", "rodenet-3", "--time-channel", "false"},
+            {"--time-channel and --network", "--network", "rodenet-3", "--time-channel=true"},
+            {"--depth needs --network: it is the depth N (20, 32, 44, 56) of a network engine; without --network, "
+                    + "generate writes one ODEBlock (--layer)", "--layer", "layer1", "--depth", "33"},
+            {"--depth needs --network", "--depth", "20"},
+            {"--format and --width do not go together: give --format=QW.F, or --width=W and --frac=F", "--format", "Q16.10",
+                "--width", "24"},
+            {"--format and --frac do not go together", "--frac", "20", "--format", "Q32.20"},
+            {"--format and --width do not go together", "--network", "rodenet-3", "--format", "Q16.10", "--width", "24"},
+        };
+        for (String[] b : bad) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--out", out.toString()));
+            args.addAll(java.util.Arrays.asList(b).subList(1, b.length));
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("odegen generate: error: " + b[0]), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertFalse(Files.exists(out), "no folder after " + String.join(" ", args));
+        }
+        // the cocotb command shares the ODEBlock's options, and the rule on the format
+        Run cocotb = run("cocotb", "testbench/test_odeblock.py", "--format", "Q16.10", "--frac", "8");
+        assertEquals(2, cocotb.exit(), cocotb.err());
+        assertTrue(cocotb.err().startsWith("odegen cocotb: error: --format and --frac do not go together"), cocotb.err());
+        // --width and --frac without --format still go together: this gets as far as the format's own check
+        Run wide = run("generate", "--layer", "layer1", "--width", "40", "--frac", "20", "--out", out.toString());
+        assertEquals(2, wide.exit(), wide.err());
+        assertFalse(wide.err().contains("do not go together"), wide.err());
+        assertTrue(wide.err().contains("Q40.20"), wide.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void unknownCommandOptionAndNoCommandAreOneLineAndExitTwo() {
+        Run gen = run("gen");
+        assertEquals(2, gen.exit(), gen.err());
+        assertEquals("odegen: error: unknown command 'gen' (did you mean generate?); the commands are: generate, cosim, "
+                + "network, block, weights, evaluate, agreement, ladder, cocotb, report", gen.err().strip());
+        Run lane = run("generate", "--lane", "4");
+        assertEquals(2, lane.exit(), lane.err());
+        assertEquals("odegen generate: error: unknown option '--lane' (did you mean --lanes?); the options are in "
+                + "odegen generate --help", lane.err().strip());
+        Run extra = run("network", "extra");
+        assertEquals(2, extra.exit(), extra.err());
+        assertEquals(1, extra.err().strip().lines().count(), extra.err());
+        assertTrue(extra.err().startsWith("odegen network: error: unexpected argument 'extra'"), extra.err());
+        Run none = run();
+        assertEquals(2, none.exit(), "no command is a usage error");
+        assertTrue(none.err().startsWith("Usage: odegen") && none.err().contains("generate"), none.err());
+        assertEquals("", none.out());
+        Run help = run("--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().startsWith("Usage: odegen"), help.out());
+    }
+
+    @Test
     void cocotbRefusesBadInputWithOneLine() throws Exception {
         Run missing = run("cocotb", dir.resolve("nope.py").toString(), "--layer", "layer3_2", "--lanes", "16");
         assertEquals(2, missing.exit());
