@@ -1,6 +1,5 @@
 package org.odegen.model;
 
-import org.odegen.fixed.FixedMath;
 import org.odegen.fixed.QFormat;
 
 /**
@@ -9,7 +8,16 @@ import org.odegen.fixed.QFormat;
  * read this one object.
  */
 public record BlockConfig(String name, int channels, int height, int width, QFormat format, NormMode norm,
-                          boolean timeChannel) {
+                          boolean timeChannel, double epsilon) {
+
+    /** The norms' epsilon of the paper's blocks (PyTorch's default). */
+    public static final double DEFAULT_EPSILON = 1e-5;
+
+    /** A block with the default epsilon, {@code 1e-5}. */
+    public BlockConfig(String name, int channels, int height, int width, QFormat format, NormMode norm,
+                       boolean timeChannel) {
+        this(name, channels, height, width, format, norm, timeChannel, DEFAULT_EPSILON);
+    }
 
     public BlockConfig {
         if (name == null || name.isBlank()) {
@@ -21,7 +29,9 @@ public record BlockConfig(String name, int channels, int height, int width, QFor
         if (height < 1 || width < 1 || height > 255 || width > 255) {
             throw new IllegalArgumentException("feature map " + height + "x" + width + " must be 1..255 on each side");
         }
-        FixedMath.log2Exact((long) height * width, "height*width of " + name);
+        if (!(epsilon > 0)) {
+            throw new IllegalArgumentException("the norm's epsilon = " + epsilon + " must be > 0");
+        }
         if (format == null || norm == null) {
             throw new IllegalArgumentException("format and norm mode are required");
         }
@@ -37,7 +47,7 @@ public record BlockConfig(String name, int channels, int height, int width, QFor
         return height * width;
     }
 
-    /** k = log2(N). */
+    /** k = log2(N), for the block's hardware, whose N is a power of two (OdeBlockDesign checks it). */
     public int log2Pixels() {
         return Integer.numberOfTrailingZeros(pixels());
     }
@@ -62,20 +72,20 @@ public record BlockConfig(String name, int channels, int height, int width, QFor
         return 2L * pixels() * convWords();
     }
 
-    /** The norm's eps, raw: quantize(1e-5), at least 1. */
+    /** The norm's eps, raw: quantize(epsilon), at least 1 (ARITHMETIC.md). */
     public long eps() {
-        return Math.max(1, format.quantize(1e-5));
+        return Math.max(1, format.quantize(epsilon));
     }
 
     public BlockConfig withFormat(QFormat f) {
-        return new BlockConfig(name, channels, height, width, f, norm, timeChannel);
+        return new BlockConfig(name, channels, height, width, f, norm, timeChannel, epsilon);
     }
 
     public BlockConfig withNorm(NormMode n) {
-        return new BlockConfig(name, channels, height, width, format, n, timeChannel);
+        return new BlockConfig(name, channels, height, width, format, n, timeChannel, epsilon);
     }
 
     public BlockConfig withTimeChannel(boolean on) {
-        return new BlockConfig(name, channels, height, width, format, norm, on);
+        return new BlockConfig(name, channels, height, width, format, norm, on, epsilon);
     }
 }

@@ -121,18 +121,17 @@ public final class FixedOps {
 
     /** The batch-stats statistics of one channel's values (ARITHMETIC.md), before the output map. */
     public ChannelStats batchStats(int[] x, int from, int n, long gamma, long eps) {
-        int k = FixedMath.log2Exact(n, "values per channel");
         long sum = 0;
         for (int i = from; i < from + n; i++) {
             sum += x[i];
         }
-        long mean = sum >> k;
+        long mean = meanN(sum, n);
         long sq = 0;
         for (int i = from; i < from + n; i++) {
             long d = q.sat(x[i] - mean);
             sq += QFormat.rnd(d * d, q.frac());
         }
-        long var = sq >> k;
+        long var = meanN(sq, n);
         long std = FixedMath.isqrt((var + eps) << q.frac());
         long inv = q.sat((1L << (2 * q.frac())) / std);
         long scale = q.sat(q.mulq(inv, gamma));
@@ -198,17 +197,56 @@ public final class FixedOps {
         return new FixedMap(a.channels(), a.height(), a.width(), out);
     }
 
-    /** Global average pooling, {@code (SUM) >> k}, one value per channel. */
+    /**
+     * {@code mean_N(S) = floor(S / N)}, exact floor division (ARITHMETIC.md); for {@code N = 2^k} it is
+     * {@code S >> k}, the hardware's shift, so the zoo's results are the same either way.
+     */
+    public static long meanN(long sum, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("mean over N = " + n + " values");
+        }
+        return Math.floorDiv(sum, (long) n);
+    }
+
+    /**
+     * conv1x1 at {@code stride} (option B's shortcut): {@code sat(SUM over ci of mulq(x[ci][sy][sx], w[co][ci]))},
+     * sampled at {@code (sy, sx) = (stride*y, stride*x)}, the output {@code ceil(H/stride) x ceil(W/stride)}.
+     */
+    public FixedMap conv1x1(FixedMap in, int[] weights, int cout, int stride) {
+        int c = in.channels();
+        if (weights.length != cout * c) {
+            throw new IllegalArgumentException("conv1x1 " + c + "->" + cout + " needs " + cout * c + " weights, got "
+                    + weights.length);
+        }
+        int h = in.height();
+        int w = in.width();
+        int ho = (h + stride - 1) / stride;
+        int wo = (w + stride - 1) / stride;
+        int[] out = new int[cout * ho * wo];
+        for (int co = 0; co < cout; co++) {
+            for (int y = 0; y < ho; y++) {
+                for (int x = 0; x < wo; x++) {
+                    long acc = 0;
+                    for (int ci = 0; ci < c; ci++) {
+                        acc += q.mulq(in.data()[(ci * h + y * stride) * w + x * stride], weights[co * c + ci]);
+                    }
+                    out[(co * ho + y) * wo + x] = (int) q.sat(acc);
+                }
+            }
+        }
+        return new FixedMap(cout, ho, wo, out);
+    }
+
+    /** Global average pooling, {@code mean_N(SUM)}, one value per channel. */
     public int[] averagePool(FixedMap in) {
         int n = in.pixels();
-        int k = FixedMath.log2Exact(n, "pooled values per channel");
         int[] out = new int[in.channels()];
         for (int c = 0; c < in.channels(); c++) {
             long sum = 0;
             for (int i = c * n; i < (c + 1) * n; i++) {
                 sum += in.data()[i];
             }
-            out[c] = (int) (sum >> k);
+            out[c] = (int) meanN(sum, n);
         }
         return out;
     }

@@ -50,6 +50,28 @@ public final class FloatOps {
         return new FloatMap(cout, ho, wo, acc);
     }
 
+    /** conv1x1 at {@code stride}, sampled at {@code (stride*y, stride*x)}: option B's shortcut. */
+    public static FloatMap conv1x1(FloatMap in, double[] weights, int cout, int stride) {
+        int c = in.channels();
+        int h = in.height();
+        int w = in.width();
+        int ho = (h + stride - 1) / stride;
+        int wo = (w + stride - 1) / stride;
+        double[] out = new double[cout * ho * wo];
+        for (int co = 0; co < cout; co++) {
+            for (int y = 0; y < ho; y++) {
+                for (int x = 0; x < wo; x++) {
+                    double acc = 0;
+                    for (int ci = 0; ci < c; ci++) {
+                        acc += in.data()[(ci * h + y * stride) * w + x * stride] * weights[co * c + ci];
+                    }
+                    out[(co * ho + y) * wo + x] = acc;
+                }
+            }
+        }
+        return new FloatMap(cout, ho, wo, out);
+    }
+
     public static FloatMap relu(FloatMap in) {
         double[] out = in.data().clone();
         for (int i = 0; i < out.length; i++) {

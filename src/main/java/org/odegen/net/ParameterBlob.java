@@ -22,13 +22,16 @@ public final class ParameterBlob {
 
     /** The blob of {@code net}; its length is the network's parameter count ({@link NetworkSpec#params()}). */
     public static int[] of(Network net) {
-        long expected = words(net.spec());
+        long expected = net.description().params();
         int[] out = new int[Math.toIntExact(expected)];
         int at = 0;
         for (Network.Layer layer : net.layers()) {
             int[][] parts;
             if (layer instanceof Network.Stem s) {
                 parts = new int[][] {s.conv().raw(), s.norm().rawA(), s.norm().rawB()};
+            } else if (layer instanceof Network.Basic b && b.sc() != null) {
+                parts = new int[][] {b.c1().raw(), b.n1().rawA(), b.n1().rawB(), b.c2().raw(), b.n2().rawA(),
+                    b.n2().rawB(), b.sc().raw(), b.scNorm().rawA(), b.scNorm().rawB()};
             } else if (layer instanceof Network.Basic b) {
                 parts = new int[][] {b.c1().raw(), b.n1().rawA(), b.n1().rawB(), b.c2().raw(), b.n2().rawA(),
                     b.n2().rawB()};
@@ -42,7 +45,7 @@ public final class ParameterBlob {
             }
             for (int[] p : parts) {
                 if (at + p.length > out.length) {
-                    throw new IllegalStateException(net.spec().name() + ": the layers hold more than the "
+                    throw new IllegalStateException(net.name() + ": the layers hold more than the "
                             + expected + " parameters of its rows");
                 }
                 System.arraycopy(p, 0, out, at, p.length);
@@ -50,7 +53,7 @@ public final class ParameterBlob {
             }
         }
         if (at != out.length) {
-            throw new IllegalStateException(net.spec().name() + ": the layers hold " + at + " parameters, its rows "
+            throw new IllegalStateException(net.name() + ": the layers hold " + at + " parameters, its rows "
                     + expected);
         }
         return out;
@@ -64,6 +67,11 @@ public final class ParameterBlob {
     /** The blob's length in 32-bit words: the network's parameter count ({@code WEIGHTS_WORDS}). */
     public static long words(NetworkSpec spec) {
         return spec.params();
+    }
+
+    /** The blob's length in 32-bit words for any description: its parameter count. */
+    public static long words(NetworkDescription description) {
+        return description.params();
     }
 
     /**

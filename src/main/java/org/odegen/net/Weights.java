@@ -12,23 +12,45 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The float weights of one network, by PyTorch-style tensor name (see the README's table):
+ * The float weights of one network, by PyTorch-style tensor name, as its {@link NetworkDescription}
+ * names them ({@link NetworkDescription#tensors()}); for the zoo (see the README's table):
  * {@code conv1.weight}, {@code bn1.*}, {@code <stage>.<i>.conv1.weight}, {@code <stage>.<i>.bn1.*},
  * {@code <stage>.<i>.conv2.weight}, {@code <stage>.<i>.bn2.*}, {@code fc.weight}, {@code fc.bias}.
  * Norm layers have {@code weight, bias} (gamma, beta: the parameters) and the buffers
  * {@code running_mean, running_var}, needed only by the folded norm mode.
  */
 public final class Weights {
+    private final NetworkDescription description;
+    /** The zoo network, when the weights were made for one by its variant and depth. */
     private final NetworkSpec spec;
     private final Map<String, Tensor> tensors;
 
-    private Weights(NetworkSpec spec, Map<String, Tensor> tensors) {
+    private Weights(NetworkDescription description, NetworkSpec spec, Map<String, Tensor> tensors) {
+        this.description = description;
         this.spec = spec;
         this.tensors = Collections.unmodifiableMap(tensors);
     }
 
+    /** The network these weights are for. */
+    public NetworkDescription description() {
+        return description;
+    }
+
+    /** The zoo network these weights are for; refused for a custom description. */
     public NetworkSpec spec() {
+        if (spec == null) {
+            throw new IllegalStateException("these weights are for a custom network, not one of the zoo's");
+        }
         return spec;
+    }
+
+    NetworkSpec zooSpecOrNull() {
+        return spec;
+    }
+
+    /** "rODENet-3-20", or "custom". */
+    public String networkName() {
+        return spec != null ? spec.name() : "custom";
     }
 
     public Map<String, Tensor> tensors() {
@@ -38,7 +60,7 @@ public final class Weights {
     public Tensor get(String name) {
         Tensor t = tensors.get(name);
         if (t == null) {
-            throw new IllegalArgumentException("weights of " + spec.name() + " have no tensor '" + name + "'");
+            throw new IllegalArgumentException("weights of " + networkName() + " have no tensor '" + name + "'");
         }
         return t;
     }
@@ -57,42 +79,9 @@ public final class Weights {
         }
     }
 
-    /** Every tensor the network uses, in network order. */
+    /** Every tensor the zoo network uses, in network order. */
     public static List<Slot> slots(NetworkSpec spec) {
-        List<Slot> out = new ArrayList<>();
-        for (LayerRow row : spec.rows()) {
-            Stage s = row.stage();
-            int c = s.outChannels();
-            switch (row.kind()) {
-                case STEM -> {
-                    out.add(new Slot("conv1.weight", Role.CONV, new int[] {c, s.inChannels(), 3, 3}));
-                    norm(out, "bn1", c);
-                }
-                case RESNET, ODE -> {
-                    int time = row.kind() == BlockKind.ODE ? 1 : 0;
-                    for (int i = 0; i < row.instances(); i++) {
-                        String p = s.id() + "." + i + ".";
-                        out.add(new Slot(p + "conv1.weight", Role.CONV, new int[] {c, s.inChannels() + time, 3, 3}));
-                        norm(out, p + "bn1", c);
-                        out.add(new Slot(p + "conv2.weight", Role.CONV, new int[] {c, c + time, 3, 3}));
-                        norm(out, p + "bn2", c);
-                    }
-                }
-                case CLASSIFIER -> {
-                    out.add(new Slot("fc.weight", Role.FC_WEIGHT, new int[] {c, s.inChannels()}));
-                    out.add(new Slot("fc.bias", Role.FC_BIAS, new int[] {c}));
-                }
-                default -> throw new IllegalStateException(row.kind().name());
-            }
-        }
-        return out;
-    }
-
-    private static void norm(List<Slot> out, String prefix, int c) {
-        out.add(new Slot(prefix + ".weight", Role.NORM_WEIGHT, new int[] {c}));
-        out.add(new Slot(prefix + ".bias", Role.NORM_BIAS, new int[] {c}));
-        out.add(new Slot(prefix + ".running_mean", Role.RUNNING_MEAN, new int[] {c}));
-        out.add(new Slot(prefix + ".running_var", Role.RUNNING_VAR, new int[] {c}));
+        return NetworkDescription.zoo(spec).tensors();
     }
 
     /**
@@ -101,14 +90,23 @@ public final class Weights {
      * by the seed and its name, so a tensor of the same name and shape is the same in every variant.
      */
     public static Weights random(NetworkSpec spec, long seed) {
+        return random(NetworkDescription.zoo(spec), spec, seed);
+    }
+
+    /** Seeded random weights for any description, as {@link #random(NetworkSpec, long)}. */
+    public static Weights random(NetworkDescription description, long seed) {
+        return random(description, description.zooSpec().orElse(null), seed);
+    }
+
+    private static Weights random(NetworkDescription description, NetworkSpec spec, long seed) {
         Map<String, Tensor> map = new LinkedHashMap<>();
-        for (Slot slot : slots(spec)) {
+        for (Slot slot : description.tensors()) {
             SplittableRandom rng = new SplittableRandom(seed ^ nameHash(slot.name() + Arrays.toString(slot.shape())));
             double[] v = new double[(int) Tensor.elements(slot.shape())];
             int[] sh = slot.shape();
             for (int i = 0; i < v.length; i++) {
                 v[i] = switch (slot.role()) {
-                    case CONV -> gaussian(rng) * Math.sqrt(2.0 / (sh[1] * 9));
+                    case CONV -> gaussian(rng) * Math.sqrt(2.0 / (sh[1] * sh[2] * sh[3]));
                     case NORM_WEIGHT -> rng.nextDouble(0.8, 1.2);
                     case NORM_BIAS, RUNNING_MEAN -> rng.nextDouble(-0.1, 0.1);
                     case RUNNING_VAR -> rng.nextDouble(0.8, 1.2);
@@ -118,7 +116,7 @@ public final class Weights {
             }
             map.put(slot.name(), new Tensor(slot.name(), sh, v));
         }
-        return new Weights(spec, map);
+        return new Weights(description, spec, map);
     }
 
     /**
@@ -127,20 +125,32 @@ public final class Weights {
      * {@code num_batches_tracked}) are ignored.
      */
     public static Weights of(NetworkSpec spec, Map<String, Tensor> named, String source, boolean needRunningStats) {
+        return of(NetworkDescription.zoo(spec), spec, named, source, needRunningStats);
+    }
+
+    /** {@link #of(NetworkSpec, Map, String, boolean)} for any description. */
+    public static Weights of(NetworkDescription description, Map<String, Tensor> named, String source,
+                             boolean needRunningStats) {
+        return of(description, description.zooSpec().orElse(null), named, source, needRunningStats);
+    }
+
+    private static Weights of(NetworkDescription description, NetworkSpec spec, Map<String, Tensor> named,
+                              String source, boolean needRunningStats) {
+        String network = spec != null ? spec.name() : "the description";
         Map<String, Tensor> map = new LinkedHashMap<>();
-        for (Slot slot : slots(spec)) {
+        for (Slot slot : description.tensors()) {
             Tensor t = named.get(slot.name());
             if (t == null) {
                 if (!slot.isParameter() && !needRunningStats) {
                     continue;
                 }
                 throw new IllegalArgumentException(source + ": tensor '" + slot.name() + "' of shape "
-                        + Arrays.toString(slot.shape()) + " is missing (" + spec.name() + " needs it"
+                        + Arrays.toString(slot.shape()) + " is missing (" + network + " needs it"
                         + (slot.isParameter() ? "" : " for the folded norm mode") + ")");
             }
             if (!t.hasShape(slot.shape())) {
                 throw new IllegalArgumentException(source + ": tensor '" + slot.name() + "' has shape "
-                        + Arrays.toString(t.shape()) + ", " + spec.name() + " needs " + Arrays.toString(slot.shape()));
+                        + Arrays.toString(t.shape()) + ", " + network + " needs " + Arrays.toString(slot.shape()));
             }
             for (double d : t.data()) {
                 if (!Double.isFinite(d)) {
@@ -149,20 +159,25 @@ public final class Weights {
             }
             map.put(slot.name(), t);
         }
-        return new Weights(spec, map);
+        return new Weights(description, spec, map);
     }
 
     public static Weights read(NetworkSpec spec, Path file, boolean needRunningStats) throws IOException {
         return of(spec, SafeTensors.read(file), "safetensors file " + file, needRunningStats);
     }
 
+    /** Reads a safetensors file for any description, checking every tensor's presence and shape. */
+    public static Weights read(NetworkDescription description, Path file, boolean needRunningStats) throws IOException {
+        return of(description, SafeTensors.read(file), "safetensors file " + file, needRunningStats);
+    }
+
     public void write(Path file) throws IOException {
-        SafeTensors.write(file, tensors.values(), Map.of("network", spec.name(), "format", "pt"));
+        SafeTensors.write(file, tensors.values(), Map.of("network", networkName(), "format", "pt"));
     }
 
     /** Trainable parameters held (running statistics excluded). */
     public long parameterCount() {
-        return slots(spec).stream().filter(Slot::isParameter).mapToLong(s -> Tensor.elements(s.shape())).sum();
+        return description.tensors().stream().filter(Slot::isParameter).mapToLong(s -> Tensor.elements(s.shape())).sum();
     }
 
     private static double gaussian(SplittableRandom rng) {

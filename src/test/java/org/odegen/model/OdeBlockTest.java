@@ -130,8 +130,29 @@ class OdeBlockTest {
         assertThrows(IllegalArgumentException.class, () -> block.run(FixedMap.zeros(2, 4, 4), 1, 1, 0));
         var e = assertThrows(IllegalArgumentException.class, () -> block.run(z0, 3, Integer.MAX_VALUE, 0));
         assertTrue(e.getMessage().contains("t_2"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new BlockConfig("odd", 4, 3, 5, QFormat.Q32_20,
-                NormMode.FOLDED, true));
+        assertThrows(IllegalArgumentException.class, () -> new BlockConfig("eps", 4, 3, 5, QFormat.Q32_20,
+                NormMode.FOLDED, true, 0.0));
+    }
+
+    /** mean_N for an N that is not a power of two (a 3x5 map): exact floor division, negative sums included. */
+    @Test
+    void batchStatsOfAnOddSizeUseFloorDivision() {
+        assertEquals(-3, FixedOps.meanN(-7, 3));
+        assertEquals(2, FixedOps.meanN(7, 3));
+        assertEquals(-7 >> 2, FixedOps.meanN(-7, 4), "a power of two is the hardware's shift");
+        FixedOps ops = new FixedOps(QFormat.Q32_20);
+        int[] x = new int[15];
+        SplittableRandom rng = new SplittableRandom(2);
+        long sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(-3 << 20, 1 << 20);
+            sum += x[i];
+        }
+        var stats = ops.batchStats(x, 0, 15, 1 << 20, 10);
+        assertEquals(Math.floorDiv(sum, 15L), stats.mean());
+        BlockConfig odd = new BlockConfig("odd", 3, 3, 5, QFormat.Q32_20, NormMode.BATCH_STATS, true);
+        OdeBlock block = new OdeBlock(odd, randomParams(odd, new SplittableRandom(5)));
+        assertEquals(15, block.run(FixedMap.zeros(3, 3, 5), 2, QFormat.Q32_20.quantize(0.5), 0).pixels());
     }
 
     @Test
