@@ -91,7 +91,8 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val host = new HostController(RegisterMap.engine, io.s_axi_ctrl, constants = Map(
     "CONFIG" -> NetworkHwConfig.configWord(cfg),
     "WIDTH" -> BigInt(RegisterMap.engineWidth(W, cfg.solver.code)),
-    "WEIGHTS_WORDS" -> BigInt(cfg.blobWords)))
+    "WEIGHTS_WORDS" -> BigInt(cfg.blobWords),
+    "NETWORK_ID" -> BigInt(cfg.networkId)))
   val weightsAddr = host.values("WEIGHTS_ADDR").asUInt
   io.interrupt := host.interrupt
 

@@ -108,13 +108,16 @@ case class NetworkHwConfig(
     program: Seq[Pass],
     blobWords: Int,
     normShare: Int = 1,
-    solver: org.odegen.model.OdeSolver = org.odegen.model.OdeSolver.EULER
+    solver: org.odegen.model.OdeSolver = org.odegen.model.OdeSolver.EULER,
+    /** NETWORK_ID: the CRC-32 of the network's canonical network.json (MODEL.md). */
+    networkId: Long = 0L
 ) {
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
     s"normShare = $normShare lanes a norm unit must be a power of two in 1..$lanes")
   format // validates Q(W,F)
   require(eps >= 1, "eps must be at least 1")
+  require(networkId >= 0 && networkId <= 0xFFFFFFFFL, s"NETWORK_ID $networkId is not a 32-bit CRC")
   require(program.last.kind == OutputKind, "the program ends with the output pass")
   for (p <- program) p.kind.check(p, lanes)
 
@@ -220,7 +223,8 @@ object NetworkHwConfig {
       program = NetworkProgram.of(spec, format, solver),
       blobWords = spec.params.toInt,
       normShare = scala.math.min(lanes, defaultNormShare),
-      solver = solver
+      solver = solver,
+      networkId = org.odegen.net.NetworkDescription.zoo(spec, norm, solver).networkId()
     )
   }
 }

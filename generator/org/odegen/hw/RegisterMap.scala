@@ -149,7 +149,9 @@ object RegisterMap {
     width("0 euler, 1 heun, 2 rk4, 3 more than one"),
     ier,
     Register("WEIGHTS_ADDR", 0x24, Access.RW, "byte address of the parameter blob in DDR, 64-byte aligned"),
-    Register("WEIGHTS_WORDS", 0x28, Access.R, "the blob's length in 32-bit words")))
+    Register("WEIGHTS_WORDS", 0x28, Access.R, "the blob's length in 32-bit words"),
+    Register("NETWORK_ID", 0x2C, Access.R,
+      "CRC-32 (IEEE 802.3) of the folder's network.json: the driver checks it against the file that came with the overlay")))
 
   private def flag(b: Boolean): Long = if (b) 1 else 0
 

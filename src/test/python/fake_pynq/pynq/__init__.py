@@ -6,7 +6,7 @@ The engine's registers behave as NETWORK.md says: LOAD reads WEIGHTS_WORDS words
 the allocated buffers, START with the image on the DMA's send channel runs the engine, whose logits land
 in the buffer of the receive channel. The engine itself is a command (env FAKE_ENGINE, a JSON list) given
 three files: the blob, the image words (both int32 little-endian) and the logits to write; FAKE_CONFIG,
-FAKE_WIDTH, FAKE_WORDS set what CONFIG, WIDTH and WEIGHTS_WORDS read; FAKE_DUMP, a folder, keeps what
+FAKE_WIDTH, FAKE_WORDS, FAKE_NETWORK_ID set what CONFIG, WIDTH, WEIGHTS_WORDS and NETWORK_ID read; FAKE_DUMP, a folder, keeps what
 the engine was given (blob.bin, image<k>.bin) for the test to compare.
 """
 import json
@@ -17,6 +17,7 @@ import tempfile
 import numpy as np
 
 CTRL, STATUS, CYCLES, CONFIG, WIDTH, IER, WEIGHTS_ADDR, WEIGHTS_WORDS = 0x00, 0x04, 0x14, 0x18, 0x1C, 0x20, 0x24, 0x28
+NETWORK_ID = 0x2C
 _buffers = {}
 _next_address = [0x1000_0000]
 
@@ -41,7 +42,8 @@ def allocate(shape, dtype):
 class _Engine:
     def __init__(self):
         self.regs = {CONFIG: int(os.environ["FAKE_CONFIG"], 0), WIDTH: int(os.environ["FAKE_WIDTH"], 0),
-                     WEIGHTS_WORDS: int(os.environ["FAKE_WORDS"]), STATUS: 0, CYCLES: 0, IER: 0, WEIGHTS_ADDR: 0}
+                     WEIGHTS_WORDS: int(os.environ["FAKE_WORDS"]), NETWORK_ID: int(os.environ["FAKE_NETWORK_ID"], 0),
+                     STATUS: 0, CYCLES: 0, IER: 0, WEIGHTS_ADDR: 0}
         self.blob = None
         self.started = False
         self.image = None

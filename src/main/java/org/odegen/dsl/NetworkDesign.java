@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
+import org.odegen.net.NetworkDescription;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 
@@ -41,6 +42,11 @@ public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMod
             out.add(l);
         }
         return out;
+    }
+
+    /** What the engine runs, as {@code network.json} describes it (MODEL.md): the zoo network with this norm and solver. */
+    public NetworkDescription description() {
+        return NetworkDescription.zoo(spec, norm, solver);
     }
 
     /** {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those): this configuration's output folder. */

@@ -16,7 +16,8 @@ import org.odegen.net.Weights;
 
 /**
  * Writes the output folder of one network engine (NETWORK.md) as a {@link Build} of named steps: {@code rtl},
- * {@code estimate} (Yosys, when asked), {@code manifest}, {@code report}, {@code testbench} (the Verilator harness
+ * {@code estimate} (Yosys, when asked), {@code network} (its canonical {@code network.json}, whose CRC-32 the
+ * engine's NETWORK_ID reads), {@code manifest}, {@code report}, {@code testbench} (the Verilator harness
  * with its DDR model and golden vectors of seeded random weights and image), {@code cocotb} (the cocotb 2.x
  * bench of the same vectors) and {@code vivado} (the packaged IP, the PYNQ-Z2 flow and driver), each naming the
  * files it writes; whole or not at all, byte-identical for the same design.
@@ -57,7 +58,9 @@ public final class NetworkGenerator {
         if (estimate) {
             b.step("estimate", List.of(), made::estimate);
         }
-        return b.step("manifest", List.of("manifest.json"),
+        return b.step("network", List.of("network.json"),
+                        f -> BlockGenerator.write(f.resolve("network.json"), design.description().canonicalJson()))
+                .step("manifest", List.of("manifest.json"),
                         f -> BlockGenerator.write(f.resolve("manifest.json"), manifest(design, hw, made.top, made.verilog)))
                 .step("report", List.of("report.md"), f -> BlockGenerator.write(f.resolve("report.md"),
                         NetworkReport.markdown(design, hw, made.top, made.estimate)))
@@ -69,6 +72,7 @@ public final class NetworkGenerator {
                 // the board: package_ip.tcl, build.tcl (the engine's read master on S_AXI_HP0), the PYNQ driver
                 .step("vivado", List.of("vivado/package_ip.tcl", "vivado/build.tcl", "vivado/pynq_z2.xdc",
                         "vivado/driver/"), f -> {
+                            // the overlay carries its network.json: the driver checks NETWORK_ID against it
                             VivadoIp.writePackageScript(Files.createDirectories(f.resolve("vivado")), made.top,
                                     VivadoWriter.PART, made.verilog, true, Hardware.networkRegisterMap());
                             VivadoWriter.writeNetwork(design, hw, made.top, made.verilog, f);
@@ -97,6 +101,7 @@ public final class NetworkGenerator {
         params.put("blobWords", hw.blobWords());
         params.put("imageWords", hw.imageWords());
         params.put("logits", hw.logits());
+        params.put("networkId", hw.networkId());
         root.put("estimatedCycles", hw.scheduleCycles());
         root.put("macBoundCycles", hw.macBoundCycles());
         try {

@@ -129,6 +129,7 @@ public final class NetworkTestbenchWriter {
         facts.put("width", Integer.toString(net.format().width()));
         facts.put("solver", Integer.toString(solver.code()));
         facts.put("timeoutCycles", Long.toString(timeoutCycles(spec)));
+        facts.put("networkId", Long.toString(net.description().withSolver(solver).networkId()));
         return new Vectors(blob, image, logits, facts);
     }
 

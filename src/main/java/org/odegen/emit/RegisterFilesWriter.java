@@ -61,6 +61,7 @@ public final class RegisterFilesWriter {
         v.put("CONFIG", NetworkHwConfig.configWord(hw).longValue());
         v.put("WIDTH", RegisterMap$.MODULE$.engineWidth(hw.dataWidth(), hw.solver().code()));
         v.put("WEIGHTS_WORDS", (long) hw.blobWords());
+        v.put("NETWORK_ID", hw.networkId());
         return v;
     }
 }

@@ -1,6 +1,7 @@
 package org.odegen.emit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -116,6 +117,7 @@ final class VivadoWriter {
         vars.put("logits", hw.logits());
         vars.put("rows", rows(d.spec()));
         Templates.render("vivado/odegen_network.py.vm", vars, driver.resolve("odegen_network.py"));
+        Files.writeString(driver.resolve("network.json"), d.description().canonicalJson(), StandardCharsets.UTF_8);
         RegisterFilesWriter.writePython(driver, Hardware.networkRegisterMap(), RegisterFilesWriter.engineValues(hw));
     }
 }

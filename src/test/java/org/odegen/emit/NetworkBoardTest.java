@@ -156,7 +156,12 @@ class NetworkBoardTest {
                 "os.environ['FAKE_CONFIG'] = hex(on.CONFIG ^ (12 << 16))",
                 "try:",
                 "    on.OdeNetwork(pynq.Overlay('x.bit')); print('accepted config')",
-                "except ValueError as e: print('refused config:', e)", ""));
+                "except ValueError as e: print('refused config:', e)",
+                "os.environ['FAKE_CONFIG'] = hex(on.CONFIG)",
+                "os.environ['FAKE_NETWORK_ID'] = hex(int(os.environ['FAKE_NETWORK_ID'], 0) ^ 1)",
+                "try:",
+                "    on.OdeNetwork(pynq.Overlay('x.bit')); print('accepted network id')",
+                "except ValueError as e: print('refused network id:', e)", ""));
         var hw = NetworkGenerator.hardware(design);
         String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String engine = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(List.of(jvm, "-cp",
@@ -166,7 +171,8 @@ class NetworkBoardTest {
                 "FAKE_ENGINE", engine, "FAKE_CONFIG", String.format("0x%08x",
                         org.odegen.hw.NetworkHwConfig.configWord(hw).longValue()),
                 "FAKE_WIDTH", String.format("0x%08x", org.odegen.hw.RegisterMap$.MODULE$.engineWidth(32, 0)),
-                "FAKE_WORDS", Long.toString(hw.blobWords()), "FAKE_DUMP", dump.toString());
+                "FAKE_WORDS", Long.toString(hw.blobWords()), "FAKE_DUMP", dump.toString(),
+                "FAKE_NETWORK_ID", Long.toString(hw.networkId()));
         Run r = run(work, env, List.of(PynqDriverTest.python(work), "drive.py"));
         assertEquals(0, r.exit(), r.text());
 
@@ -201,6 +207,9 @@ class NetworkBoardTest {
                 + " parameters, rodenet-3-20 takes " + words), r.text());
         assertTrue(r.text().contains("refused image: images must be uint8"), r.text());
         assertTrue(r.text().contains("refused config: the overlay's engine is rodenet-3-24 x16"), r.text());
+        assertTrue(r.text().contains(String.format("refused network id: the overlay's engine runs the network of "
+                + "NETWORK_ID 0x%08x, this driver's network.json is 0x%08x", hw.networkId() ^ 1, hw.networkId())),
+                r.text());
         // the driver's command line on CIFAR-100 binary records: the golden model's classes, the top-1 count
         Cifar100.write(work.resolve("test.bin"), samples);
         Run cli = run(work, env, List.of(PynqDriverTest.python(work), drv.resolve("odegen_network.py").toString(),

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.odegen.dsl.NetworkDesign;
+import org.odegen.net.NetworkDescription;
+import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 
 /** The network engine's output folder (NETWORK.md): whole, deterministic, its ports the contract's, lint-clean. */
@@ -62,6 +64,17 @@ class NetworkGeneratorTest {
         assertEquals(3072, p.get("imageWords").asInt());
         assertEquals(100, p.get("logits").asInt());
         assertEquals("euler", p.get("solver").asText());
+        // network.json (MODEL.md): the canonical description, also beside the driver; NETWORK_ID is its CRC-32
+        String json = Files.readString(a.folder().resolve("network.json"));
+        NetworkDescription described = NetworkDescription.parse(json, "network.json");
+        assertEquals(NetworkSpec.of(Variant.RODENET_3, 20), described.zooSpec().orElseThrow());
+        assertEquals(json, described.canonicalJson());
+        assertEquals(json, Files.readString(a.folder().resolve("vivado/driver/network.json")));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(Files.readAllBytes(a.folder().resolve("network.json")));
+        assertEquals(crc.getValue(), p.get("networkId").asLong());
+        assertTrue(Files.readString(a.folder().resolve("testbench/vectors/network.txt"))
+                .contains("networkId " + crc.getValue() + "\n"), "the harness checks NETWORK_ID against it");
         long bound = m.get("macBoundCycles").asLong();
         assertEquals((40_999_168L + 15) / 16, bound, "PAPER.md: rODENet-3-20 is 41.0M multiply-adds");
         assertTrue(m.get("estimatedCycles").asLong() <= bound / 0.90, "at least 90% of the multiply-add bound");

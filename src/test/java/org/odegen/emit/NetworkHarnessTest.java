@@ -248,7 +248,9 @@ class NetworkHarnessTest {
         int[] logits = HexWords.read(v.resolve("logits.hex"), QFormat.Q32_20, 100, "the logits");
         assertArrayEquals(net.forwardFixed(NetworkTestbenchWriter.image(7).normalized()), logits);
         assertEquals("name rODENet-3-20\nvariant 5\ndepth 20\nfrac 20\nnorm 1\nwidth 32\nsolver 0\ntimeoutCycles "
-                + NetworkTestbenchWriter.timeoutCycles(spec) + "\nlanes 16\n", Files.readString(v.resolve("network.txt")));
+                + NetworkTestbenchWriter.timeoutCycles(spec) + "\nnetworkId "
+                + org.odegen.net.NetworkDescription.zoo(spec).networkId() + "\nlanes 16\n",
+                Files.readString(v.resolve("network.txt")));
         // another seed, another image and other logits
         assertFalse(java.util.Arrays.equals(logits, NetworkTestbenchWriter.vectors(net, 8).logits()));
     }

@@ -34,7 +34,7 @@ class RegisterFilesTest {
     static final Map<String, Integer> BLOCK = offsets("CTRL", 0x00, "STATUS", 0x04, "STEPS", 0x08, "STEP_SIZE", 0x0C,
             "T0", 0x10, "CYCLES", 0x14, "CONFIG", 0x18, "WIDTH", 0x1C, "IER", 0x20);
     static final Map<String, Integer> ENGINE = offsets("CTRL", 0x00, "STATUS", 0x04, "CYCLES", 0x14, "CONFIG", 0x18,
-            "WIDTH", 0x1C, "IER", 0x20, "WEIGHTS_ADDR", 0x24, "WEIGHTS_WORDS", 0x28);
+            "WIDTH", 0x1C, "IER", 0x20, "WEIGHTS_ADDR", 0x24, "WEIGHTS_WORDS", 0x28, "NETWORK_ID", 0x2C);
 
     private static Map<String, Integer> offsets(Object... kv) {
         Map<String, Integer> m = new LinkedHashMap<>();
