@@ -108,6 +108,27 @@ class DescribedNet(nn.Module):
     def forward(self, x):
         return self.layer_outputs(x)[-1]
 
+    def prepare(self, images, dtype=None):
+        """uint8 images [n, 3, 32, 32] (what odegen_torch.data reads) -> this network's normalized
+        input [n, C, H, W], in double, then cast: C = 3 as they are, C = 1 their gray (the mean of
+        the three), H x W by area (smaller) or bilinear (larger) resizing; then (p/255 - mean)/std
+        as MODEL.md. Other C are refused: no data set of this project has them."""
+        import numpy as np
+        c, h, w = self.description["input"]
+        x = torch.from_numpy(np.asarray(images).astype(np.float64))
+        if c == 1:
+            x = x.mean(dim=1, keepdim=True)
+        elif c != x.shape[1]:
+            raise DescriptionError("input: the data has %d channels, the description %d (only 3 or 1 can be made)"
+                                   % (x.shape[1], c))
+        if tuple(x.shape[2:]) != (h, w):
+            shrink = h <= x.shape[2] and w <= x.shape[3]
+            x = F.interpolate(x, size=(h, w), mode="area") if shrink else \
+                F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)
+        mean = torch.tensor(self.description["mean"], dtype=torch.float64).view(1, c, 1, 1)
+        std = torch.tensor(self.description["std"], dtype=torch.float64).view(1, c, 1, 1)
+        return ((x / 255.0 - mean) / std).to(dtype or torch.float32)
+
     def export_state(self):
         """The tensors `odegen` reads, as ZooNet.export_state: without num_batches_tracked, float32."""
         return {k: v.detach().to(torch.float32).contiguous().clone()
