@@ -54,7 +54,7 @@ def randomize(model, gen):
             elif t.dim() == 1:  # beta, fc.bias
                 t.copy_(0.4 * u - 0.2)
             elif t.dim() == 4:  # convolutions
-                fan_in = t.shape[1] * 9
+                fan_in = t[0].numel()  # Cin * 9 for 3x3, Cin for a 1x1 shortcut (MODEL.md's option B)
                 t.copy_(torch.randn(t.shape, generator=gen, dtype=torch.float64) * (2.0 / fan_in) ** 0.5)
             else:  # fc.weight
                 t.copy_((2 * u - 1) * 0.125)

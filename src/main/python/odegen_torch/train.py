@@ -2,6 +2,11 @@
 
     python src/main/python/train.py --variant rodenet-3 -N 20 --data digits --epochs 4 --out w.safetensors
     python src/main/python/train.py --variant rodenet-3 -N 20 --data cifar-100-binary --epochs 160 --out w.safetensors
+    python src/main/python/train.py --model net.json --data digits --epochs 4 --out w.safetensors
+
+--model trains the network of a description (MODEL.md's network.json) instead of a zoo variant;
+the data sets' 3x32x32 images are made its C x H x W (gray for C = 1, resized) and normalized
+with its mean and std.
 
 Progress goes to stderr; the last line on stdout is the test accuracy. Same arguments, same
 threads: byte-identical weights (seeded, deterministic algorithms).
@@ -20,6 +25,7 @@ import torch.nn.functional as F
 
 from . import data as datasets
 from . import zoo
+from .description import DescriptionError
 
 
 def set_determinism(seed, threads):
@@ -31,26 +37,38 @@ def set_determinism(seed, threads):
 
 def augment(x, gen):
     """Random crop with 4 pixels of zero padding and a random horizontal flip (the usual CIFAR ones)."""
-    n = x.shape[0]
+    n, h, w = x.shape[0], x.shape[2], x.shape[3]
     padded = F.pad(x, (4, 4, 4, 4))
     dy = torch.randint(0, 9, (n,), generator=gen)
     dx = torch.randint(0, 9, (n,), generator=gen)
     flip = torch.rand(n, generator=gen) < 0.5
     out = torch.empty_like(x)
     for i in range(n):
-        img = padded[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32]
+        img = padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w]
         out[i] = img.flip(2) if flip[i] else img
     return out
 
 
 @torch.no_grad()
 def logits_of(model, images, batch=256, dtype=torch.float32):
-    """Eval-mode logits of uint8 images [n, 3, 32, 32]."""
+    """Eval-mode logits of uint8 images [n, 3, 32, 32] (a described model makes them its own input)."""
     model.eval()
+    prepare = getattr(model, "prepare", datasets.normalize)
     out = []
     for i in range(0, len(images), batch):
-        out.append(model(datasets.normalize(images[i:i + batch], dtype)))
-    return torch.cat(out) if out else torch.zeros(0, zoo.CLASSES, dtype=dtype)
+        out.append(model(prepare(images[i:i + batch], dtype)))
+    return torch.cat(out) if out else torch.zeros(0, classes_of(model), dtype=dtype)
+
+
+def classes_of(model):
+    return model.description["classes"] if hasattr(model, "description") else zoo.CLASSES
+
+
+def build_model(args):
+    if getattr(args, "model", None):
+        from . import description
+        return description.build(description.load(args.model))
+    return zoo.build(args.variant, args.depth, args.norm, args.solver)
 
 
 def top1(logits, labels):
@@ -69,12 +87,13 @@ def train(args, log=sys.stderr):
     train_set, test_set = datasets.load(args.data, args.seed)
     train_set = train_set.take(args.train_limit)
     test_set = test_set.take(args.eval_limit)
-    if train_set.labels.max() >= zoo.CLASSES:
-        raise datasets.DataError("labels go up to %d; the zoo's classifier has %d classes"
-                                 % (train_set.labels.max(), zoo.CLASSES))
-    model = zoo.build(args.variant, args.depth, args.norm, args.solver)
+    model = build_model(args)
+    classes = classes_of(model)
+    if train_set.labels.max() >= classes:
+        raise datasets.DataError("labels go up to %d; the %s classifier has %d classes"
+                                 % (train_set.labels.max(), "description's" if args.model else "zoo's", classes))
     augmenting = args.augment if args.augment is not None else args.data != "digits"
-    x_all = datasets.normalize(train_set.images)
+    x_all = getattr(model, "prepare", datasets.normalize)(train_set.images)
     y_all = torch.from_numpy(train_set.labels)
     gen = torch.Generator().manual_seed(args.seed)
     steps_per_epoch = math.ceil(len(train_set) / args.batch)
@@ -82,7 +101,7 @@ def train(args, log=sys.stderr):
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=args.weight_decay, nesterov=True)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / total)))
     log.write("training %s (%s norm, %s solver) on %d images of %s, testing on %d; %d epochs of %d batches\n"
-              % (model.name, args.norm, args.solver, len(train_set), train_set.name, len(test_set), args.epochs,
+              % (model.name, model.norm, model.solver, len(train_set), train_set.name, len(test_set), args.epochs,
                  steps_per_epoch))
     log.flush()
     start = time.monotonic()
@@ -152,6 +171,7 @@ def main(argv=None):
     p.add_argument("--data", required=True, help="digits (scikit-learn's, upsampled to 3x32x32), a CIFAR-100 folder "
                    "(binary or Python version) or a folder of class subfolders of images")
     p.add_argument("--out", required=True, help="the safetensors file to write")
+    p.add_argument("--model", help="a network.json (MODEL.md) to train instead of --variant/-N/--norm/--solver")
     p.add_argument("--epochs", type=positive("--epochs"), default=10)
     p.add_argument("--batch", type=positive("--batch"), default=128)
     p.add_argument("--lr", type=float, default=0.1, help="initial learning rate, cosine to 0 (default: %(default)s)")
@@ -169,15 +189,22 @@ def main(argv=None):
     p.add_argument("--summary", help="also write the final figures as JSON here")
     args = p.parse_args(argv)
     try:
-        check_network_args(args)
+        if args.model:
+            given = [a for a in (sys.argv[1:] if argv is None else argv) for o in ("--variant", "-N", "--depth",
+                     "--norm", "--solver") if a == o or a.startswith(o + "=") or (o == "-N" and a.startswith("-N"))]
+            if given:
+                raise zoo.ChoiceError("--model and %s do not go together: the description says the network"
+                                      % given[0].split("=")[0])
+        else:
+            check_network_args(args)
         model, acc, test_set = train(args)
-    except (zoo.ChoiceError, datasets.DataError) as e:
+    except (zoo.ChoiceError, datasets.DataError, DescriptionError) as e:
         sys.stderr.write("train.py: error: %s\n" % e)
         return 2
     datasets.atomic_write(args.out, weights_bytes(model))
     if args.summary:
         datasets.atomic_write(args.summary, (json.dumps(
-            {"network": model.name, "norm": args.norm, "solver": args.solver, "test_images": len(test_set),
+            {"network": model.name, "norm": model.norm, "solver": model.solver, "test_images": len(test_set),
              "test_top1": acc}, sort_keys=True, indent=1) + "\n").encode())
     print("%s: test top-1 %.2f%% (%d images of %s), PyTorch float; weights in %s"
           % (model.name, 100 * acc, len(test_set), test_set.name, args.out))

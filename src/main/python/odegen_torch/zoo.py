@@ -153,6 +153,17 @@ class ConcatConv2d(nn.Conv2d):
         return super().forward(torch.cat([plane, x], 1))
 
 
+class TimelessConv2d(nn.Conv2d):
+    """3x3 convolution, no bias, without the time channel (an ODE layer of MODEL.md with
+    `time: false`): Cin = C. It takes t like ConcatConv2d so that ODEBlock.f treats both alike."""
+
+    def __init__(self, cin, cout):
+        super().__init__(cin, cout, 3, stride=1, padding=1, bias=False)
+
+    def forward(self, t, x):
+        return super().forward(x)
+
+
 def conv3x3(cin, cout, stride=1):
     return nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
 
@@ -170,33 +181,52 @@ def shortcut_a(x, cout, stride):
 
 
 class BasicBlock(nn.Module):
-    """relu(norm2(conv2(relu(norm1(conv1(x))))) + shortcut(x))."""
+    """relu(norm2(conv2(relu(norm1(conv1(x))))) + shortcut(x)).
 
-    def __init__(self, cin, cout, stride, norm):
+    shortcut: None (identity: same channels, stride 1), "A" (the zoo's, parameter-free) or "B"
+    (norm(conv1x1(x)) at the block's stride, registered after bn2 as `shortcut.0` and `shortcut.1`,
+    so that the state_dict lists the tensors in MODEL.md's blob order)."""
+
+    def __init__(self, cin, cout, stride, norm, shortcut="A"):
         super().__init__()
+        if shortcut not in (None, "A", "B"):
+            raise ChoiceError("shortcut '%s' is unknown; valid: A, B" % shortcut)
+        if shortcut is None and (cin != cout or stride != 1):
+            raise ChoiceError("a block from %d to %d channels at stride %d needs a shortcut (A or B)"
+                              % (cin, cout, stride))
         self.stride = stride
         self.cout = cout
+        self.option = shortcut
         self.conv1 = conv3x3(cin, cout, stride)
         self.bn1 = Norm(cout, norm)
         self.conv2 = conv3x3(cout, cout)
         self.bn2 = Norm(cout, norm)
+        if shortcut == "B":
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), Norm(cout, norm))
 
     def forward(self, x):
         y = F.relu(self.bn1(self.conv1(x)))
         y = self.bn2(self.conv2(y))
-        return F.relu(y + shortcut_a(x, self.cout, self.stride))
+        s = self.shortcut(x) if self.option == "B" else shortcut_a(x, self.cout, self.stride)
+        return F.relu(y + s)
 
 
 class ODEBlock(nn.Module):
-    """An ODEBlock executed M = `executions` times: M solver steps over [0, 1]."""
+    """An ODEBlock executed M = `executions` times: M solver steps over [t0, t1] (the zoo's: [0, 1]),
+    h = (t1 - t0)/M and t_k = t0 + k*h (for [0, 1] exactly the zoo's 1/M and k/M). time: the
+    time channel in both convolutions (ConcatConv2d), or none (TimelessConv2d, Cin = C)."""
 
-    def __init__(self, channels, executions, norm, solver):
+    def __init__(self, channels, executions, norm, solver, time=True, t0=0.0, t1=1.0):
         super().__init__()
         self.executions = executions
         self.solver = check_choice("solver", solver, SOLVERS)
-        self.conv1 = ConcatConv2d(channels, channels)
+        self.time = time
+        self.t0 = float(t0)
+        self.t1 = float(t1)
+        conv = ConcatConv2d if time else TimelessConv2d
+        self.conv1 = conv(channels, channels)
         self.bn1 = Norm(channels, norm)
-        self.conv2 = ConcatConv2d(channels, channels)
+        self.conv2 = conv(channels, channels)
         self.bn2 = Norm(channels, norm)
 
     def f(self, z, t):
@@ -205,9 +235,9 @@ class ODEBlock(nn.Module):
 
     def forward(self, z):
         m = self.executions
-        h = 1.0 / m
+        h = (self.t1 - self.t0) / m
         for k in range(m):
-            t = k * h  # exact, not accumulated
+            t = self.t0 + k * h  # exact, not accumulated
             if self.solver == "euler":
                 z = z + h * self.f(z, t)
             elif self.solver == "heun":
@@ -241,8 +271,10 @@ class ZooNet(nn.Module):
                 self.conv1 = conv3x3(cin, cout)
                 self.bn1 = Norm(cout, norm)
             elif kind == "resnet":
+                # option A where the first block changes channels and size, identity elsewhere
                 setattr(self, sid, nn.ModuleList(BasicBlock(cin if i == 0 else cout, cout, stride if i == 0 else 1,
-                                                            norm) for i in range(instances)))
+                                                            norm, "A" if i == 0 and (cin != cout or stride != 1)
+                                                            else None) for i in range(instances)))
             elif kind == "ode":
                 setattr(self, sid, nn.ModuleList(ODEBlock(cout, executions, norm, solver) for _ in range(instances)))
             else:
