@@ -1,7 +1,9 @@
 package org.odegen.cli;
 
+import java.nio.file.Path;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.dsl.OdeBlockDesign;
+import org.odegen.net.NetworkDescription;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import org.odegen.fixed.QFormat;
@@ -73,12 +75,7 @@ final class DesignOptions {
     /** The network engine of --network and --depth with these lanes, format, norm and solver. */
     NetworkDesign network(String network, String depth) {
         Variant v = Variant.parse(network);
-        int n;
-        try {
-            n = Integer.parseInt(lanes.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("lanes '" + lanes + "' is not a number; valid: " + NetworkDesign.validLanes());
-        }
+        int n = lanes();
         int d;
         try {
             d = Integer.parseInt(depth.trim());
@@ -86,6 +83,27 @@ final class DesignOptions {
             throw new IllegalArgumentException("depth '" + depth + "' is not a number; valid: 20, 32, 44, 56");
         }
         return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm), OdeSolver.parse(solver));
+    }
+
+    /**
+     * The network engine of a network.json with these lanes and format; its norm and solver are the file's. The
+     * engine is generated for the zoo's networks so far (a file equal to one of them, MODEL.md); another is refused.
+     */
+    NetworkDesign network(NetworkDescription d, Path file) {
+        NetworkSpec spec = d.zooSpec().orElseThrow(() -> new IllegalArgumentException(file + " describes a custom network ("
+                + d.input() + " -> " + d.classes() + " classes, " + d.layers().size() + " layers), not one of the zoo's; "
+                + "the network engine is generated for the zoo's networks so far (odegen network --model " + file
+                + " shows its layers, odegen weights --model writes weights for it)"));
+        OdeSolver s = d.odeLayers().isEmpty() ? OdeSolver.EULER : d.odeLayers().get(0).solver();
+        return new NetworkDesign(spec, lanes(), format(), d.norm(), s);
+    }
+
+    private int lanes() {
+        try {
+            return Integer.parseInt(lanes.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("lanes '" + lanes + "' is not a number; valid: " + NetworkDesign.validLanes());
+        }
     }
 
     private static int number(String name, String v) {

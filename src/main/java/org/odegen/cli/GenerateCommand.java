@@ -8,6 +8,7 @@ import org.odegen.dsl.NetworkDesign;
 import org.odegen.emit.BlockGenerator;
 import org.odegen.emit.Build;
 import org.odegen.emit.NetworkGenerator;
+import org.odegen.net.NetworkDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -41,6 +42,20 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--depth", description = "the network's depth N: 20, 32, 44 or 56 (with --network; default: 20)")
     String depth;
 
+    @Option(names = "--model", description = "a network.json (MODEL.md): the network engine of the network it describes, "
+            + "its norm and solver from the file")
+    Path model;
+
+    /** Options whose value a network.json carries itself, and why each cannot go with --model. */
+    private static final String[][] MODEL_GIVES = {
+        {"--network", "the file describes the network; give one of them"},
+        {"--depth", "the file describes the network; give one of them"},
+        {"--layer", "--model generates a network engine, --layer one ODEBlock; give one of them"},
+        {"--time-channel", "each ode layer of the file says whether it has the time channel"},
+        {"--norm", "the file's \"norm\" is the network's (it was trained with it)"},
+        {"--solver", "each ode layer of the file names its solver"},
+    };
+
     /** Options that only one ODEBlock has, in the order they are checked, and why each cannot go with --network. */
     static final String[][] BLOCK_ONLY = {
         {"--layer", "--network generates a whole network engine, --layer one ODEBlock; give one of them"},
@@ -51,8 +66,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkCombination(spec.commandLine().getParseResult());
+        if (model != null) {
+            return generateNetwork(designOptions.network(NetworkDescription.read(model), model));
+        }
         if (network != null) {
-            return generateNetwork();
+            return generateNetwork(designOptions.network(network, depth != null ? depth : "20"));
         }
         OdeBlockDesign design = designOptions.design();
         Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
@@ -73,7 +91,13 @@ final class GenerateCommand implements Callable<Integer> {
      * before this, --layer and --time-channel with --network, and --depth without it, were silently dropped.
      */
     private void checkCombination(ParseResult given) {
-        if (network != null) {
+        if (model != null) {
+            for (String[] option : MODEL_GIVES) {
+                if (given.hasMatchedOption(option[0])) {
+                    throw new IllegalArgumentException(option[0] + " and --model do not go together: " + option[1]);
+                }
+            }
+        } else if (network != null) {
             for (String[] option : BLOCK_ONLY) {
                 if (given.hasMatchedOption(option[0])) {
                     throw new IllegalArgumentException(option[0] + " and --network do not go together: " + option[1]);
@@ -86,8 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
         designOptions.checkCombination();
     }
 
-    private int generateNetwork() throws Exception {
-        NetworkDesign design = designOptions.network(network, depth != null ? depth : "20");
+    private int generateNetwork(NetworkDesign design) throws Exception {
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
         Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();

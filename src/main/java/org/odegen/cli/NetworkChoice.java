@@ -1,5 +1,6 @@
 package org.odegen.cli;
 
+import org.odegen.net.NetworkDescription;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import picocli.CommandLine.Option;
@@ -15,5 +16,22 @@ final class NetworkChoice {
 
     NetworkSpec spec() {
         return NetworkSpec.of(Variant.parse(variant), depth);
+    }
+
+    /**
+     * The network of {@code model} (a network.json) when given, else the zoo network of --variant and --depth; the file
+     * and those options do not go together (refused when named, even at their defaults).
+     */
+    NetworkDescription description(java.nio.file.Path model, picocli.CommandLine.ParseResult given)
+            throws java.io.IOException {
+        if (model == null) {
+            return NetworkDescription.zoo(spec());
+        }
+        for (String o : new String[] {"--variant", "--depth"}) {
+            if (given.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " and --model do not go together: the file describes the network");
+            }
+        }
+        return NetworkDescription.read(model);
     }
 }

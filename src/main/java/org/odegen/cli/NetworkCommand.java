@@ -2,7 +2,9 @@ package org.odegen.cli;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.List;
 import org.odegen.net.LayerRow;
+import org.odegen.net.NetworkDescription;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import picocli.CommandLine.Command;
@@ -25,16 +27,63 @@ final class NetworkCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Figure 5: every variant at every depth")
     boolean all;
 
+    @Option(names = "--model", description = "a network.json (MODEL.md): the layers of the network it describes")
+    java.nio.file.Path model;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         var out = spec.commandLine().getOut();
+        if (all && model != null) {
+            throw new IllegalArgumentException("--all and --model do not go together: --all is the zoo's Figure 5");
+        }
         if (all) {
             out.print(figure5());
+        } else if (model != null) {
+            out.print(layerTable(choice.description(model, spec.commandLine().getParseResult())));
         } else {
             out.print(layerTable(choice.spec()));
         }
         out.flush();
         return 0;
+    }
+
+    /** The layers of any description: kind, output shape, the ODE layers' steps and solver, parameters. */
+    static String layerTable(NetworkDescription d) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(d.displayName()).append(": ").append(d.input()).append(" -> ").append(d.classes())
+                .append(" classes, ").append(d.norm().id()).append(", NETWORK_ID ").append(d.networkIdHex()).append('\n');
+        sb.append(String.format(Locale.ROOT, "%-16s %-5s %-11s %-22s %9s%n", "layer", "kind", "output", "steps", "params"));
+        List<NetworkDescription.Shape> shapes = d.shapes();
+        java.util.Map<String, Long> params = new java.util.HashMap<>();
+        for (org.odegen.net.Weights.Slot s : d.tensors()) {
+            if (s.isParameter()) {
+                params.merge(owner(d, s.name()), org.odegen.net.Tensor.elements(s.shape()), Long::sum);
+            }
+        }
+        for (int i = 0; i < d.layers().size(); i++) {
+            NetworkDescription.Layer l = d.layers().get(i);
+            NetworkDescription.Shape o = shapes.get(i + 1);
+            String steps = l instanceof NetworkDescription.Ode od ? od.steps() + " " + od.solver().id() + " [" + od.t0()
+                    + ", " + od.t1() + "]" + (od.time() ? "" : " no t") : "";
+            sb.append(String.format(Locale.ROOT, "%-16s %-5s %-11s %-22s %9d%n", l.label(), l.kind(),
+                    o.channels() + "x" + o.height() + "x" + o.width(), steps, params.getOrDefault(l.label(), 0L)));
+        }
+        sb.append(String.format(Locale.ROOT, "%-16s %-5s %-11s %-22s %9d%n", "total", "", "", "", d.params()));
+        sb.append(String.format(Locale.ROOT, "multiply-adds of one image: %,d%n", d.multiplyAdds()));
+        return sb.toString();
+    }
+
+    /** The layer (its label) whose tensor {@code name} is. */
+    private static String owner(NetworkDescription d, String name) {
+        for (NetworkDescription.Layer l : d.layers()) {
+            if (l instanceof NetworkDescription.Stem st && (name.startsWith(st.conv() + ".") || name.startsWith(st.bn() + "."))) {
+                return st.label();
+            }
+            if (!(l instanceof NetworkDescription.Stem) && name.startsWith(l.label() + ".")) {
+                return l.label();
+            }
+        }
+        return "";
     }
 
     static String layerTable(NetworkSpec net) {

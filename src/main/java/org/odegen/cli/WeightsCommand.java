@@ -2,7 +2,7 @@ package org.odegen.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.odegen.net.NetworkSpec;
+import org.odegen.net.NetworkDescription;
 import org.odegen.net.Weights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,12 +26,16 @@ final class WeightsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "the .safetensors file to write")
     Path out;
 
+    @Option(names = "--model", description = "a network.json (MODEL.md): weights of the network it describes, "
+            + "instead of --variant and --depth")
+    Path model;
+
     @Override
     public Integer call() throws Exception {
-        NetworkSpec net = choice.spec();
+        NetworkDescription net = choice.description(model, spec.commandLine().getParseResult());
         Weights w = Weights.random(net, seed);
         w.write(out);
-        spec.commandLine().getErr().printf("%s: %d tensors, %d parameters -> %s%n", net.name(), w.tensors().size(),
+        spec.commandLine().getErr().printf("%s: %d tensors, %d parameters -> %s%n", w.networkName(), w.tensors().size(),
                 w.parameterCount(), out);
         return 0;
     }

@@ -555,6 +555,13 @@ public record NetworkDescription(int channels, int height, int width, int classe
             throw new DescriptionException(where + ": " + key + " '" + name + "' is used twice; each layer's tensors "
                     + "need their own prefix");
         }
+        for (String other : seen) {
+            // 'a' and 'a.conv1' would give two layers' tensors one name (a.conv1.weight)
+            if (other.startsWith(name + ".") || name.startsWith(other + ".")) {
+                throw new DescriptionException(where + ": " + key + " '" + name + "' and '" + other + "' nest: one "
+                        + "prefix inside another could give two tensors one name");
+            }
+        }
     }
 
     private static JsonNode require(JsonNode obj, String key, String what) {

@@ -71,6 +71,65 @@ class CommandLineTest {
         assertEquals(1, proc.err().strip().lines().count(), "one line: " + proc.err());
     }
 
+    /** --model (a network.json): the engine of a zoo network from its file equals --network's; the rest refused. */
+    @Test
+    void modelFileDescribesTheNetworkForGenerateNetworkAndWeights() throws Exception {
+        var zoo = org.odegen.net.NetworkDescription.zoo(org.odegen.net.NetworkSpec.of(org.odegen.net.Variant.RODENET_3, 20),
+                org.odegen.model.NormMode.FOLDED, org.odegen.model.OdeSolver.HEUN);
+        Path file = Files.writeString(dir.resolve("r3.json"), zoo.canonicalJson().replace("\n", " "));
+        Run a = run("generate", "--model", file.toString(), "--lanes", "4", "--out", dir.resolve("a").toString());
+        assertEquals(0, a.exit(), a.err());
+        Run b = run("generate", "--network", "rodenet-3", "--depth", "20", "--norm", "folded", "--solver", "heun",
+                "--lanes", "4", "--out", dir.resolve("b").toString());
+        assertEquals(0, b.exit(), b.err());
+        try (var files = Files.walk(dir.resolve("b"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path rel = dir.resolve("b").relativize(f);
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(dir.resolve("a").resolve(rel)), rel.toString());
+            }
+        }
+        Path custom = Files.writeString(dir.resolve("digits.json"), """
+                {"input": [1, 8, 8], "classes": 10, "norm": "batch-stats", "layers": [
+                  {"kind": "stem", "out": 8, "conv": "conv1", "bn": "bn1"},
+                  {"kind": "ode", "name": "ode1", "steps": 3},
+                  {"kind": "res", "name": "down", "out": 16, "stride": 2, "shortcut": "B"},
+                  {"kind": "fc", "name": "fc"}]}""");
+        Path bad = Files.writeString(dir.resolve("bad.json"), Files.readString(custom).replace("\"steps\": 3", "\"steps\": 0"));
+        String[][] refused = {
+            {"generate", "--model", custom.toString(), "describes a custom network (1x8x8 -> 10 classes, 4 layers)"},
+            {"generate", "--model", bad.toString(), "layer 1 (ode1): steps = 0 must be at least 1"},
+            {"generate", "--model", dir.resolve("none.json").toString(), "none.json: no such file"},
+            {"generate", "--model", file.toString(), "--network", "rodenet-3", "--network and --model do not go together"},
+            {"generate", "--model", file.toString(), "--solver", "rk4", "--solver and --model do not go together"},
+            {"generate", "--model", file.toString(), "--norm", "folded", "--norm and --model do not go together"},
+            {"generate", "--model", file.toString(), "--layer", "layer1", "--layer and --model do not go together"},
+            {"network", "--model", file.toString(), "--variant", "odenet", "--variant and --model do not go together"},
+            {"weights", "--model", bad.toString(), "--out", dir.resolve("w.safetensors").toString(), "steps = 0"},
+        };
+        for (String[] r : refused) {
+            Path out = dir.resolve("refused");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(r).subList(0, r.length - 1));
+            if (args.get(0).equals("generate")) {
+                args.addAll(java.util.List.of("--out", out.toString()));
+            }
+            Run x = run(args.toArray(String[]::new));
+            assertEquals(2, x.exit(), args + ": " + x.err());
+            assertTrue(x.err().contains(r[r.length - 1]), args + ": " + x.err());
+            assertEquals(1, x.err().strip().lines().count(), "one line: " + x.err());
+            assertFalse(Files.exists(out), "no folder: " + args);
+        }
+        assertFalse(Files.exists(dir.resolve("w.safetensors")));
+        Run table = run("network", "--model", custom.toString());
+        assertEquals(0, table.exit(), table.err());
+        var d = org.odegen.net.NetworkDescription.read(custom);
+        assertTrue(table.out().contains("custom: 1x8x8 -> 10 classes, batch-stats, NETWORK_ID " + d.networkIdHex()), table.out());
+        assertTrue(table.out().lines().anyMatch(l -> l.startsWith("total") && l.endsWith(" " + d.params())), table.out());
+        assertTrue(table.out().lines().anyMatch(l -> l.startsWith("down ") && l.contains("16x4x4")), table.out());
+        Run w = run("weights", "--model", custom.toString(), "--seed", "4", "--out", dir.resolve("w.safetensors").toString());
+        assertEquals(0, w.exit(), w.err());
+        assertEquals(d.params(), org.odegen.net.Weights.read(d, dir.resolve("w.safetensors"), true).parameterCount());
+    }
+
     @Test
     void generateRefusesOptionsThatDoNotGoTogether() {
         Path out = dir.resolve("g");
