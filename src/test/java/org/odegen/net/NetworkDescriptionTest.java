@@ -17,10 +17,10 @@ import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
 
 /** network.json (MODEL.md): parsing, validation, the canonical form and NETWORK_ID, the zoo as descriptions. */
-class NetworkDescriptionTest {
+public class NetworkDescriptionTest {
 
     /** Every key of MODEL.md's example, defaults left out where it leaves them out. */
-    static final String EXAMPLE = """
+    public static final String EXAMPLE = """
             {
               "input":   [1, 28, 28],
               "classes": 10,
