@@ -6,6 +6,12 @@ CIFAR-100 binary file.
     python -m odegen_torch.agreement --out DIR --images 2 --networks rodenet-3:20:batch-stats,odenet:56:folded
     python -m odegen_torch.agreement --facts        # the facts the Java side also holds, as JSON
 
+    python -m odegen_torch.agreement --model net.json[,other.json] --out DIR --images 2 --seed 5
+
+For a description file (MODEL.md) "<name>.json" it writes <name>.safetensors (seeded random
+weights as randomize draws them, F32) and <name>.logits.safetensors ('logits' F64 [n, K], the
+float64 PyTorch logits of 'images' F64 [n, C, H, W], seeded random normalized images: N(0, 1)).
+
 For each network "<variant>-<N>-<norm>" (then "-<solver>" for heun and rk4) it writes
 <name>.safetensors (the weights, F32) and <name>.logits.safetensors ('logits' F64 [n, 100],
 'labels' [n]); images.bin is shared.
@@ -60,23 +66,57 @@ def randomize(model, gen):
                 t.copy_((2 * u - 1) * 0.125)
 
 
+def described_agreement(files, out, n, seed):
+    """For each description file: its seeded random weights, n seeded random normalized images of
+    its C x H x W and their float64 logits (on the float32 weights written, as Java reads them)."""
+    from . import described
+    from . import description as spec
+    os.makedirs(out, exist_ok=True)
+    for f in files:
+        d = spec.load(f)
+        name = os.path.splitext(os.path.basename(f))[0]
+        model = described.build(d)
+        randomize(model, torch.Generator().manual_seed(seed * 1000 + 1))
+        weights = model.export_state()
+        meta = {"network": model.name, "norm": model.norm, "format": "pt"}
+        datasets.atomic_write(os.path.join(out, name + ".safetensors"), datasets.safetensors_bytes(weights, metadata=meta))
+        model.load_state_dict(weights, strict=False)
+        images = torch.randn([n] + list(d["input"]), generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+        model.double().eval()
+        with torch.no_grad():
+            logits = model(images)
+        datasets.atomic_write(os.path.join(out, name + ".logits.safetensors"), datasets.safetensors_bytes(
+            {"logits": logits.contiguous(), "images": images.contiguous()}))
+        sys.stderr.write("[agreement] %s: %d images\n" % (name, n))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="agreement.py", description=__doc__.split("\n")[0])
     p.add_argument("--out", help="output folder")
     p.add_argument("--images", type=int, default=2)
     p.add_argument("--networks", default="", help="variant:N:norm[:solver], comma-separated (solver: euler "
                    "when left out)")
+    p.add_argument("--model", default="", help="description files (network.json, MODEL.md), comma-separated")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--facts", action="store_true", help="print the facts shared with the Java side as JSON")
     args = p.parse_args(argv)
     if args.facts:
         print(json.dumps(facts(), sort_keys=True))
         return 0
-    if not args.out or not args.networks:
-        sys.stderr.write("agreement.py: error: --out and --networks are needed (or --facts)\n")
+    if not args.out or not (args.networks or args.model):
+        sys.stderr.write("agreement.py: error: --out and --networks or --model are needed (or --facts)\n")
         return 2
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
+    if args.model:
+        from .description import DescriptionError
+        try:
+            described_agreement([f for f in args.model.split(",") if f], args.out, args.images, args.seed)
+        except DescriptionError as e:
+            sys.stderr.write("agreement.py: error: %s\n" % e)
+            return 2
+        if not args.networks:
+            return 0
     networks = []
     try:
         for item in args.networks.split(","):

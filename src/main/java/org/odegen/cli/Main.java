@@ -11,7 +11,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** {@code odegen}: the command line of the generator and its golden model. */
 @Command(name = "odegen", mixinStandardHelpOptions = true, version = "ODEGen 0.1.0",
         description = "Hardware generator and golden model for ODE-based neural networks (ODENet, rODENet) on PYNQ-Z2.",
-        subcommands = {GenerateCommand.class, CosimCommand.class, NetworkCommand.class, BlockCommand.class, WeightsCommand.class, EvaluateCommand.class,
+        subcommands = {GenerateCommand.class, CosimCommand.class, NetworkCommand.class, BlockCommand.class, WeightsCommand.class, BlobCommand.class, EvaluateCommand.class,
             AgreementCommand.class, LadderCommand.class, CocotbCommand.class, ReportCommand.class})
 public final class Main implements Callable<Integer> {
     /** The exit code of bad input (picocli's convention): a wrong value, an unknown option or command, a conflict. */

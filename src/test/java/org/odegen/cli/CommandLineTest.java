@@ -176,7 +176,7 @@ class CommandLineTest {
         Run gen = run("gen");
         assertEquals(2, gen.exit(), gen.err());
         assertEquals("odegen: error: unknown command 'gen' (did you mean generate?); the commands are: generate, cosim, "
-                + "network, block, weights, evaluate, agreement, ladder, cocotb, report", gen.err().strip());
+                + "network, block, weights, blob, evaluate, agreement, ladder, cocotb, report", gen.err().strip());
         Run lane = run("generate", "--lane", "4");
         assertEquals(2, lane.exit(), lane.err());
         assertEquals("odegen generate: error: unknown option '--lane' (did you mean --lanes?); the options are in "
