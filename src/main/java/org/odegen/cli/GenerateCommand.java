@@ -9,6 +9,7 @@ import org.odegen.emit.BlockGenerator;
 import org.odegen.emit.Build;
 import org.odegen.emit.NetworkGenerator;
 import org.odegen.net.NetworkDescription;
+import org.odegen.net.Weights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -45,6 +46,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", description = "a network.json (MODEL.md): the network engine of the network it describes, "
             + "its norm and solver from the file")
     Path model;
+
+    @Option(names = "--weights", description = "a safetensors file of the network's trained weights: the folder's golden "
+            + "vectors and harness run them (default: seeded random weights); with --network or --model")
+    Path weights;
 
     /** Options whose value a network.json carries itself, and why each cannot go with --model. */
     private static final String[][] MODEL_GIVES = {
@@ -103,6 +108,9 @@ final class GenerateCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(option[0] + " and --network do not go together: " + option[1]);
                 }
             }
+        } else if (weights != null) {
+            throw new IllegalArgumentException("--weights needs --network or --model: they are a network's weights, for "
+                    + "its engine's golden vectors; one ODEBlock's vectors use seeded random parameters");
         } else if (depth != null) {
             throw new IllegalArgumentException("--depth needs --network: it is the depth N (20, 32, 44, 56) of a "
                     + "network engine; without --network, generate writes one ODEBlock (--layer)");
@@ -111,13 +119,21 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private int generateNetwork(NetworkDesign design) throws Exception {
+        // the weights are read and checked against the network before anything is written
+        if (weights != null && !java.nio.file.Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException("weights file " + weights + ": " + (java.nio.file.Files.exists(weights)
+                    ? "not a file" : "no such file"));
+        }
+        Weights w = weights == null ? null
+                : Weights.read(design.description(), weights, design.norm() == org.odegen.model.NormMode.FOLDED);
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
         Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),
                 bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
-        var g = NetworkGenerator.generate(design, folder, bool("estimate", estimate));
+        var g = NetworkGenerator.generate(design, folder, bool("estimate", estimate), w,
+                w == null ? null : weights.getFileName().toString());
         err.printf(Locale.ROOT, "%s: %s, %,d cycles per image (%.2f ms at 100 MHz, %.4fx the multiply-add bound) -> %s%n",
                 design.id(), g.top(), g.cycles(), g.cycles() / 1e5, g.cycles() / (double) g.macBoundCycles(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));

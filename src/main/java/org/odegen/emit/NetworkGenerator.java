@@ -45,14 +45,31 @@ public final class NetworkGenerator {
     }
 
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate) throws IOException {
+        return generate(design, folder, estimate, null, null);
+    }
+
+    /**
+     * The same with the golden vectors of {@code weights} (a user's trained network, read and checked against the
+     * design's description before anything is written; {@code source} names it in the manifest), or of seeded random
+     * weights when null.
+     */
+    public static Generated generate(NetworkDesign design, Path folder, boolean estimate, Weights weights, String source)
+            throws IOException {
         NetworkHwConfig hw = hardware(design);
         Elaboration made = new Elaboration();
-        Path target = build(design, hw, estimate, made).run(folder);
+        Network vectors = weights != null ? new Network(weights, design.norm(), design.format()) : vectorNetwork(design);
+        String from = weights != null ? source : "random, seed " + VECTOR_SEED;
+        Path target = build(design, hw, estimate, made, vectors, from).run(folder);
         return new Generated(target, made.top, made.verilog, hw.scheduleCycles(), hw.macBoundCycles(), made.estimate);
     }
 
     /** The steps of an engine's folder; {@code made} receives what the steps make for each other. */
     static Build build(NetworkDesign design, NetworkHwConfig hw, boolean estimate, Elaboration made) {
+        return build(design, hw, estimate, made, vectorNetwork(design), "random, seed " + VECTOR_SEED);
+    }
+
+    static Build build(NetworkDesign design, NetworkHwConfig hw, boolean estimate, Elaboration made, Network vectors,
+                       String vectorWeights) {
         // the wrapper that Vivado's IP packager reads has the AXI4 read master
         Build b = new Build().step("rtl", List.of("rtl/"), f -> made.rtl(f, rtl -> Hardware.emitNetwork(hw, rtl), true));
         if (estimate) {
@@ -61,12 +78,13 @@ public final class NetworkGenerator {
         return b.step("network", List.of("network.json"),
                         f -> BlockGenerator.write(f.resolve("network.json"), design.description().canonicalJson()))
                 .step("manifest", List.of("manifest.json"),
-                        f -> BlockGenerator.write(f.resolve("manifest.json"), manifest(design, hw, made.top, made.verilog)))
+                        f -> BlockGenerator.write(f.resolve("manifest.json"), manifest(design, hw, made.top, made.verilog,
+                                vectorWeights)))
                 .step("report", List.of("report.md"), f -> BlockGenerator.write(f.resolve("report.md"),
                         NetworkReport.markdown(design, hw, made.top, made.estimate)))
                 .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
                         "testbench/odegen_axil.h", "testbench/vectors/"),
-                        f -> NetworkTestbenchWriter.write(f, made.top, vectorNetwork(design), VECTOR_SEED, design.lanes(),
+                        f -> NetworkTestbenchWriter.write(f, made.top, vectors, VECTOR_SEED, design.lanes(),
                                 design.solver()))
                 .step("cocotb", List.of("testbench/cocotb/"), f -> CocotbWriter.writeNetwork(f, made.top))
                 // the board: package_ip.tcl, build.tcl (the engine's read master on S_AXI_HP0), the PYNQ driver
@@ -85,6 +103,10 @@ public final class NetworkGenerator {
     }
 
     static String manifest(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog) {
+        return manifest(d, hw, top, verilog, "random, seed " + VECTOR_SEED);
+    }
+
+    static String manifest(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog, String vectorWeights) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("top", top);
@@ -104,6 +126,8 @@ public final class NetworkGenerator {
         params.put("networkId", hw.networkId());
         root.put("estimatedCycles", hw.scheduleCycles());
         root.put("macBoundCycles", hw.macBoundCycles());
+        // whose weights the golden vectors (testbench/vectors, cocotb) hold: seeded random ones, or the user's file
+        root.put("vectorWeights", vectorWeights);
         try {
             return json.writeValueAsString(root).replace("\r\n", "\n") + "\n";
         } catch (IOException e) {

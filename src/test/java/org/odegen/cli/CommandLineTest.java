@@ -130,6 +130,40 @@ class CommandLineTest {
         assertEquals(d.params(), org.odegen.net.Weights.read(d, dir.resolve("w.safetensors"), true).parameterCount());
     }
 
+    /** --weights: the engine folder's golden vectors are the user's network's; weights of another network refused. */
+    @Test
+    void generateWithWeightsWritesTheirGoldenVectors() throws Exception {
+        Path w = dir.resolve("r3.safetensors");
+        assertEquals(0, run("weights", "--variant", "rodenet-3", "--seed", "9", "--out", w.toString()).exit());
+        Run g = run("generate", "--network", "rodenet-3", "--depth", "20", "--lanes", "4", "--norm", "folded",
+                "--weights", w.toString(), "--out", dir.resolve("e").toString());
+        assertEquals(0, g.exit(), g.err());
+        var spec = org.odegen.net.NetworkSpec.of(org.odegen.net.Variant.RODENET_3, 20);
+        var net = new org.odegen.net.Network(org.odegen.net.Weights.read(spec, w, true), org.odegen.model.NormMode.FOLDED,
+                org.odegen.fixed.QFormat.Q32_20);
+        var v = org.odegen.emit.NetworkTestbenchWriter.vectors(net, org.odegen.emit.NetworkGenerator.VECTOR_SEED);
+        assertArrayEquals(v.logits(), org.odegen.model.HexWords.read(dir.resolve("e/testbench/vectors/logits.hex"),
+                org.odegen.fixed.QFormat.Q32_20, 100, "logits"), "the logits of the user's weights");
+        assertTrue(Files.readString(dir.resolve("e/manifest.json")).contains("\"vectorWeights\" : \"r3.safetensors\""));
+        Path other = dir.resolve("resnet.safetensors");
+        assertEquals(0, run("weights", "--variant", "resnet", "--out", other.toString()).exit());
+        String[][] refused = {
+            {"--network", "rodenet-3", "--weights", other.toString(), "tensor 'layer3_2.0.conv1.weight' has shape [64, 64, 3, 3], rODENet-3-20 needs [64, 65, 3, 3]"},
+            {"--network", "rodenet-3", "--weights", dir.resolve("none.safetensors").toString(), "none.safetensors: no such file"},
+            {"--layer", "layer1", "--weights", w.toString(), "--weights needs --network or --model"},
+        };
+        for (String[] r : refused) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--lanes", "4", "--out",
+                    dir.resolve("x").toString()));
+            args.addAll(java.util.List.of(r).subList(0, r.length - 1));
+            Run x = run(args.toArray(String[]::new));
+            assertEquals(2, x.exit(), args + ": " + x.err());
+            assertTrue(x.err().contains(r[r.length - 1]), args + ": " + x.err());
+            assertEquals(1, x.err().strip().lines().count(), "one line: " + x.err());
+            assertFalse(Files.exists(dir.resolve("x")), "no folder: " + args);
+        }
+    }
+
     @Test
     void generateRefusesOptionsThatDoNotGoTogether() {
         Path out = dir.resolve("g");
