@@ -90,7 +90,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   // ---------------------------------------------------------------- registers (AXI4-Lite)
   val host = new HostController(RegisterMap.engine, io.s_axi_ctrl, constants = Map(
     "CONFIG" -> NetworkHwConfig.configWord(cfg),
-    "WIDTH" -> BigInt(RegisterMap.engineWidth(W, cfg.solver.code)),
+    "WIDTH" -> BigInt(RegisterMap.engineWidth(W, cfg.solverCode)),
     "WEIGHTS_WORDS" -> BigInt(cfg.blobWords),
     "NETWORK_ID" -> BigInt(cfg.networkId)))
   val weightsAddr = host.values("WEIGHTS_ADDR").asUInt

@@ -94,8 +94,8 @@ object Pass {
   }
 }
 
-/** Parameters of one generated network engine, validated: a network of the zoo, its lanes and number
-  * format, and the layer program its sequencer runs (see [[NetworkProgram]]). */
+/** Parameters of one generated network engine, validated: a network (its description's image shape), its
+  * lanes and number format, and the layer program its sequencer runs (see [[NetworkProgram]]). */
 case class NetworkHwConfig(
     name: String,
     variantCode: Int,
@@ -110,7 +110,13 @@ case class NetworkHwConfig(
     normShare: Int = 1,
     solver: org.odegen.model.OdeSolver = org.odegen.model.OdeSolver.EULER,
     /** NETWORK_ID: the CRC-32 of the network's canonical network.json (MODEL.md). */
-    networkId: Long = 0L
+    networkId: Long = 0L,
+    /** The image's shape, C x H x W (square maps only, for now: the passes have one size). */
+    imageChannels: Int = 3,
+    imageHeight: Int = 32,
+    imageWidth: Int = 32,
+    /** The ODE layers use more than one solver: `solver` is then the largest, and WIDTH's solver field 3. */
+    mixedSolvers: Boolean = false
 ) {
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
@@ -122,8 +128,10 @@ case class NetworkHwConfig(
   for (p <- program) p.kind.check(p, lanes)
 
   def log2Lanes: Int = log2Up(lanes)
-  val imageChannels = 3
-  val imageSize = 32
+  require(imageHeight == imageWidth,
+    s"the engine runs square images only, not ${imageChannels}x${imageHeight}x$imageWidth")
+  require(imageChannels >= 1 && imageHeight >= 1, s"image ${imageChannels}x${imageHeight}x$imageWidth is empty")
+  def imageSize: Int = imageHeight
   def imageWords: Int = imageChannels * imageSize * imageSize
   def logits: Int = program.last.cout
 
@@ -138,7 +146,7 @@ case class NetworkHwConfig(
     val per = lanes / r
     if (l / per >= r) 0 else ((channels - l % per + per - 1) / per).max(0) * (size * size / r)
   }
-  /** The image's layout: the stem reads it in regions like any map (3 channels, 32 x 32). */
+  /** The image's layout: the stem reads it in regions like any map. */
   def imageRegions: Int = Pass.regions(imageChannels, imageSize, lanes)
   /** The most slices a conv cuts the lanes into: the broadcast buses the engine has. */
   def slices: Int = program.flatMap(p => p.kind.slices(p, lanes)).max
@@ -164,6 +172,8 @@ case class NetworkHwConfig(
     * `maxPixels` terms. */
   def accWidth: Int = format.accWidth(maxTaps + 1, maxPixels)
   def sumWidth: Int = format.sumWidth(maxPixels)
+  /** WIDTH's solver field: the solver's code, 3 where the ODE layers use more than one. */
+  def solverCode: Int = if (mixedSolvers) 3 else solver.code
   def rk4: Boolean = solver == org.odegen.model.OdeSolver.RK4
   def mulq: MulqConfig = format.mulq(rk4)
   def multiStage: Boolean = solver != org.odegen.model.OdeSolver.EULER
@@ -204,27 +214,38 @@ object NetworkHwConfig {
   def configWord(cfg: NetworkHwConfig): BigInt =
     BigInt(RegisterMap.engineConfig(cfg.lanes, cfg.variantCode, cfg.depth, cfg.frac, cfg.batchStats))
 
-  /** The engine of a network of the zoo: its layer program from the network's rows. */
+  /** The engine of a network of the zoo: its description's (MODEL.md), with the zoo's name, variant and depth. */
   def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
       norm: org.odegen.model.NormMode): NetworkHwConfig = of(spec, lanes, format, norm, org.odegen.model.OdeSolver.EULER)
 
   def of(spec: org.odegen.net.NetworkSpec, lanes: Int, format: org.odegen.fixed.QFormat,
-      norm: org.odegen.model.NormMode, solver: org.odegen.model.OdeSolver): NetworkHwConfig = {
-    val variant = spec.variant
+      norm: org.odegen.model.NormMode, solver: org.odegen.model.OdeSolver): NetworkHwConfig =
+    of(org.odegen.net.NetworkDescription.zoo(spec, norm, solver), lanes, format,
+      NetworkProgram.topName(spec, lanes, solver), spec.variant.ordinal, spec.depth)
+
+  /** The engine of description `d` (its norm mode, eps, image shape, layers and their solvers), named `name`,
+    * with CONFIG's variant and depth fields `variantCode` and `depth`. */
+  def of(d: org.odegen.net.NetworkDescription, lanes: Int, format: org.odegen.fixed.QFormat, name: String,
+      variantCode: Int, depth: Int): NetworkHwConfig = {
+    val solvers = NetworkProgram.solvers(d)
     NetworkHwConfig(
-      name = NetworkProgram.topName(spec, lanes, solver),
-      variantCode = variant.ordinal,
-      depth = spec.depth,
+      name = name,
+      variantCode = variantCode,
+      depth = depth,
       lanes = lanes,
       dataWidth = format.width,
       frac = format.frac,
-      batchStats = norm == org.odegen.model.NormMode.BATCH_STATS,
-      eps = scala.math.max(1L, format.quantize(org.odegen.net.Network.EPS)),
-      program = NetworkProgram.of(spec, format, solver),
-      blobWords = spec.params.toInt,
+      batchStats = d.norm == org.odegen.model.NormMode.BATCH_STATS,
+      eps = scala.math.max(1L, format.quantize(d.eps)),
+      program = NetworkProgram.of(d, format),
+      blobWords = d.params.toInt,
       normShare = scala.math.min(lanes, defaultNormShare),
-      solver = solver,
-      networkId = org.odegen.net.NetworkDescription.zoo(spec, norm, solver).networkId()
+      solver = NetworkProgram.hardwareSolver(d),
+      networkId = d.networkId,
+      imageChannels = d.channels,
+      imageHeight = d.height,
+      imageWidth = d.width,
+      mixedSolvers = solvers.size > 1
     )
   }
 }
@@ -240,114 +261,4 @@ object LayerKinds {
   def phases: Seq[PhaseKey] = all.flatMap(_.phases).distinct
   /** A ROM kind field is one of `kinds`. */
   def isOneOf(kind: UInt, kinds: Seq[LayerKind]): Bool = kinds.map(k => kind === code(k)).foldLeft(False)(_ || _)
-}
-
-/** The layer program of a network: the passes of NETWORK.md's order, and where each finds its parameters
-  * in the blob (the blob's order is the rows' order, so the offsets are running sums). */
-object NetworkProgram {
-  /** `OdeNetwork_rodenet_3_20_x16`, with `_heun` or `_rk4` after it for those solvers (as the block). */
-  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int, solver: org.odegen.model.OdeSolver): String =
-    "OdeNetwork_" + spec.variant.id.replace("-", "_").replace("+", "p") + "_" + spec.depth + "_x" + lanes +
-      (if (solver == org.odegen.model.OdeSolver.EULER) "" else "_" + solver.id)
-
-  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int): String = topName(spec, lanes, org.odegen.model.OdeSolver.EULER)
-
-  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat): Seq[Pass] =
-    of(spec, q, org.odegen.model.OdeSolver.EULER)
-
-  /** The stages of one step of `solver` at `t` with step `h`: (stage time, coefficient, update mode), as
-    * OdeBlock.step runs them (ARITHMETIC.md). */
-  def stages(solver: org.odegen.model.OdeSolver, t: Long, h: Long): Seq[(Long, Long, Int)] = {
-    import org.odegen.model.OdeSolver
-    solver match {
-      case OdeSolver.EULER => Seq((t, h, UpdateMode.Euler))
-      case OdeSolver.HEUN => Seq((t, h, UpdateMode.StageFirst), (t + h, h, UpdateMode.HeunLast))
-      case OdeSolver.RK4 =>
-        val h2 = OdeSolver.half(h)
-        Seq((t, h2, UpdateMode.StageFirst), (t + h2, h2, UpdateMode.StageAdd2), (t + h2, h, UpdateMode.StageAdd2),
-          (t + h, OdeSolver.sixth(h), UpdateMode.Rk4Last))
-    }
-  }
-
-  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat, solver: org.odegen.model.OdeSolver): Seq[Pass] = {
-    import org.odegen.net.BlockKind
-    val out = scala.collection.mutable.ArrayBuffer[Pass]()
-    var at = 0 // next blob word
-    var cur = 0 // the buffer holding the current map (the image arrives in buffer 0)
-    def others: (Int, Int) = { val o = Seq(0, 1, 2).filter(_ != cur); (o(0), o(1)) }
-    def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: Int, stride: Int, time: Option[Long],
-        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)], mode: Int = UpdateMode.Euler): Pass = {
-      val cinTotal = cin + (if (time.isDefined) 1 else 0)
-      val w = at
-      at += cout * cinTotal * 9
-      val a = at
-      at += cout
-      val b = at
-      at += cout
-      Pass(ConvKind, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
-        cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
-        residual = residual.isDefined, update = update.map(_._2), updateMode = mode, weightsAt = w, normAAt = a,
-        normBAt = b)
-    }
-    val rows = spec.rows
-    for (i <- 0 until rows.size) {
-      val row = rows.get(i)
-      val s = row.stage
-      val cin = s.inChannels
-      val c = s.outChannels
-      val size = s.outSize * s.stride // the input map's size
-      row.kind match {
-        case BlockKind.STEM =>
-          val (a, _) = others
-          out += conv("conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
-          cur = a
-        case BlockKind.RESNET =>
-          for (inst <- 0 until row.instances) {
-            val label = s.id + "." + inst
-            val (a, b) = others
-            if (s.stride == 1) {
-              out += conv(label + ".conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
-              out += conv(label + ".conv2", a, b, c, c, size, 1, None, relu = true, Some(cur), None)
-              cur = b
-            } else {
-              out += Pass(CopyKind, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
-                inSize = size, stride = s.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
-              out += conv(label + ".conv1", cur, a, cin, c, size, s.stride, None, relu = true, None, None)
-              out += conv(label + ".conv2", a, cur, c, c, size / s.stride, 1, None, relu = true, Some(b), None)
-            }
-          }
-        case BlockKind.ODE =>
-          for (inst <- 0 until row.instances) {
-            val m = row.executions
-            val h = q.quantize(1.0 / m)
-            val (a, b) = others
-            val start = at
-            // z stays in `cur`; a stage's conv1 reads z (first stage) or the stage input, which the previous
-            // stage's UPDATE wrote over its k in `b`; the k bank beside the buffers holds the running sum K
-            for (k <- 0 until m; ((ts, coef, mode), j) <- stages(solver, k * h, h).zipWithIndex) {
-              at = start // every stage of every step reads the same parameters again
-              val label = s.id + "." + inst + ".step" + k + (if (solver == org.odegen.model.OdeSolver.EULER) "" else ".stage" + (j + 1))
-              out += conv(label + ".conv1", if (j == 0) cur else b, a, c, c, size, 1, Some(ts), relu = true, None,
-                None)
-              out += conv(label + ".conv2", a, b, c, c, size, 1, Some(ts), relu = false, None, Some((cur, coef)), mode)
-            }
-          }
-        case BlockKind.CLASSIFIER =>
-          val (a, b) = others
-          val last = out.last
-          out += Pass(PoolKind, "pool", bc = cur, x = cur, r = cur, w = a, cin = cin, cout = cin,
-            inSize = last.outSize, stride = last.outSize)
-          val w = at
-          at += c * cin
-          val bias = at
-          at += c
-          out += Pass(FcKind, "fc", bc = a, x = b, r = b, w = b, cin = cin, cout = c, inSize = 1, stride = 1,
-            weightsAt = w, normAAt = bias, normBAt = bias)
-          out += Pass(OutputKind, "logits", bc = b, x = b, r = b, w = b, cin = c, cout = c, inSize = 1, stride = 1)
-          cur = b
-      }
-    }
-    require(at == spec.params, s"program reads $at blob words, the network has ${spec.params}")
-    out.toSeq
-  }
 }

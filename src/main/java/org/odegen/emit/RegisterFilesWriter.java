@@ -59,7 +59,7 @@ public final class RegisterFilesWriter {
     public static Map<String, Long> engineValues(NetworkHwConfig hw) {
         Map<String, Long> v = new LinkedHashMap<>();
         v.put("CONFIG", NetworkHwConfig.configWord(hw).longValue());
-        v.put("WIDTH", RegisterMap$.MODULE$.engineWidth(hw.dataWidth(), hw.solver().code()));
+        v.put("WIDTH", RegisterMap$.MODULE$.engineWidth(hw.dataWidth(), hw.solverCode()));
         v.put("WEIGHTS_WORDS", (long) hw.blobWords());
         v.put("NETWORK_ID", hw.networkId());
         return v;

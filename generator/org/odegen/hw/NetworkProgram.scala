@@ -1,0 +1,126 @@
+package org.odegen.hw
+
+import org.odegen.model.OdeSolver
+import org.odegen.net.NetworkDescription
+
+/** The layer program of a network: the passes of NETWORK.md's order, walked from its description's layers
+  * (MODEL.md), and where each finds its parameters in the blob (the blob's order is the layers' tensors'
+  * order, so the offsets are running sums of the parameters, running statistics left out). */
+object NetworkProgram {
+  /** `OdeNetwork_rodenet_3_20_x16`, with `_heun` or `_rk4` after it for those solvers (as the block). */
+  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int, solver: OdeSolver): String =
+    "OdeNetwork_" + spec.variant.id.replace("-", "_").replace("+", "p") + "_" + spec.depth + "_x" + lanes +
+      (if (solver == OdeSolver.EULER) "" else "_" + solver.id)
+
+  def topName(spec: org.odegen.net.NetworkSpec, lanes: Int): String = topName(spec, lanes, OdeSolver.EULER)
+
+  /** The zoo network `spec`'s program, its ODEBlocks run by `solver`. */
+  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat): Seq[Pass] = of(spec, q, OdeSolver.EULER)
+
+  def of(spec: org.odegen.net.NetworkSpec, q: org.odegen.fixed.QFormat, solver: OdeSolver): Seq[Pass] =
+    of(NetworkDescription.zoo(spec, org.odegen.model.NormMode.BATCH_STATS, solver), q)
+
+  /** The stages of one step of `solver` at `t` with step `h`: (stage time, coefficient, update mode), as
+    * OdeBlock.step runs them (ARITHMETIC.md). */
+  def stages(solver: OdeSolver, t: Long, h: Long): Seq[(Long, Long, Int)] = solver match {
+    case OdeSolver.EULER => Seq((t, h, UpdateMode.Euler))
+    case OdeSolver.HEUN => Seq((t, h, UpdateMode.StageFirst), (t + h, h, UpdateMode.HeunLast))
+    case OdeSolver.RK4 =>
+      val h2 = OdeSolver.half(h)
+      Seq((t, h2, UpdateMode.StageFirst), (t + h2, h2, UpdateMode.StageAdd2), (t + h2, h, UpdateMode.StageAdd2),
+        (t + h, OdeSolver.sixth(h), UpdateMode.Rk4Last))
+  }
+
+  /** The solvers of the description's ODE layers, each once, in the order of their codes. */
+  def solvers(d: NetworkDescription): Seq[OdeSolver] = {
+    val used = scala.collection.mutable.LinkedHashSet[OdeSolver]()
+    d.layers.forEach {
+      case o: NetworkDescription.Ode => used += o.solver
+      case _ =>
+    }
+    used.toSeq.sortBy(_.code)
+  }
+
+  /** The solver the hardware is built for: the 'largest' one used (RK4 > Heun > Euler), whose k bank and
+    * update modes hold every smaller one's; Euler for a network without ODE layers. */
+  def hardwareSolver(d: NetworkDescription): OdeSolver = solvers(d).lastOption.getOrElse(OdeSolver.EULER)
+
+  /** The program of description `d` in format `q`: each ODE layer run by its own solver. The layers' shapes
+    * are `d.shapes()`; [[NetworkHwConfig.of]] refuses the descriptions the engine cannot run. */
+  def of(d: NetworkDescription, q: org.odegen.fixed.QFormat): Seq[Pass] = {
+    val out = scala.collection.mutable.ArrayBuffer[Pass]()
+    var at = 0 // next blob word
+    var cur = 0 // the buffer holding the current map (the image arrives in buffer 0)
+    def others: (Int, Int) = { val o = Seq(0, 1, 2).filter(_ != cur); (o(0), o(1)) }
+    def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: Int, stride: Int, time: Option[Long],
+        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)], mode: Int = UpdateMode.Euler): Pass = {
+      val cinTotal = cin + (if (time.isDefined) 1 else 0)
+      val w = at
+      at += cout * cinTotal * 9
+      val a = at
+      at += cout
+      val b = at
+      at += cout
+      Pass(ConvKind, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
+        cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
+        residual = residual.isDefined, update = update.map(_._2), updateMode = mode, weightsAt = w, normAAt = a,
+        normBAt = b)
+    }
+    val shapes = d.shapes
+    for (i <- 0 until d.layers.size) {
+      val in = shapes.get(i)
+      val o = shapes.get(i + 1)
+      val cin = in.channels
+      val c = o.channels
+      val size = in.height // the input map's size (square: NetworkHwConfig.of refuses others)
+      d.layers.get(i) match {
+        case _: NetworkDescription.Stem =>
+          val (a, _) = others
+          out += conv("conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
+          cur = a
+        case r: NetworkDescription.Res =>
+          val label = r.name
+          val (a, b) = others
+          if (r.stride == 1 && r.shortcut == NetworkDescription.Shortcut.IDENTITY) {
+            out += conv(label + ".conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
+            out += conv(label + ".conv2", a, b, c, c, size, 1, None, relu = true, Some(cur), None)
+            cur = b
+          } else if (r.stride == 2 && r.shortcut == NetworkDescription.Shortcut.A) {
+            out += Pass(CopyKind, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
+              inSize = size, stride = r.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
+            out += conv(label + ".conv1", cur, a, cin, c, size, r.stride, None, relu = true, None, None)
+            out += conv(label + ".conv2", a, cur, c, c, o.height, 1, None, relu = true, Some(b), None)
+          } else throw new IllegalArgumentException(s"layer $i (${r.name}): the engine runs a res block at stride 1 " +
+            s"with the identity shortcut or at stride 2 with shortcut A, not stride ${r.stride} with ${r.shortcut}")
+        case od: NetworkDescription.Ode =>
+          val h = q.quantize((od.t1 - od.t0) / od.steps) // ARITHMETIC.md: in double, as the golden model
+          val t0 = q.quantize(od.t0)
+          val (a, b) = others
+          val start = at
+          // z stays in `cur`; a stage's conv1 reads z (first stage) or the stage input, which the previous
+          // stage's UPDATE wrote over its k in `b`; the k bank beside the buffers holds the running sum K
+          for (k <- 0 until od.steps; ((ts, coef, mode), j) <- stages(od.solver, t0 + k * h, h).zipWithIndex) {
+            at = start // every stage of every step reads the same parameters again
+            val label = od.name + ".step" + k + (if (od.solver == OdeSolver.EULER) "" else ".stage" + (j + 1))
+            val time = if (od.time) Some(ts) else None
+            out += conv(label + ".conv1", if (j == 0) cur else b, a, c, c, size, 1, time, relu = true, None, None)
+            out += conv(label + ".conv2", a, b, c, c, size, 1, time, relu = false, None, Some((cur, coef)), mode)
+          }
+        case f: NetworkDescription.Fc =>
+          val (a, b) = others
+          out += Pass(PoolKind, "pool", bc = cur, x = cur, r = cur, w = a, cin = cin, cout = cin,
+            inSize = size, stride = size)
+          val w = at
+          at += c * cin
+          val bias = at
+          at += c
+          out += Pass(FcKind, f.name, bc = a, x = b, r = b, w = b, cin = cin, cout = c, inSize = 1, stride = 1,
+            weightsAt = w, normAAt = bias, normBAt = bias)
+          out += Pass(OutputKind, "logits", bc = b, x = b, r = b, w = b, cin = c, cout = c, inSize = 1, stride = 1)
+          cur = b
+      }
+    }
+    require(at == d.params, s"program reads $at blob words, the network has ${d.params}")
+    out.toSeq
+  }
+}
