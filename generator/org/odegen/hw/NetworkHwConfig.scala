@@ -224,9 +224,11 @@ object NetworkHwConfig {
       NetworkProgram.topName(spec, lanes, solver), spec.variant.ordinal, spec.depth)
 
   /** The engine of description `d` (its norm mode, eps, image shape, layers and their solvers), named `name`,
-    * with CONFIG's variant and depth fields `variantCode` and `depth`. */
+    * with CONFIG's variant and depth fields `variantCode` and `depth`; descriptions it cannot run yet are
+    * refused ([[NetworkProgram.check]]). */
   def of(d: org.odegen.net.NetworkDescription, lanes: Int, format: org.odegen.fixed.QFormat, name: String,
       variantCode: Int, depth: Int): NetworkHwConfig = {
+    NetworkProgram.check(d)
     val solvers = NetworkProgram.solvers(d)
     NetworkHwConfig(
       name = name,

@@ -45,6 +45,50 @@ object NetworkProgram {
     * update modes hold every smaller one's; Euler for a network without ODE layers. */
   def hardwareSolver(d: NetworkDescription): OdeSolver = solvers(d).lastOption.getOrElse(OdeSolver.EULER)
 
+  /** Refuses, with one message naming the layer and the rule, every description the engine cannot run yet:
+    *  - square images (the passes carry one size) whose every map size is a power of two: the norms and the
+    *    pooling divide by the pixels with a shift (`LayerKind.averages`), and a stride-2 map halves exactly
+    *    (`Pass.outSize`), so at least 2 before a stride 2;
+    *  - maps of at most 32 x 32 (PassDesc's 12-bit pixel fields) and at most 255 channels or classes (its
+    *    8-bit channel fields);
+    *  - conv outputs (stem, res) of a power of two channels: the lanes' groups and regions ([[Pass.regions]])
+    *    are powers of two, and a partly filled group of a conv is not exercised by any verified engine;
+    *  - res blocks at stride 1 with the identity shortcut or at stride 2 with shortcut A (the engine's copy
+    *    pass): option B (a 1x1 conv and norm) and A at stride 1 have no pass kind;
+    *  - a parameter blob of under 2^24 words (PassDesc's offsets). */
+  def check(d: NetworkDescription): Unit = {
+    def isPow2(n: Int) = n >= 1 && (n & (n - 1)) == 0
+    def refuse(at: String, rule: String): Nothing = throw new IllegalArgumentException(s"$at: $rule")
+    val shapes = d.shapes
+    if (d.height != d.width) refuse("input", s"the engine runs square images only, not ${d.input}")
+    if (!isPow2(d.height) || d.height > 32)
+      refuse("input", s"the image's size ${d.height} is not a power of two in 1..32")
+    if (d.channels > 255) refuse("input", s"${d.channels} channels: the engine holds at most 255")
+    if (d.classes > 255) refuse("fc", s"${d.classes} classes: the engine holds at most 255")
+    for (i <- 0 until d.layers.size) {
+      val l = d.layers.get(i)
+      val at = s"layer $i (${l.label})"
+      val in = shapes.get(i)
+      val o = shapes.get(i + 1)
+      l match {
+        case _: NetworkDescription.Stem | _: NetworkDescription.Res =>
+          if (!isPow2(o.channels) || o.channels > 255)
+            refuse(at, s"${o.channels} output channels: the engine's convs need a power of two up to 128")
+        case _ =>
+      }
+      l match {
+        case r: NetworkDescription.Res =>
+          if (r.shortcut == NetworkDescription.Shortcut.B)
+            refuse(at, "shortcut B (a 1x1 conv and norm) has no pass in the engine yet; use A at stride 2")
+          if (r.stride == 1 && r.shortcut != NetworkDescription.Shortcut.IDENTITY)
+            refuse(at, s"shortcut ${r.shortcut} at stride 1: the engine runs stride-1 blocks with the identity only")
+          if (r.stride == 2 && in.height < 2) refuse(at, s"stride 2 on a ${in.height} x ${in.width} map")
+        case _ =>
+      }
+    }
+    if (d.params >= (1L << 24)) refuse("network", s"${d.params} parameter words: the engine addresses under 2^24")
+  }
+
   /** The program of description `d` in format `q`: each ODE layer run by its own solver. The layers' shapes
     * are `d.shapes()`; [[NetworkHwConfig.of]] refuses the descriptions the engine cannot run. */
   def of(d: NetworkDescription, q: org.odegen.fixed.QFormat): Seq[Pass] = {

@@ -1,0 +1,77 @@
+package org.odegen.hw;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.odegen.fixed.QFormat;
+import org.odegen.model.OdeSolver;
+import org.odegen.net.NetworkDescription;
+
+/** The engine's configuration from a description (MODEL.md): custom networks, and the ones it refuses. */
+class NetworkHwDescriptionTest {
+    private static final QFormat Q = QFormat.parse("Q32.20");
+
+    /** A description of {@code input} and {@code layers}, batch-stats, 10 classes. */
+    static NetworkDescription net(String input, String layers) {
+        return NetworkDescription.parse("{\"input\": " + input + ", \"classes\": 10, \"norm\": \"batch-stats\", "
+                + "\"layers\": [{\"kind\": \"stem\", \"out\": 8, \"conv\": \"conv1\", \"bn\": \"bn1\"}, " + layers
+                + "{\"kind\": \"fc\", \"name\": \"fc\"}]}", "test");
+    }
+
+    static NetworkHwConfig hw(NetworkDescription d) {
+        return NetworkHwConfig.of(d, 8, Q, "OdeNetwork_custom_x8", 0, 0);
+    }
+
+    @Test
+    void aSmallCustomNetworkGetsItsProgramAndImageShape() {
+        NetworkDescription d = net("[3, 16, 16]", "{\"kind\": \"ode\", \"name\": \"ode1\", \"steps\": 2}, "
+                + "{\"kind\": \"res\", \"name\": \"down\", \"out\": 16, \"stride\": 2, \"shortcut\": \"A\"}, ");
+        NetworkHwConfig hw = hw(d);
+        assertEquals(3 * 16 * 16, hw.imageWords());
+        assertEquals(10, hw.logits());
+        assertEquals(d.params(), hw.blobWords());
+        assertEquals(OdeSolver.EULER, hw.solver());
+        assertEquals(0, hw.solverCode());
+        // stem, 2 Euler steps of two convs, copy + two convs, pool, fc, logits
+        assertEquals(1 + 4 + 3 + 3, hw.program().size());
+        assertTrue(hw.scheduleCycles() > hw.macBoundCycles());
+    }
+
+    @Test
+    void mixedSolversBuildTheLargestAndSayThree() {
+        NetworkDescription d = net("[1, 8, 8]", "{\"kind\": \"ode\", \"name\": \"a\", \"steps\": 1, \"solver\": "
+                + "\"heun\"}, {\"kind\": \"ode\", \"name\": \"b\", \"steps\": 3, \"solver\": \"euler\", \"time\": false, "
+                + "\"t0\": 0.5, \"t1\": 2.0}, ");
+        NetworkHwConfig hw = hw(d);
+        assertEquals(OdeSolver.HEUN, hw.solver());
+        assertEquals(3, hw.solverCode());
+        // 2 Heun stages + 3 Euler steps, two convs each; b has no time channel and starts at t0 = 0.5, h = 0.5
+        long time = scala.jdk.javaapi.CollectionConverters.asJava(hw.program()).stream()
+                .filter(p -> p.label().startsWith("b.") && p.time().isDefined()).count();
+        assertEquals(0, time);
+        assertEquals(1 + 4 + 6 + 3, hw.program().size());
+        assertEquals(Q.quantize(0.5), (long) (Long) hw.program().apply(6).update().get());
+    }
+
+    private static void refused(NetworkDescription d, String... words) {
+        String m = assertThrows(IllegalArgumentException.class, () -> hw(d)).getMessage();
+        for (String w : words) {
+            assertTrue(m.contains(w), m);
+        }
+    }
+
+    @Test
+    void whatTheEngineCannotRunIsRefusedNamingTheLayer() {
+        refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"down\", \"out\": 16, \"stride\": 2, "
+                + "\"shortcut\": \"B\"}, "), "layer 1 (down)", "shortcut B");
+        refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"wide\", \"out\": 16, \"shortcut\": \"A\"}, "),
+                "layer 1 (wide)", "stride 1");
+        refused(net("[3, 16, 8]", ""), "input", "square");
+        refused(net("[3, 24, 24]", ""), "input", "power of two");
+        refused(net("[3, 64, 64]", ""), "input", "1..32");
+        refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"odd\", \"out\": 12, \"stride\": 2, "
+                + "\"shortcut\": \"A\"}, "), "layer 1 (odd)", "12 output channels");
+    }
+}
