@@ -47,6 +47,11 @@ object Hardware {
       norm: org.odegen.model.NormMode, solver: org.odegen.model.OdeSolver): NetworkHwConfig =
     NetworkHwConfig.of(spec, lanes, format, norm, solver)
 
+  /** The network engine of any description the engine runs (NetworkProgram.check refuses the others), with
+    * top module `name`; CONFIG's variant field 15 and depth 0 (NETWORK.md: "any other network.json"). */
+  def networkConfig(d: org.odegen.net.NetworkDescription, lanes: Int, format: org.odegen.fixed.QFormat,
+      name: String): NetworkHwConfig = NetworkHwConfig.of(d, lanes, format, name, 15, 0)
+
   /** Writes the Verilog of the network engine into `dir`; returns the top module's name. */
   def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {
     val report = HardwareConfig.spinal(dir).generateVerilog(NetworkEngine(cfg))

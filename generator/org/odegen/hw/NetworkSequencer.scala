@@ -31,7 +31,7 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
 
   val kinds = LayerKinds.all.map(k => k -> k.sequencer(this).setName(k.name)).toMap
 
-  val row = rom(pc)
+  val row = if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc) // pc reaches `passes`: 2^k rows
   switch(phase) {
     is(Phase.FETCH) {
       cur := row

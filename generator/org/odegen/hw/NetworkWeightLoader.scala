@@ -83,7 +83,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)
   }
 
-  val row = rom(pc)
+  val row = if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc) // pc reaches `passes`: 2^k rows
   switch(state) {
     is(State.SCAN) {
       when(pc === passes) {

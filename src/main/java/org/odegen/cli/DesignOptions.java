@@ -86,16 +86,11 @@ final class DesignOptions {
     }
 
     /**
-     * The network engine of a network.json with these lanes and format; its norm and solver are the file's. The
-     * engine is generated for the zoo's networks so far (a file equal to one of them, MODEL.md); another is refused.
+     * The network engine of a network.json with these lanes and format; its norm and solvers are the file's. What
+     * the engine cannot run yet is refused when its hardware is configured, naming the layer and the rule.
      */
     NetworkDesign network(NetworkDescription d, Path file) {
-        NetworkSpec spec = d.zooSpec().orElseThrow(() -> new IllegalArgumentException(file + " describes a custom network ("
-                + d.input() + " -> " + d.classes() + " classes, " + d.layers().size() + " layers), not one of the zoo's; "
-                + "the network engine is generated for the zoo's networks so far (odegen network --model " + file
-                + " shows its layers, odegen weights --model writes weights for it)"));
-        OdeSolver s = d.odeLayers().isEmpty() ? OdeSolver.EULER : d.odeLayers().get(0).solver();
-        return new NetworkDesign(spec, lanes(), format(), d.norm(), s);
+        return new NetworkDesign(d, lanes(), format());
     }
 
     private int lanes() {

@@ -3,6 +3,7 @@ package org.odegen.dsl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
@@ -11,23 +12,38 @@ import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 
 /**
- * A buildable description of one network engine (NETWORK.md): which network of the zoo (variant, depth N),
- * its number format, norm mode and solver, and its parallelism (lanes: output channels computed at once,
- * one multiply-add unit each). Only valid descriptions exist: the constructor refuses the others with
- * one message naming the valid choices.
+ * A buildable description of one network engine (NETWORK.md): which network (its {@link NetworkDescription}: a zoo
+ * network or any other of MODEL.md), its number format and its parallelism (lanes: output channels computed at
+ * once, one multiply-add unit each). The norm mode and the ODE layers' solvers are the description's. Only valid
+ * designs exist: the constructor refuses the others with one message naming the valid choices.
  */
-public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, OdeSolver solver) {
+public record NetworkDesign(NetworkDescription description, int lanes, QFormat format) {
 
     public static final int MAX_LANES = 64;
 
     public NetworkDesign {
+        if (description == null) {
+            throw new IllegalArgumentException("the network's description is missing");
+        }
         if (!validLanes().contains(lanes)) {
             throw new IllegalArgumentException("lanes = " + lanes + " cannot be used by the network engine; valid: "
                     + validLanes());
         }
+        if (format == null) {
+            throw new IllegalArgumentException("the number format is missing");
+        }
+    }
+
+    /** The zoo network {@code spec} with its norms in {@code norm} and its ODEBlocks run by {@code solver}. */
+    public NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, OdeSolver solver) {
+        this(zoo(spec, norm, solver), lanes, format);
+    }
+
+    private static NetworkDescription zoo(NetworkSpec spec, NormMode norm, OdeSolver solver) {
         if (solver == null) {
             throw new IllegalArgumentException("the solver is missing; valid: " + OdeSolver.validNames());
         }
+        return NetworkDescription.zoo(spec, norm, solver);
     }
 
     /** The paper's choices: Q32.20, batch-stats, Euler. */
@@ -44,18 +60,49 @@ public record NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMod
         return out;
     }
 
-    /** What the engine runs, as {@code network.json} describes it (MODEL.md): the zoo network with this norm and solver. */
-    public NetworkDescription description() {
-        return NetworkDescription.zoo(spec, norm, solver);
+    /** The zoo network this is, if it is one (MODEL.md: a description equal to the zoo's). */
+    public Optional<NetworkSpec> zoo() {
+        return description.zooSpec();
     }
 
-    /** {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those): this configuration's output folder. */
+    /** The zoo network; refused for a custom one. */
+    public NetworkSpec spec() {
+        return zoo().orElseThrow(() -> new IllegalStateException("the design's network is custom, not the zoo's"));
+    }
+
+    public NormMode norm() {
+        return description.norm();
+    }
+
+    /**
+     * The solver the hardware is built for: the largest its ODE layers use (RK4 > Heun > Euler; each holds the smaller
+     * ones' update modes), Euler without ODE layers.
+     */
+    public OdeSolver solver() {
+        OdeSolver s = OdeSolver.EULER;
+        for (NetworkDescription.Ode o : description.odeLayers()) {
+            s = o.solver().code() > s.code() ? o.solver() : s;
+        }
+        return s;
+    }
+
+    /** "rODENet-3-20", or "custom 0x1a2b3c4d" (its NETWORK_ID). */
+    public String name() {
+        return zoo().map(NetworkSpec::name).orElse("custom " + description.networkIdHex());
+    }
+
+    /**
+     * {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those): this configuration's output folder;
+     * {@code custom-1a2b3c4d_x16} for a custom network (its NETWORK_ID).
+     */
     public String id() {
-        return spec.variant().id() + "-" + spec.depth() + "_x" + lanes + (solver == OdeSolver.EULER ? "" : "_" + solver.id());
+        return zoo().map(s -> s.variant().id() + "-" + s.depth() + "_x" + lanes + (solver() == OdeSolver.EULER ? ""
+                : "_" + solver().id())).orElse(String.format(Locale.ROOT, "custom-%08x_x%d", description.networkId(), lanes));
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s, %d lanes, %s, %s, %s", spec.name(), lanes, format, norm.id(), solver.id());
+        return String.format(Locale.ROOT, "%s, %d lanes, %s, %s, %s", name(), lanes, format, norm().id(),
+                description.solverId());
     }
 }

@@ -12,6 +12,7 @@ import org.odegen.dsl.NetworkDesign;
 import org.odegen.hw.Hardware;
 import org.odegen.hw.NetworkHwConfig;
 import org.odegen.net.Network;
+import org.odegen.net.NetworkSpec;
 import org.odegen.net.Weights;
 
 /**
@@ -41,7 +42,12 @@ public final class NetworkGenerator {
 
     /** The hardware configuration of a design (its layer program and schedule). */
     public static NetworkHwConfig hardware(NetworkDesign d) {
-        return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.solver());
+        if (d.zoo().isPresent()) {
+            return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.solver());
+        }
+        // a custom network's top: OdeNetwork_custom_<NETWORK_ID>_x<lanes>
+        return Hardware.networkConfig(d.description(), d.lanes(), d.format(),
+                "OdeNetwork_" + d.id().replace('-', '_'));
     }
 
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate) throws IOException {
@@ -84,8 +90,8 @@ public final class NetworkGenerator {
                         NetworkReport.markdown(design, hw, made.top, made.estimate)))
                 .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
                         "testbench/odegen_axil.h", "testbench/vectors/"),
-                        f -> NetworkTestbenchWriter.write(f, made.top, vectors, VECTOR_SEED, design.lanes(),
-                                design.solver()))
+                        // each ODE layer by its own solver: the vectors' network is the design's description
+                        f -> NetworkTestbenchWriter.write(f, made.top, vectors, VECTOR_SEED, design.lanes(), null))
                 .step("cocotb", List.of("testbench/cocotb/"), f -> CocotbWriter.writeNetwork(f, made.top))
                 // the board: package_ip.tcl, build.tcl (the engine's read master on S_AXI_HP0), the PYNQ driver
                 .step("vivado", List.of("vivado/package_ip.tcl", "vivado/build.tcl", "vivado/pynq_z2.xdc",
@@ -99,7 +105,7 @@ public final class NetworkGenerator {
 
     /** The network whose golden vectors the folder's test benches check: seeded random weights. */
     public static Network vectorNetwork(NetworkDesign d) {
-        return new Network(Weights.random(d.spec(), VECTOR_SEED), d.norm(), d.format());
+        return new Network(Weights.random(d.description(), VECTOR_SEED), d.norm(), d.format());
     }
 
     static String manifest(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog) {
@@ -113,13 +119,13 @@ public final class NetworkGenerator {
         var files = root.putArray("verilog");
         verilog.forEach(files::add);
         ObjectNode params = root.putObject("params");
-        params.put("variant", d.spec().variant().id());
-        params.put("depth", d.spec().depth());
+        params.put("variant", d.zoo().map(s -> s.variant().id()).orElse("custom"));
+        params.put("depth", d.zoo().map(NetworkSpec::depth).orElse(0));
         params.put("lanes", d.lanes());
         params.put("dataWidth", d.format().width());
         params.put("fracBits", d.format().frac());
         params.put("norm", d.norm().id());
-        params.put("solver", d.solver().id());
+        params.put("solver", d.zoo().isPresent() ? d.solver().id() : d.description().solverId());
         params.put("blobWords", hw.blobWords());
         params.put("imageWords", hw.imageWords());
         params.put("logits", hw.logits());

@@ -12,14 +12,14 @@ final class NetworkReport {
     static String markdown(NetworkDesign d, NetworkHwConfig hw, String top, YosysEstimate est) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(top).append("\n\n");
-        sb.append("The network engine of ").append(d.spec().name())
+        sb.append("The network engine of ").append(d.name())
                 .append(": the whole network on the PL for one image, parameters read from DDR.\n\n");
         sb.append("| parameter | value |\n| --- | --- |\n");
-        row(sb, "network", d.spec().name());
+        row(sb, "network", d.name());
         row(sb, "lanes (multiply-add units)", Integer.toString(d.lanes()));
         row(sb, "number format", d.format().toString());
         row(sb, "norm mode", d.norm().id());
-        row(sb, "solver", d.solver().id());
+        row(sb, "solver", d.zoo().isPresent() ? d.solver().id() : d.description().solverId());
         row(sb, "parameter blob", String.format(Locale.ROOT, "%,d words (%.2f kB)", hw.blobWords(),
                 hw.blobWords() * 4 / 1000.0));
         row(sb, "layer program", hw.program().size() + " passes");

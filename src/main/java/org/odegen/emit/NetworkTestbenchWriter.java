@@ -5,16 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.odegen.hw.Hardware;
 import org.odegen.model.FixedMap;
+import org.odegen.model.FloatMap;
 import org.odegen.model.HexWords;
 import org.odegen.model.NormMode;
 import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
 import org.odegen.net.LayerRow;
 import org.odegen.net.Network;
+import org.odegen.net.NetworkDescription;
 import org.odegen.net.NetworkSpec;
 import org.odegen.net.ParameterBlob;
 import org.odegen.net.Stage;
@@ -44,12 +47,15 @@ public final class NetworkTestbenchWriter {
             if (blob.length == 0) {
                 throw new IllegalArgumentException("the parameter blob is empty");
             }
-            if (image.length != IMAGE_WORDS) {
-                throw new IllegalArgumentException("an image is 3 * 32 * 32 = " + IMAGE_WORDS + " words, got "
-                        + image.length);
+            // the zoo's image and logits unless the facts give another network's (imageWords, logits)
+            int imageWords = facts.containsKey("imageWords") ? Integer.parseInt(facts.get("imageWords")) : IMAGE_WORDS;
+            int logitCount = facts.containsKey("logits") ? Integer.parseInt(facts.get("logits")) : LOGITS;
+            if (image.length != imageWords) {
+                throw new IllegalArgumentException("an image is " + (imageWords == IMAGE_WORDS ? "3 * 32 * 32 = " : "")
+                        + imageWords + " words, got " + image.length);
             }
-            if (logits.length != LOGITS) {
-                throw new IllegalArgumentException(LOGITS + " logits expected, got " + logits.length);
+            if (logits.length != logitCount) {
+                throw new IllegalArgumentException(logitCount + " logits expected, got " + logits.length);
             }
             facts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(facts));
         }
@@ -112,25 +118,56 @@ public final class NetworkTestbenchWriter {
         return vectors(net, seed, OdeSolver.EULER);
     }
 
-    /** The same with the ODEBlocks run by {@code solver}. */
+    /**
+     * The same with the ODEBlocks run by {@code solver}, or each by its own (the description's) when null. A network
+     * that is not the zoo's (MODEL.md) gets its own image shape and logits (facts imageWords, logits), CONFIG's variant
+     * 15 and depth 0, and WIDTH's solver 3 where its ODE layers use more than one.
+     */
     public static Vectors vectors(Network net, long seed, OdeSolver solver) {
-        FixedMap x = net.quantize(image(seed).normalized());
+        NetworkDescription d = solver == null ? net.description() : net.description().withSolver(solver);
+        FixedMap x = net.quantize(image(d, seed));
         int[] image = x.data().clone();
         int[] logits = net.forwardFixed(x, Network.GOLDEN, solver);
-        NetworkSpec spec = net.spec();
+        java.util.Optional<NetworkSpec> spec = d.zooSpec();
         int[] blob = ParameterBlob.of(net);
         Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("name", spec.name().replace(' ', '_'));
-        // NETWORK.md's variant codes follow Variant's declaration order (0 resnet .. 6 hybrid-3)
-        facts.put("variant", Integer.toString(spec.variant().ordinal()));
-        facts.put("depth", Integer.toString(spec.depth()));
+        facts.put("name", spec.map(NetworkSpec::name).orElse("custom").replace(' ', '_'));
+        // NETWORK.md's variant codes follow Variant's declaration order (0 resnet .. 6 hybrid-3), 15 any other network
+        facts.put("variant", Integer.toString(spec.map(s -> s.variant().ordinal()).orElse(15)));
+        facts.put("depth", Integer.toString(spec.map(NetworkSpec::depth).orElse(0)));
         facts.put("frac", Integer.toString(net.format().frac()));
         facts.put("norm", net.norm() == NormMode.BATCH_STATS ? "1" : "0");
         facts.put("width", Integer.toString(net.format().width()));
-        facts.put("solver", Integer.toString(solver.code()));
-        facts.put("timeoutCycles", Long.toString(timeoutCycles(spec)));
-        facts.put("networkId", Long.toString(net.description().withSolver(solver).networkId()));
+        facts.put("solver", Integer.toString(solverCode(d)));
+        facts.put("timeoutCycles", Long.toString(spec.isPresent() ? timeoutCycles(spec.get())
+                : 4 * d.multiplyAdds() + 64 * d.params() + 1_000_000));
+        facts.put("networkId", Long.toString(d.networkId()));
+        if (spec.isEmpty()) {
+            facts.put("imageWords", Integer.toString(d.input().words()));
+            facts.put("logits", Integer.toString(d.classes()));
+        }
         return new Vectors(blob, image, logits, facts);
+    }
+
+    /** WIDTH's solver field for the network: the one solver of its ODE layers (Euler without any), 3 for several. */
+    static int solverCode(NetworkDescription d) {
+        List<OdeSolver> used = d.odeLayers().stream().map(NetworkDescription.Ode::solver).distinct().toList();
+        return used.size() > 1 ? 3 : used.isEmpty() ? OdeSolver.EULER.code() : used.get(0).code();
+    }
+
+    /**
+     * Seeded random pixel bytes of the network's image shape, normalized with its mean and std as the driver does
+     * ({@code (p / 255 - mean[c]) / std[c]}); for the zoo, {@link #image(long)}'s CIFAR-like image.
+     */
+    public static FloatMap image(NetworkDescription d, long seed) {
+        NetworkDescription.Shape s = d.input();
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] v = new double[s.words()];
+        for (int i = 0; i < v.length; i++) {
+            int c = i / s.pixels();
+            v[i] = (rng.nextInt(256) / 255.0 - d.mean().get(c)) / d.std().get(c);
+        }
+        return new FloatMap(s.channels(), s.height(), s.width(), v);
     }
 
     /** A CIFAR-like image: seeded random pixel bytes, normalized as CIFAR-100 is (Cifar100.Sample). */

@@ -108,14 +108,15 @@ final class VivadoWriter {
         writeHost(driver);
         Map<String, Object> vars = new HashMap<>();
         vars.put("top", top);
-        vars.put("network", d.spec().variant().id() + "-" + d.spec().depth());
+        vars.put("network", d.zoo().map(s -> s.variant().id() + "-" + s.depth()).orElse(d.id()));
         vars.put("dataWidth", d.format().width());
         vars.put("frac", d.format().frac());
         vars.put("batchStats", d.norm() == NormMode.BATCH_STATS ? "True" : "False");
         vars.put("blobWords", hw.blobWords());
         vars.put("imageWords", hw.imageWords());
         vars.put("logits", hw.logits());
-        vars.put("rows", rows(d.spec()));
+        // a custom network's blob comes from `odegen blob` (load_blob): the driver packs the zoo's rows only
+        vars.put("rows", d.zoo().map(VivadoWriter::rows).orElse("None"));
         Templates.render("vivado/odegen_network.py.vm", vars, driver.resolve("odegen_network.py"));
         Files.writeString(driver.resolve("network.json"), d.description().canonicalJson(), StandardCharsets.UTF_8);
         RegisterFilesWriter.writePython(driver, Hardware.networkRegisterMap(), RegisterFilesWriter.engineValues(hw));

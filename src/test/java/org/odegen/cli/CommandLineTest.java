@@ -96,7 +96,7 @@ class CommandLineTest {
                   {"kind": "fc", "name": "fc"}]}""");
         Path bad = Files.writeString(dir.resolve("bad.json"), Files.readString(custom).replace("\"steps\": 3", "\"steps\": 0"));
         String[][] refused = {
-            {"generate", "--model", custom.toString(), "describes a custom network (1x8x8 -> 10 classes, 4 layers)"},
+            {"generate", "--model", custom.toString(), "layer 2 (down): shortcut B (a 1x1 conv and norm) has no pass in the engine yet"},
             {"generate", "--model", bad.toString(), "layer 1 (ode1): steps = 0 must be at least 1"},
             {"generate", "--model", dir.resolve("none.json").toString(), "none.json: no such file"},
             {"generate", "--model", file.toString(), "--network", "rodenet-3", "--network and --model do not go together"},
