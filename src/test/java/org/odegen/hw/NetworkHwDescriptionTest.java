@@ -71,7 +71,7 @@ class NetworkHwDescriptionTest {
         refused(net("[3, 16, 8]", ""), "input", "square");
         refused(net("[3, 24, 24]", ""), "input", "power of two");
         refused(net("[3, 64, 64]", ""), "input", "1..32");
-        refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"odd\", \"out\": 12, \"stride\": 2, "
-                + "\"shortcut\": \"A\"}, "), "layer 1 (odd)", "12 output channels");
+        refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"wide\", \"out\": 256, \"stride\": 2, "
+                + "\"shortcut\": \"A\"}, "), "layer 1 (wide)", "256 output channels");
     }
 }
