@@ -62,12 +62,12 @@ def _tensor(tensors, name):
     return tensors[name]
 
 
-def norm_params(tensors, prefix, batch_stats, width, frac):
+def norm_params(tensors, prefix, batch_stats, width, frac, eps=EPS):
     """Norm A, B: gamma, beta (batch-stats) or scale, shift folded from the running statistics."""
     g, b = _tensor(tensors, prefix + ".weight"), _tensor(tensors, prefix + ".bias")
     if batch_stats:
         return [quantize(g, width, frac), quantize(b, width, frac)]
-    scale = g / np.sqrt(_tensor(tensors, prefix + ".running_var") + EPS)
+    scale = g / np.sqrt(_tensor(tensors, prefix + ".running_var") + eps)
     shift = b - _tensor(tensors, prefix + ".running_mean") * scale
     return [quantize(scale, width, frac), quantize(shift, width, frac)]
 
@@ -90,6 +90,82 @@ def blob(tensors, rows, batch_stats, width, frac):
         else:
             raise ValueError("unknown row kind '%s'; valid: stem, resnet, ode, fc" % kind)
     return np.concatenate([p.ravel() for p in parts])
+
+
+def description_tensors(desc):
+    """(name, shape, kind) of every parameter tensor of a network.json (MODEL.md) in the blob's order, kind 'conv',
+    'norm' (its prefix: A and B come from <prefix>.weight/.bias, and the running statistics when folded) or 'fc';
+    each layer's shapes from the channels flowing through it (NetworkDescription.tensors)."""
+    out = []
+    c = desc["input"][0]
+
+    def block(name, cin, cout, time):
+        out.append((name + ".conv1.weight", (cout, cin + time, 3, 3), "conv"))
+        out.append((name + ".bn1", (cout,), "norm"))
+        out.append((name + ".conv2.weight", (cout, cout + time, 3, 3), "conv"))
+        out.append((name + ".bn2", (cout,), "norm"))
+
+    for layer in desc["layers"]:
+        kind = layer["kind"]
+        if kind == "stem":
+            out.append((layer["conv"] + ".weight", (layer["out"], c, 3, 3), "conv"))
+            out.append((layer["bn"], (layer["out"],), "norm"))
+            c = layer["out"]
+        elif kind == "res":
+            o = layer.get("out", c)
+            block(layer["name"], c, o, 0)
+            if layer.get("shortcut") == "B":
+                out.append((layer["name"] + ".shortcut.0.weight", (o, c, 1, 1), "conv"))
+                out.append((layer["name"] + ".shortcut.1", (o,), "norm"))
+            c = o
+        elif kind == "ode":
+            block(layer["name"], c, c, 1 if layer.get("time", True) else 0)
+        elif kind == "fc":
+            out.append((layer["name"] + ".weight", (desc["classes"], c), "fc"))
+            out.append((layer["name"] + ".bias", (desc["classes"],), "fc"))
+        else:
+            raise ValueError("layer kind '%s' is unknown; valid: stem, res, ode, fc" % kind)
+    return out
+
+
+def description_blob(tensors, desc, width, frac, batch_stats=None):
+    """The parameter blob of any network.json's network (int64 words, W-bit raw values), its norms in the file's
+    mode unless batch_stats says otherwise; a tensor that is missing or of another shape is named."""
+    bs = desc["norm"] == "batch-stats" if batch_stats is None else batch_stats
+    eps = desc.get("eps", EPS)
+    parts = []
+    for name, shape, kind in description_tensors(desc):
+        names = [name] if kind != "norm" else [name + ".weight", name + ".bias"] + \
+            ([] if bs else [name + ".running_mean", name + ".running_var"])
+        for n in names:
+            t = _tensor(tensors, n)
+            if tuple(t.shape) != tuple(shape):
+                raise ValueError("the weights' tensor '%s' has shape %s, the network needs %s"
+                                 % (n, list(t.shape), list(shape)))
+        if kind == "norm":
+            parts += norm_params(tensors, name, bs, width, frac, eps)
+        else:
+            parts.append(quantize(tensors[name], width, frac))
+    return np.concatenate([p.ravel() for p in parts])
+
+
+def description_image_words(images, desc, width, frac):
+    """uint8 images of a network.json's shape, one (H, W, C) [y][x][c] or a batch (n, H, W, C), to the engine's
+    input words: per image C*H*W raw Q values [c][y][x] of (pixel / 255 - mean[c]) / std[c] (the file's)."""
+    c, h, w = desc["input"]
+    mean = desc.get("mean", [0.0] * c)
+    std = desc.get("std", [1.0] * c)
+    a = np.asarray(images)
+    if a.dtype != np.uint8:
+        raise ValueError("images must be uint8 (0..255), got %s" % a.dtype)
+    if a.shape == (h, w, c):
+        a = a[None]
+    if a.ndim != 4 or a.shape[1:] != (h, w, c):
+        raise ValueError("an image is uint8 (%d, %d, %d) [y][x][c], a batch (n, %d, %d, %d); got shape %s"
+                         % (h, w, c, h, w, c, a.shape))
+    px = a.transpose(0, 3, 1, 2).astype(np.float64) / 255.0
+    norm = np.stack([(px[:, k] - mean[k]) / std[k] for k in range(c)], axis=1)
+    return quantize(norm, width, frac).reshape(a.shape[0], -1)
 
 
 def parameter_count(tensors):

@@ -115,8 +115,6 @@ final class VivadoWriter {
         vars.put("blobWords", hw.blobWords());
         vars.put("imageWords", hw.imageWords());
         vars.put("logits", hw.logits());
-        // a custom network's blob comes from `odegen blob` (load_blob): the driver packs the zoo's rows only
-        vars.put("rows", d.zoo().map(VivadoWriter::rows).orElse("None"));
         Templates.render("vivado/odegen_network.py.vm", vars, driver.resolve("odegen_network.py"));
         Files.writeString(driver.resolve("network.json"), d.description().canonicalJson(), StandardCharsets.UTF_8);
         RegisterFilesWriter.writePython(driver, Hardware.networkRegisterMap(), RegisterFilesWriter.engineValues(hw));

@@ -146,7 +146,7 @@ class NetworkBoardTest {
                 "one, c = net.predict(imgs[1])",
                 "print('single', c, ','.join(str(int(v)) for v in one))",
                 "t = host.read_safetensors('w.safetensors')",
-                "host.blob(t, on.ROWS, False, on.DATA_WIDTH, on.FRAC).astype('<i4').tofile('folded.bin')",
+                "host.description_blob(t, on.DESCRIPTION, on.DATA_WIDTH, on.FRAC, False).astype('<i4').tofile('folded.bin')",
                 "for what, call in (('blob', lambda: net.load_blob(np.zeros(on.BLOB_WORDS - 1))),",
                 "                   ('weights', lambda: net.load('resnet20.safetensors')),",
                 "                   ('image', lambda: net.predict(np.zeros((32, 32, 3), dtype=np.float32)))):",
