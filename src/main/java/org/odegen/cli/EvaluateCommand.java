@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.odegen.emit.NetworkHarness;
+import org.odegen.emit.NetworkTestbenchWriter;
+import org.odegen.emit.VerilatorHarness;
 import org.odegen.fixed.QFormat;
 import org.odegen.model.NormMode;
 import org.odegen.net.Accuracy;
@@ -47,6 +50,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N images (default: all)")
     int limit;
 
+    @Option(names = "--rtl", description = "with --model: also run the first --rtl-images images on this engine folder's "
+            + "RTL (generate --model, same description; its Verilator harness, bit-exact against the fixed-point twin "
+            + "at the engine's format)")
+    Path rtl;
+
+    @Option(names = "--rtl-images", defaultValue = "20", description = "images run on the RTL (default: "
+            + "${DEFAULT-VALUE}; 0: all)")
+    int rtlImages;
+
     private record Logits(int[] fixed, double[] flt) {
     }
 
@@ -54,6 +66,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (model != null) {
             return described();
+        }
+        if (rtl != null) {
+            throw new IllegalArgumentException("--rtl goes with --model (the zoo's RTL: odegen ladder)");
         }
         Network network = net.network();
         List<Cifar100.Sample> samples = Cifar100.read(data, limit);
@@ -129,7 +144,58 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-12s top-1 %.2f%%  top-5 %.2f%%%n", formats.get(k) + ":", 100 * qa.get(k).top1(),
                     100 * qa.get(k).top5());
         }
+        if (rtl != null) {
+            onRtl(d, w, mode, samples, out);
+        }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The first images on the engine's RTL: each image's golden vectors (the fixed-point twin at the engine's format,
+     * the weights given here: the engine reads them from its parameter blob, not from its RTL) into
+     * testbench/rtl-images, then the harness once. A bit-exact run means the RTL's class is the twin's, so the RTL's
+     * top-1 counts the bit-exact images whose twin class is the label (the harness does not print the logits).
+     */
+    private void onRtl(NetworkDescription d, Weights w, NormMode mode, List<ImageSet.Sample> samples,
+            java.io.PrintWriter out) throws Exception {
+        var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rtl.resolve("manifest.json").toFile());
+        var params = manifest.path("params");
+        if (!params.has("networkId") || params.get("networkId").asLong() != d.networkId()) {
+            throw new IllegalArgumentException("engine folder " + rtl + " is not of " + model.getFileName()
+                    + " (network id " + params.path("networkId").asText("none") + ", the description's " + d.networkId()
+                    + "): generate it with --model " + model);
+        }
+        String top = manifest.get("top").asText();
+        Network net = new Network(w, mode, new QFormat(params.get("dataWidth").asInt(), params.get("fracBits").asInt()));
+        int n = rtlImages <= 0 ? samples.size() : Math.min(rtlImages, samples.size());
+        var err = spec.commandLine().getErr();
+        int exact = 0;
+        int correct = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            var v = NetworkTestbenchWriter.vectors(net, samples.get(i).normalized(net.description()), null)
+                    .with("lanes", params.get("lanes").asInt());
+            NetworkTestbenchWriter.writeVectors(rtl.resolve("testbench").resolve("rtl-images"), v);
+            var outcome = NetworkHarness.run(rtl, top, VerilatorHarness.CACHE, "rtl-images", 1 + i, true,
+                    List.of("--images=1"));
+            if (outcome.passed()) {
+                exact++;
+                int[] l = v.logits();
+                int best = 0;
+                for (int k = 1; k < l.length; k++) {
+                    best = l[k] > l[best] ? k : best;
+                }
+                correct += best == samples.get(i).label() ? 1 : 0;
+            } else {
+                err.printf(Locale.ROOT, "image %d: %s%n", i, outcome.message());
+            }
+            if ((i + 1) % Math.max(1, n / 10) == 0 || i + 1 == n) {
+                err.printf(Locale.ROOT, "[RTL %d/%d] %.1f s%n", i + 1, n, (System.nanoTime() - start) / 1e9);
+                err.flush();
+            }
+        }
+        out.printf(Locale.ROOT, "%-12s top-1 %.2f%% (%d of %d images; %d bit-exact with the %s twin on %s)%n", "RTL:",
+                100.0 * correct / n, correct, n, exact, net.format(), top);
     }
 }
