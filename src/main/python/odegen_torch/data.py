@@ -2,7 +2,8 @@
 (no download at run time):
 
 - `digits`: scikit-learn's 8x8 digits (shipped with the package), 0..16 scaled to 0..255,
-  each pixel a 4x4 square, the gray copied to three channels; a seeded 80/20 split;
+  each pixel a 4x4 square, the gray copied to three channels; a seeded 80/20 split; or, for a
+  network described at 8x8 (`load(..., native=True)`), the native 1x8x8 images of the same split;
 - a CIFAR-100 folder: the binary version (train.bin, test.bin) or the Python version
   (train, test: pickled dicts with b'data' and b'fine_labels');
 - a folder of images: one subfolder per class (at most 100; sorted names give labels 0, 1, ...),
@@ -11,7 +12,11 @@
 
 Images are normalized as the Java side does (org.odegen.net.Cifar100): (pixel/255 - mean)/std.
 The test split can be written in the CIFAR-100 binary format, which `odegen evaluate` and
-`odegen ladder` read.
+`odegen ladder` read, or, at any C x H x W, as an image set (`write_images`), which
+`odegen evaluate --model net.json` reads (org.odegen.net.ImageSet):
+
+    16-byte header: b"ODEGENIM", then C, H, W as little-endian uint16, then 2 zero bytes;
+    then one record an image: 1 label byte, C*H*W pixel bytes (channel-major, row-major).
 """
 from . import _deps  # noqa: F401
 
@@ -35,7 +40,7 @@ class DataError(ValueError):
 
 class Split:
     def __init__(self, images, labels, name):
-        self.images = images  # uint8 [n, 3, 32, 32]
+        self.images = images  # uint8 [n, 3, 32, 32] (native digits: [n, 1, 8, 8])
         self.labels = labels  # int64 [n]
         self.name = name
 
@@ -66,10 +71,13 @@ def _split(images, labels, seed, name):
     return Split(images[tr], labels[tr], name + " (train split)"), Split(images[te], labels[te], name + " (test split)")
 
 
-def digits(seed=0):
+def digits(seed=0, native=False):
+    """The digits, upscaled to 3x32x32 (the zoo's input), or native 1x8x8: the same split either way."""
     from sklearn.datasets import load_digits
     d = load_digits()
     img = np.rint(d.images * (255.0 / 16.0)).clip(0, 255).astype(np.uint8)  # [n, 8, 8]
+    if native:
+        return _split(np.ascontiguousarray(img[:, None]), d.target.astype(np.int64), seed, "digits")
     img = np.kron(img, np.ones((1, 4, 4), dtype=np.uint8))  # [n, 32, 32]
     img = np.repeat(img[:, None], 3, axis=1)
     return _split(np.ascontiguousarray(img), d.target.astype(np.int64), seed, "digits")
@@ -95,6 +103,24 @@ def write_cifar_binary(split, path):
     out[:, 1] = split.labels
     out[:, 2:] = split.images.reshape(n, -1)
     atomic_write(path, out.tobytes())
+
+
+IMAGES_MAGIC = b"ODEGENIM"
+
+
+def write_images(images, labels, path):
+    """Writes uint8 images [n, C, H, W] with labels 0..255 as an image set (the module's docstring),
+    whole or not at all."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 4:
+        raise DataError("an image set holds uint8 images [n, C, H, W], got %s %s" % (images.dtype, images.shape))
+    n, c, h, w = images.shape
+    if n and (labels.min() < 0 or labels.max() > 255):
+        raise DataError("labels must be 0..255 for an image set")
+    out = np.zeros((n, 1 + c * h * w), dtype=np.uint8)
+    out[:, 0] = labels
+    out[:, 1:] = images.reshape(n, -1)
+    atomic_write(path, IMAGES_MAGIC + struct.pack("<HHHH", c, h, w, 0) + out.tobytes())
 
 
 def read_cifar_python(path):
@@ -219,10 +245,11 @@ def _class_folder(root):
     return np.stack(images), np.asarray(labels, dtype=np.int64), classes
 
 
-def load(data, seed=0):
-    """(train, test) splits of `digits` or of a folder (CIFAR-100 binary, CIFAR-100 Python, images)."""
+def load(data, seed=0, native=False):
+    """(train, test) splits of `digits` or of a folder (CIFAR-100 binary, CIFAR-100 Python, images);
+    `native`: the digits at their own 1x8x8 (the other sets have no other size than 3x32x32)."""
     if data == "digits":
-        return digits(seed)
+        return digits(seed, native)
     if not os.path.isdir(data):
         raise DataError("data '%s' is neither 'digits' nor a folder; valid: digits, a CIFAR-100 folder (train.bin "
                         "and test.bin, or the Python version's train and test), or a folder of class subfolders of "

@@ -109,15 +109,27 @@ class DescribedNet(nn.Module):
         return self.layer_outputs(x)[-1]
 
     def prepare(self, images, dtype=None):
-        """uint8 images [n, 3, 32, 32] (what odegen_torch.data reads) -> this network's normalized
-        input [n, C, H, W], in double, then cast: C = 3 as they are, C = 1 their gray (the mean of
-        the three), H x W by area (smaller) or bilinear (larger) resizing; then (p/255 - mean)/std
-        as MODEL.md. Other C are refused: no data set of this project has them."""
+        """uint8 images [n, 3 or 1, h, w] (what odegen_torch.data reads) -> this network's normalized
+        input [n, C, H, W], in double, then cast: (p/255 - mean)/std as MODEL.md of `resized`'s
+        pixels (not rounded: the data is made the network's own once, in double)."""
+        c = self.description["input"][0]
+        x = self.resized(images)
+        mean = torch.tensor(self.description["mean"], dtype=torch.float64).view(1, c, 1, 1)
+        std = torch.tensor(self.description["std"], dtype=torch.float64).view(1, c, 1, 1)
+        return ((x / 255.0 - mean) / std).to(dtype or torch.float32)
+
+    def resized(self, images):
+        """uint8 images [n, 3 or 1, h, w] -> this network's C x H x W pixels, in double (0..255): C = 3
+        as they are (a gray image copied to three), C = 1 their gray (the mean of three), H x W by area
+        (smaller) or bilinear (larger) resizing; an image already of that shape as it is. Other C are
+        refused: no data set of this project has them."""
         import numpy as np
         c, h, w = self.description["input"]
         x = torch.from_numpy(np.asarray(images).astype(np.float64))
-        if c == 1:
+        if c == 1 and x.shape[1] != 1:
             x = x.mean(dim=1, keepdim=True)
+        elif c == 3 and x.shape[1] == 1:
+            x = x.repeat(1, 3, 1, 1)
         elif c != x.shape[1]:
             raise DescriptionError("input: the data has %d channels, the description %d (only 3 or 1 can be made)"
                                    % (x.shape[1], c))
@@ -125,9 +137,12 @@ class DescribedNet(nn.Module):
             shrink = h <= x.shape[2] and w <= x.shape[3]
             x = F.interpolate(x, size=(h, w), mode="area") if shrink else \
                 F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False)
-        mean = torch.tensor(self.description["mean"], dtype=torch.float64).view(1, c, 1, 1)
-        std = torch.tensor(self.description["std"], dtype=torch.float64).view(1, c, 1, 1)
-        return ((x / 255.0 - mean) / std).to(dtype or torch.float32)
+        return x
+
+    def pixels(self, images):
+        """`resized` rounded to uint8 [n, C, H, W]: an image set of this network's shape (data.write_images);
+        the same pixels as the data's where no resizing was needed (native digits for an 8x8 network)."""
+        return self.resized(images).round().clamp(0, 255).to(torch.uint8).numpy()
 
     def export_state(self):
         """The tensors `odegen` reads, as ZooNet.export_state: without num_batches_tracked, float32."""

@@ -6,7 +6,13 @@
 
 --model trains the network of a description (MODEL.md's network.json) instead of a zoo variant;
 the data sets' 3x32x32 images are made its C x H x W (gray for C = 1, resized) and normalized
-with its mean and std.
+with its mean and std. A description of 8x8 input gets the digits at their native 8x8 (one gray
+channel; scikit-learn's 1797 images, the same seeded split), not shrunk back from the zoo's
+upscaled 32x32. --test-images FILE writes the test split at the network's C x H x W as an image
+set (data.py), which `odegen evaluate --model net.json --data FILE` reads:
+
+    python src/main/python/train.py --model examples/networks/digits-8x8.json --data digits --epochs 10 \
+        --batch 32 --out digits.safetensors --test-images digits-test.bin
 
 Progress goes to stderr; the last line on stdout is the test accuracy. Same arguments, same
 threads: byte-identical weights (seeded, deterministic algorithms).
@@ -51,7 +57,8 @@ def augment(x, gen):
 
 @torch.no_grad()
 def logits_of(model, images, batch=256, dtype=torch.float32):
-    """Eval-mode logits of uint8 images [n, 3, 32, 32] (a described model makes them its own input)."""
+    """Eval-mode logits of uint8 images [n, 3, 32, 32] (a described model makes them its own input,
+    from native digits too)."""
     model.eval()
     prepare = getattr(model, "prepare", datasets.normalize)
     out = []
@@ -84,10 +91,12 @@ def weights_bytes(model):
 
 def train(args, log=sys.stderr):
     set_determinism(args.seed, args.threads)
-    train_set, test_set = datasets.load(args.data, args.seed)
+    model = build_model(args)
+    # the digits' own size: a network described at 8x8 learns (and is tested on) the images as they are
+    native = hasattr(model, "description") and list(model.description["input"][1:]) == [8, 8]
+    train_set, test_set = datasets.load(args.data, args.seed, native=native)
     train_set = train_set.take(args.train_limit)
     test_set = test_set.take(args.eval_limit)
-    model = build_model(args)
     classes = classes_of(model)
     if train_set.labels.max() >= classes:
         raise datasets.DataError("labels go up to %d; the %s classifier has %d classes"
@@ -168,7 +177,7 @@ def positive(name):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="train.py", description=__doc__.split("\n")[0])
     add_network_args(p)
-    p.add_argument("--data", required=True, help="digits (scikit-learn's, upsampled to 3x32x32), a CIFAR-100 folder "
+    p.add_argument("--data", required=True, help="digits (scikit-learn's, upsampled to 3x32x32; native 1x8x8 for an 8x8 --model), a CIFAR-100 folder "
                    "(binary or Python version) or a folder of class subfolders of images")
     p.add_argument("--out", required=True, help="the safetensors file to write")
     p.add_argument("--model", help="a network.json (MODEL.md) to train instead of --variant/-N/--norm/--solver")
@@ -187,6 +196,8 @@ def main(argv=None):
     p.add_argument("--log-every", type=int, default=0, help="a progress line every N batches (default: per epoch)")
     p.add_argument("--eval-every", type=int, default=0, help="test accuracy every N epochs (default: at the end)")
     p.add_argument("--summary", help="also write the final figures as JSON here")
+    p.add_argument("--test-images", help="with --model: also write the test split at the network's C x H x W here, "
+                   "as an image set (label byte + pixel bytes, data.py) for `odegen evaluate --model`")
     args = p.parse_args(argv)
     try:
         if args.model:
@@ -197,7 +208,12 @@ def main(argv=None):
                                       % given[0].split("=")[0])
         else:
             check_network_args(args)
+        if args.test_images and not args.model:
+            raise zoo.ChoiceError("--test-images goes with --model (the zoo's test split: a CIFAR-100 binary file, "
+                                  "as ladder.py writes)")
         model, acc, test_set = train(args)
+        if args.test_images:
+            datasets.write_images(model.pixels(test_set.images), test_set.labels, args.test_images)
     except (zoo.ChoiceError, datasets.DataError, DescriptionError) as e:
         sys.stderr.write("train.py: error: %s\n" % e)
         return 2

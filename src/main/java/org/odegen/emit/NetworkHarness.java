@@ -38,8 +38,14 @@ public final class NetworkHarness {
      */
     public static Outcome run(Path outFolder, String top, Path cache, long seed, boolean gaps, List<String> extra)
             throws IOException {
+        return run(outFolder, top, cache, "vectors", seed, gaps, extra);
+    }
+
+    /** The same on another vectors folder of {@code outFolder/testbench} (say, one real image's). */
+    public static Outcome run(Path outFolder, String top, Path cache, String vectors, long seed, boolean gaps,
+            List<String> extra) throws IOException {
         Path binary = VerilatorHarness.binary(outFolder, top, cache);
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "vectors", Long.toString(seed)));
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), vectors, Long.toString(seed)));
         if (!gaps) {
             cmd.add("--no-gaps");
         }

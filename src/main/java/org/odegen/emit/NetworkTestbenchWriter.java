@@ -125,7 +125,13 @@ public final class NetworkTestbenchWriter {
      */
     public static Vectors vectors(Network net, long seed, OdeSolver solver) {
         NetworkDescription d = solver == null ? net.description() : net.description().withSolver(solver);
-        FixedMap x = net.quantize(image(d, seed));
+        return vectors(net, image(d, seed), solver);
+    }
+
+    /** The same for a given (normalized) image of the network's shape: a real one, for accuracy on the RTL. */
+    public static Vectors vectors(Network net, FloatMap normalized, OdeSolver solver) {
+        NetworkDescription d = solver == null ? net.description() : net.description().withSolver(solver);
+        FixedMap x = net.quantize(normalized);
         int[] image = x.data().clone();
         int[] logits = net.forwardFixed(x, Network.GOLDEN, solver);
         java.util.Optional<NetworkSpec> spec = d.zooSpec();

@@ -22,6 +22,7 @@ import org.odegen.model.OdeBlock;
 import org.odegen.model.OdeSolver;
 import org.odegen.net.Cifar100;
 import org.odegen.net.Cifar100Test;
+import org.odegen.net.ImageSet;
 
 class CommandLineTest {
     @TempDir
@@ -363,6 +364,38 @@ class CommandLineTest {
                 data.toString());
         assertEquals(2, wrong.exit());
         assertTrue(wrong.err().contains("r3.safetensors") && wrong.err().contains("'layer1.0.conv1.weight' has shape [16, 16, 3, 3]"), wrong.err());
+    }
+
+    @Test
+    void evaluateADescriptionOnAnImageSetOfItsShape() throws Exception {
+        Path digits = Path.of("examples", "networks", "digits-8x8.json");
+        SplittableRandom rng = new SplittableRandom(3);
+        java.util.List<ImageSet.Sample> samples = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] px = new byte[64];
+            rng.nextBytes(px);
+            samples.add(new ImageSet.Sample(i, px));
+        }
+        Path set = dir.resolve("set.bin");
+        ImageSet.write(set, new ImageSet(1, 8, 8, samples));
+        Run r = run("evaluate", "--model", digits.toString(), "--data", set.toString(), "--format", "Q32.20,Q16.10");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("3 images of set.bin (1x8x8)") && r.out().contains("Q16.10:")
+                && r.out().contains("float:"), r.out());
+        // another shape, or a file that is not an image set: one line, exit 2
+        Run wide = run("evaluate", "--model", "examples/networks/mixed-solvers-16x16.json", "--data", set.toString());
+        assertEquals(2, wide.exit());
+        assertEquals("odegen evaluate: error: image set " + set + " holds 1x8x8 images; the network takes 1x16x16",
+                wide.err().strip());
+        Path cifar = dir.resolve("test.bin");
+        Cifar100.write(cifar, Cifar100Test.samples(1));
+        Run bare = run("evaluate", "--model", digits.toString(), "--data", cifar.toString());
+        assertEquals(2, bare.exit());
+        assertEquals(1, bare.err().strip().lines().count(), bare.err());
+        assertTrue(bare.err().contains("no ODEGENIM header"), bare.err());
+        Run zoo = run("evaluate", "--data", set.toString(), "--rtl", dir.toString());
+        assertEquals(2, zoo.exit());
+        assertTrue(zoo.err().contains("--rtl goes with --model"), zoo.err());
     }
 
     @Test
