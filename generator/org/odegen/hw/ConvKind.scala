@@ -8,7 +8,7 @@ import spinal.lib._
   * engine's main layer kind. Per group (`pixels` a region's): WAIT_W for its weight slot, PARAM_A, PARAM_B,
   * CONV `pixels * taps`, then with batch statistics the norm (the all-reduce over the slices REDUCE_SUM,
   * LATCH_MEAN, VAR, REDUCE_VAR, the shared units NORM_START and NORM_WAIT, SCALE), APPLY, [UPDATE],
-  * NEXT_GROUP. The classifier ([[FcKind]]) runs on these same phases. */
+  * NEXT_GROUP. The classifier and the 1x1 conv ([[FcKind]], [[Conv1x1Kind]]) run on these same phases. */
 object ConvKind extends LayerKind("conv") {
   val WAIT_W = PhaseKey("WAIT_W")
   val PARAM_A = PhaseKey("PARAM_A")
@@ -74,7 +74,7 @@ object ConvKind extends LayerKind("conv") {
       RegNext((S(sl, 9 bits) |<< cur.log2SliceStep) + (iyNext >> cur.log2InRegionRows)) init 0)
     val slicePad = sliceRegion.map(r => colPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
     val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
-    private val firstTap = Mux(isFc, U(1, 2 bits), U(0, 2 bits)) // the classifier's one tap: the centre
+    private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
 
     /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
     private def reduceThen(next: PhaseKey): Unit = {
@@ -134,7 +134,7 @@ object ConvKind extends LayerKind("conv") {
             }
           }
         }
-        when(isFc) {
+        when(Conv1x1Kind.oneTap(top)) {
           nextChannel()
         } otherwise {
           nextTap(ky, kx)(nextChannel())

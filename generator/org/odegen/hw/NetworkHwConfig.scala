@@ -162,7 +162,7 @@ case class NetworkHwConfig(
   def weightBanks: Int = if (dataWidth <= 18) 2 else 1
 
   def maxTaps: Int = program.filter(_.hasWeights).map(_.taps).max
-  def maxPixels: Int = program.filter(_.kind == ConvKind).map(_.outPixels).max
+  def maxPixels: Int = program.filter(p => p.kind == ConvKind || p.kind == Conv1x1Kind).map(_.outPixels).max
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
   def normShifts: Seq[Int] = program.flatMap(p => p.kind.averages(p)).distinct.sorted
   /** The number format, which owns the datapath's widths. */
@@ -254,7 +254,7 @@ object NetworkHwConfig {
 
 /** The layer kinds of the engine, in the order of their ROM codes. */
 object LayerKinds {
-  val all: Seq[LayerKind] = Seq(ConvKind, CopyKind, PoolKind, FcKind, OutputKind)
+  val all: Seq[LayerKind] = Seq(ConvKind, CopyKind, PoolKind, FcKind, OutputKind, Conv1x1Kind)
   require(all.map(_.name).distinct.size == all.size, "two layer kinds of one name")
   /** A kind's code in the layer program's ROM ([[PassDesc]]). */
   def code(k: LayerKind): Int = all.indexOf(k)
@@ -263,4 +263,6 @@ object LayerKinds {
   def phases: Seq[PhaseKey] = all.flatMap(_.phases).distinct
   /** A ROM kind field is one of `kinds`. */
   def isOneOf(kind: UInt, kinds: Seq[LayerKind]): Bool = kinds.map(k => kind === code(k)).foldLeft(False)(_ || _)
+  /** The kinds engine `cfg` builds: all but [[Conv1x1Kind]] where its program has none. */
+  def of(cfg: NetworkHwConfig): Seq[LayerKind] = all.filter(k => k != Conv1x1Kind || Conv1x1Kind.in(cfg))
 }

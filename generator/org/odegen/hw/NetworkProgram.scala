@@ -53,8 +53,8 @@ object NetworkProgram {
     *    8-bit channel fields);
     *  - conv outputs (stem, res) of at most 255 channels (any count: a last group that fills fewer lanes leaves
     *    the others idle, which the schedule counts; 12, 24 and 40 run bit-exact at 8 and 16 lanes);
-    *  - res blocks at stride 1 with the identity shortcut or at stride 2 with shortcut A (the engine's copy
-    *    pass): option B (a 1x1 conv and norm) and A at stride 1 have no pass kind;
+    *  - res blocks at stride 1 with the identity shortcut, at stride 2 with shortcut A (the engine's copy
+    *    pass), or with shortcut B (a 1x1 conv and norm, [[Conv1x1Kind]]): A at stride 1 has no pass kind;
     *  - a parameter blob of under 2^24 words (PassDesc's offsets). */
   def check(d: NetworkDescription): Unit = {
     def isPow2(n: Int) = n >= 1 && (n & (n - 1)) == 0
@@ -78,10 +78,8 @@ object NetworkProgram {
       }
       l match {
         case r: NetworkDescription.Res =>
-          if (r.shortcut == NetworkDescription.Shortcut.B)
-            refuse(at, "shortcut B (a 1x1 conv and norm) has no pass in the engine yet; use A at stride 2")
-          if (r.stride == 1 && r.shortcut != NetworkDescription.Shortcut.IDENTITY)
-            refuse(at, s"shortcut ${r.shortcut} at stride 1: the engine runs stride-1 blocks with the identity only")
+          if (r.stride == 1 && r.shortcut == NetworkDescription.Shortcut.A)
+            refuse(at, s"shortcut ${r.shortcut} at stride 1: the engine runs stride-1 blocks with the identity or B")
           if (r.stride == 2 && in.height < 2) refuse(at, s"stride 2 on a ${in.height} x ${in.width} map")
         case _ =>
       }
@@ -97,15 +95,16 @@ object NetworkProgram {
     var cur = 0 // the buffer holding the current map (the image arrives in buffer 0)
     def others: (Int, Int) = { val o = Seq(0, 1, 2).filter(_ != cur); (o(0), o(1)) }
     def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: Int, stride: Int, time: Option[Long],
-        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)], mode: Int = UpdateMode.Euler): Pass = {
+        relu: Boolean, residual: Option[Int], update: Option[(Int, Long)], mode: Int = UpdateMode.Euler,
+        kind: LayerKind = ConvKind): Pass = {
       val cinTotal = cin + (if (time.isDefined) 1 else 0)
       val w = at
-      at += cout * cinTotal * 9
+      at += cout * cinTotal * (if (kind == Conv1x1Kind) 1 else 9)
       val a = at
       at += cout
       val b = at
       at += cout
-      Pass(ConvKind, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
+      Pass(kind, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
         cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
         residual = residual.isDefined, update = update.map(_._2), updateMode = mode, weightsAt = w, normAAt = a,
         normBAt = b)
@@ -134,8 +133,18 @@ object NetworkProgram {
               inSize = size, stride = r.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
             out += conv(label + ".conv1", cur, a, cin, c, size, r.stride, None, relu = true, None, None)
             out += conv(label + ".conv2", a, cur, c, c, o.height, 1, None, relu = true, Some(b), None)
+          } else if (r.shortcut == NetworkDescription.Shortcut.B) {
+            // the shortcut runs first, into `b`, the residual conv2 adds (as A's copy); its parameters follow
+            // the block's second norm in the blob, so the convs take theirs first
+            val conv1 = conv(label + ".conv1", cur, a, cin, c, size, r.stride, None, relu = true, None, None)
+            val conv2 = conv(label + ".conv2", a, cur, c, c, o.height, 1, None, relu = true, Some(b), None)
+            out += conv(label + ".shortcut", cur, b, cin, c, size, r.stride, None, relu = false, None, None,
+              kind = Conv1x1Kind)
+            out += conv1
+            out += conv2
           } else throw new IllegalArgumentException(s"layer $i (${r.name}): the engine runs a res block at stride 1 " +
-            s"with the identity shortcut or at stride 2 with shortcut A, not stride ${r.stride} with ${r.shortcut}")
+            s"with the identity shortcut, at stride 2 with shortcut A or with shortcut B, not stride ${r.stride} " +
+            s"with ${r.shortcut}")
         case od: NetworkDescription.Ode =>
           val h = q.quantize((od.t1 - od.t0) / od.steps) // ARITHMETIC.md: in double, as the golden model
           val t0 = q.quantize(od.t0)

@@ -40,8 +40,8 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
       cs := -row.chanOffset.resize(10).asSInt
       clear(copyQ, fiLane, fiBase, dstLane, dstBase, outIssued)
       switch(row.kind) {
-        for (k <- LayerKinds.all.init) is(LayerKinds.code(k)) { go(k.entry) }
-        default { go(LayerKinds.all.last.entry) }
+        for (k <- LayerKinds.of(cfg) if k != OutputKind) is(LayerKinds.code(k)) { go(k.entry) }
+        default { go(OutputKind.entry) }
       }
     }
     is(Phase.DRAIN) {

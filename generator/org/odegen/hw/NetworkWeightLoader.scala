@@ -34,7 +34,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     is(1) {
       reader.io.job.payload.at := aPtr
       // a kind without norm A (the classifier) leaves its slot's A words unused
-      val noNormA = LayerKinds.isOneOf(pass.kind, LayerKinds.all.filter(k => k.hasWeights && !k.loadsNormA))
+      val noNormA = LayerKinds.isOneOf(pass.kind, LayerKinds.of(cfg).filter(k => k.hasWeights && !k.loadsNormA))
       reader.io.job.payload.count := Mux(noNormA, U(0, 8 bits), rows).resized
     }
     is(2) {
@@ -88,7 +88,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     is(State.SCAN) {
       when(pc === passes) {
         state := State.DONE
-      }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.all.filter(_.hasWeights))) {
+      }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.of(cfg).filter(_.hasWeights))) {
         pass := row
         load := 0
         wPtr := row.weightsAt

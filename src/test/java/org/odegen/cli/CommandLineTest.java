@@ -96,8 +96,11 @@ class CommandLineTest {
                   {"kind": "res", "name": "down", "out": 16, "stride": 2, "shortcut": "B"},
                   {"kind": "fc", "name": "fc"}]}""");
         Path bad = Files.writeString(dir.resolve("bad.json"), Files.readString(custom).replace("\"steps\": 3", "\"steps\": 0"));
+        // shortcut A at stride 1 (8 -> 16 channels): a valid description the engine has no pass for
+        Path wide = Files.writeString(dir.resolve("wide.json"), Files.readString(custom)
+                .replace("\"stride\": 2, \"shortcut\": \"B\"", "\"stride\": 1, \"shortcut\": \"A\""));
         String[][] refused = {
-            {"generate", "--model", custom.toString(), "layer 2 (down): shortcut B (a 1x1 conv and norm) has no pass in the engine yet"},
+            {"generate", "--model", wide.toString(), "layer 2 (down): shortcut A at stride 1"},
             {"generate", "--model", bad.toString(), "layer 1 (ode1): steps = 0 must be at least 1"},
             {"generate", "--model", dir.resolve("none.json").toString(), "none.json: no such file"},
             {"generate", "--model", file.toString(), "--network", "rodenet-3", "--network and --model do not go together"},

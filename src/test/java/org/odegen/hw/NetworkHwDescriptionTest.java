@@ -55,6 +55,37 @@ class NetworkHwDescriptionTest {
         assertEquals(Q.quantize(0.5), (long) (Long) hw.program().apply(6).update().get());
     }
 
+    @Test
+    void shortcutBIsAOneByOneConvPassIntoTheResidualBuffer() {
+        // stride 2 (8 -> 16 channels) and stride 1 (16 -> 16): each block runs its 1x1 conv and norm first, into
+        // the buffer conv2 adds; its parameters are the block's last (NetworkDescription.tensors)
+        NetworkDescription d = net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"down\", \"out\": 16, "
+                + "\"stride\": 2, \"shortcut\": \"B\"}, {\"kind\": \"res\", \"name\": \"mix\", \"out\": 16, "
+                + "\"stride\": 1, \"shortcut\": \"B\"}, ");
+        NetworkHwConfig hw = hw(d);
+        assertEquals(d.params(), hw.blobWords());
+        // stem, (shortcut, conv1, conv2) x 2, pool, fc, logits
+        assertEquals(1 + 3 + 3 + 3, hw.program().size());
+        Pass sc = hw.program().apply(1);
+        Pass conv1 = hw.program().apply(2);
+        Pass conv2 = hw.program().apply(3);
+        assertEquals(Conv1x1Kind$.MODULE$, sc.kind());
+        assertEquals(8, sc.taps());
+        assertEquals(8, sc.outSize());
+        assertTrue(!sc.relu() && !sc.residual());
+        assertEquals(sc.w(), conv2.r());
+        assertTrue(conv2.residual());
+        assertEquals(conv2.normBAt() + 16, sc.weightsAt());
+        assertEquals(sc.weightsAt() + 16 * 8, sc.normAAt());
+        assertEquals(conv1.weightsAt() + 16 * 8 * 9 + 2 * 16, conv2.weightsAt());
+        Pass mix = hw.program().apply(4);
+        assertEquals(Conv1x1Kind$.MODULE$, mix.kind());
+        assertEquals(8, mix.outSize());
+        assertEquals(1, mix.stride());
+        assertEquals(16, mix.taps());
+        assertTrue(hw.scheduleCycles() > hw.macBoundCycles());
+    }
+
     private static void refused(NetworkDescription d, String... words) {
         String m = assertThrows(IllegalArgumentException.class, () -> hw(d)).getMessage();
         for (String w : words) {
@@ -64,8 +95,6 @@ class NetworkHwDescriptionTest {
 
     @Test
     void whatTheEngineCannotRunIsRefusedNamingTheLayer() {
-        refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"down\", \"out\": 16, \"stride\": 2, "
-                + "\"shortcut\": \"B\"}, "), "layer 1 (down)", "shortcut B");
         refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"wide\", \"out\": 16, \"shortcut\": \"A\"}, "),
                 "layer 1 (wide)", "stride 1");
         refused(net("[3, 16, 8]", ""), "input", "square");

@@ -13,7 +13,8 @@ import scala.util.Random
   * sequencer goes through, span by span, from the first FETCH to the last logit. The regressions check only
   * the total (CYCLES); this names the phase where a kind's table and its state machine part. One small engine
   * runs every kind: the stem's conv cut into two slices (the all-reduce), a stride-2 ResNet block (the copy,
-  * a residual add), an ODEBlock's Euler step (the time channel, the update), the pooling, the classifier. */
+  * a residual add), a stride-1 option-B block (the 1x1 conv), an ODEBlock's Euler step (the time channel, the
+  * update), the pooling, the classifier. */
 class ScheduleTraceTest {
   @Test def everyKindsPhasesAreItsSchedule(): Unit = {
     val cfg = ScheduleTraceTest.engine
@@ -51,7 +52,15 @@ object ScheduleTraceTest {
       Pass(CopyKind, "block.shortcut", bc = 1, x = 1, r = 1, w = 2, cin = 4, cout = 8, inSize = 32, stride = 2,
         chanOffset = org.odegen.net.Network.shortcutChannelOffset(4, 8)),
       conv("block.conv1", 1, 0, 4, 8, 32, 2),
-      conv("block.conv2", 0, 1, 8, 8, 16, 1, residual = Some(2)),
+      conv("block.conv2", 0, 1, 8, 8, 16, 1, residual = Some(2)), {
+        // an option-B block at stride 1: the 1x1 conv and its norm into buffer 2, which its conv2 adds
+        val weights = at
+        at += 8 * 8 + 2 * 8
+        Pass(Conv1x1Kind, "blockb.shortcut", bc = 1, x = 2, r = 2, w = 2, cin = 8, cout = 8, inSize = 16, stride = 1,
+          weightsAt = weights, normAAt = weights + 64, normBAt = weights + 72)
+      },
+      conv("blockb.conv1", 1, 0, 8, 8, 16, 1),
+      conv("blockb.conv2", 0, 1, 8, 8, 16, 1, residual = Some(2)),
       conv("ode.conv1", 1, 0, 8, 8, 16, 1, time = Some(0L)),
       conv("ode.conv2", 0, 2, 8, 8, 16, 1, time = Some(0L), relu = false, update = Some((1, h))),
       Pass(PoolKind, "pool", bc = 1, x = 1, r = 1, w = 0, cin = 8, cout = 8, inSize = 16, stride = 16)) ++ {
