@@ -8,19 +8,7 @@ import spinal.lib._
   * 4096 + 512, four RAMB36 and one RAMB18, not five RAMB36. Small memories go to LUT RAM.
   * One synchronous read and one write port, like a single `Mem`. */
 case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Area {
-  // a RAMB18 holds 1024 words of up to 18 bits: a rest of up to 1024 such words is one chunk
-  private val blockWords = if (width <= 18) 1024 else 512
-  val chunks: Seq[(Int, Int)] = if (depth <= distributedBelow) Seq((0, depth)) else {
-    val out = scala.collection.mutable.ArrayBuffer[(Int, Int)]()
-    var base = 0
-    while (base < depth) {
-      val left = depth - base
-      val size = if (left <= 512) 512 else if (left <= blockWords) blockWords else Integer.highestOneBit(left)
-      out += ((base, size))
-      base += size
-    }
-    out.toSeq
-  }
+  val chunks: Seq[(Int, Int)] = BankMem.chunks(depth, width, distributedBelow)
   private val distributed = depth <= distributedBelow
   val mems: Seq[Mem[SInt]] = chunks.map { case (_, size) =>
     val m = Mem(SInt(width bits), size)
@@ -54,6 +42,30 @@ case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Ar
 object BankMem {
   /** Cycles from a read address to its word: `readSync`, one, as a block RAM's. */
   val readLatency = 1
+
+  /** (base, size) of each chunk: powers of two, largest first, none below 512 words; one when in LUT RAM. */
+  def chunks(depth: Int, width: Int, distributedBelow: Int): Seq[(Int, Int)] = if (depth <= distributedBelow) Seq((0, depth)) else {
+    // a RAMB18 holds 1024 words of up to 18 bits: a rest of up to 1024 such words is one chunk
+    val blockWords = if (width <= 18) 1024 else 512
+    val out = scala.collection.mutable.ArrayBuffer[(Int, Int)]()
+    var base = 0
+    while (base < depth) {
+      val left = depth - base
+      val size = if (left <= 512) 512 else if (left <= blockWords) blockWords else Integer.highestOneBit(left)
+      out += ((base, size))
+      base += size
+    }
+    out.toSeq
+  }
+
+  /** RAMB18s a memory of `depth` words of `width` <= 36 bits takes, as [[BankMem]] cuts it: each chunk of up to 1024
+    * (<= 18 bits) or 512 words is one, a larger power-of-two chunk as many as its words need; none in LUT RAM. */
+  def ramb18(depth: Int, width: Int, distributedBelow: Int = 0): Int = {
+    require(width <= 36, s"a $width-bit memory: ramb18 counts memories of up to 36 bits")
+    val perBlock = if (width <= 18) 1024 else 512
+    if (depth <= distributedBelow) 0
+    else chunks(depth, width, distributedBelow).map { case (_, size) => (size + perBlock - 1) / perBlock }.sum
+  }
 }
 
 /** Two lanes' memories of `width` bits each in one memory of `2 * width` bits: one read address and one write

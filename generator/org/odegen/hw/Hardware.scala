@@ -50,7 +50,14 @@ object Hardware {
   /** The network engine of any description the engine runs (NetworkProgram.check refuses the others), with
     * top module `name`; CONFIG's variant field 15 and depth 0 (NETWORK.md: "any other network.json"). */
   def networkConfig(d: org.odegen.net.NetworkDescription, lanes: Int, format: org.odegen.fixed.QFormat,
-      name: String): NetworkHwConfig = NetworkHwConfig.of(d, lanes, format, name, 15, 0)
+      name: String): NetworkHwConfig =
+    try NetworkHwConfig.of(d, lanes, format, name, 15, 0)
+    catch {
+      // a kind's own requirement (its map's layout over the lanes): said as what the user can change
+      case e: IllegalArgumentException if e.getMessage != null && e.getMessage.startsWith("requirement failed: ") =>
+        throw new IllegalArgumentException(s"the engine cannot spread this network over $lanes lanes: " +
+          e.getMessage.stripPrefix("requirement failed: ") + (if (lanes > 1) s"; try ${lanes / 2} lanes" else ""))
+    }
 
   /** Writes the Verilog of the network engine into `dir`; returns the top module's name. */
   def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {

@@ -126,7 +126,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Weights w = weights == null ? null
                 : Weights.read(design.description(), weights, design.norm() == org.odegen.model.NormMode.FOLDED);
-        NetworkGenerator.hardware(design); // what the engine cannot run yet is the one error line, before progress
+        NetworkGenerator.fittingHardware(design); // what the engine cannot run or the chip cannot hold: one line, first
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
         Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
         var err = spec.commandLine().getErr();

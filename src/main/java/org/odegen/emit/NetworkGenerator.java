@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.hw.Hardware;
+import org.odegen.hw.NetworkFit;
 import org.odegen.hw.NetworkHwConfig;
 import org.odegen.net.Network;
 import org.odegen.net.NetworkSpec;
@@ -50,6 +51,13 @@ public final class NetworkGenerator {
                 "OdeNetwork_" + d.id().replace('-', '_'));
     }
 
+    /** The design's hardware, refused when it does not fit the XC7Z020 (its DSP48E1s and block RAMs, planned). */
+    public static NetworkHwConfig fittingHardware(NetworkDesign d) {
+        NetworkHwConfig hw = hardware(d);
+        NetworkFit.check(hw);
+        return hw;
+    }
+
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate) throws IOException {
         return generate(design, folder, estimate, null, null);
     }
@@ -61,7 +69,7 @@ public final class NetworkGenerator {
      */
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate, Weights weights, String source)
             throws IOException {
-        NetworkHwConfig hw = hardware(design);
+        NetworkHwConfig hw = fittingHardware(design);
         Elaboration made = new Elaboration();
         Network vectors = weights != null ? new Network(weights, design.norm(), design.format()) : vectorNetwork(design);
         String from = weights != null ? source : "random, seed " + VECTOR_SEED;

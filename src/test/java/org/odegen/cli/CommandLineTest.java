@@ -168,6 +168,34 @@ class CommandLineTest {
         }
     }
 
+    /** An engine the XC7Z020 cannot hold, or lanes a network's maps cannot be spread over: one line, no folder. */
+    @Test
+    void generateRefusesWhatTheChipCannotHold() throws Exception {
+        Path big = Files.writeString(dir.resolve("big.json"), """
+                {"input": [3, 32, 32], "classes": 10, "norm": "batch-stats", "layers": [
+                  {"kind": "stem", "out": 128, "conv": "conv1", "bn": "bn1"},
+                  {"kind": "ode", "name": "ode", "steps": 1},
+                  {"kind": "fc", "name": "fc"}]}""");
+        String[][] refused = {
+            {"--network", "rodenet-3", "--lanes", "64", "OdeNetwork_rodenet_3_20_x64 does not fit the XC7Z020: its 64 "
+                + "lanes of 32-bit multiply-adds need 256 DSP48E1 (4 a lane), the chip has 220"},
+            {"--model", big.toString(), "--lanes", "16", "BRAM36 (the largest map 8192 words a lane, three buffers), the "
+                + "chip has 140; use fewer lanes, a narrower format or smaller maps"},
+            {"--model", "examples/networks/digits-8x8.json", "--lanes", "32", "the engine cannot spread this network over "
+                + "32 lanes: pool: reads a map of 2 regions, it needs one; try 16 lanes"},
+        };
+        for (String[] r : refused) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--out",
+                    dir.resolve("x").toString()));
+            args.addAll(java.util.List.of(r).subList(0, r.length - 1));
+            Run x = run(args.toArray(String[]::new));
+            assertEquals(2, x.exit(), args + ": " + x.err());
+            assertTrue(x.err().contains(r[r.length - 1]), args + ": " + x.err());
+            assertEquals(1, x.err().strip().lines().count(), "one line: " + x.err());
+            assertFalse(Files.exists(dir.resolve("x")), "no folder: " + args);
+        }
+    }
+
     @Test
     void generateRefusesOptionsThatDoNotGoTogether() {
         Path out = dir.resolve("g");
