@@ -114,6 +114,19 @@ class DescriptionAgreementTest {
                 ids.add(id);
             }
         }
+        // and every example network the engine's regression runs (examples/networks), in both norms
+        try (var examples = Files.list(Path.of("examples", "networks"))) {
+            for (Path f : examples.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                NetworkDescription ex = NetworkDescription.read(f);
+                for (NormMode norm : NormMode.values()) {
+                    String id = f.getFileName().toString().replace(".json", "") + "-" + norm.id();
+                    Path file = dir.resolve(id + ".json");
+                    Files.writeString(file, ex.withNorm(norm).canonicalJson());
+                    files.add(file.toString());
+                    ids.add(id);
+                }
+            }
+        }
         PythonSide.Result r = PythonSide.module("odegen_torch.agreement", List.of("--model", String.join(",", files),
                 "--out", dir.toString(), "--images", "2", "--seed", "5"), 600);
         assertEquals(0, r.exit(), r.stderr());
