@@ -18,7 +18,8 @@ import org.odegen.fixed.QFormat;
 import org.odegen.net.NetworkDescription;
 
 /**
- * The network engine on networks of MODEL.md that are not the zoo's (testbench/custom-regression.csv over
+ * The network engine on networks of MODEL.md that are not the zoo's (testbench/custom-regression.csv, or
+ * {@code -Dcustom.list=testbench/custom-regression-full.csv} for all of them, over
  * examples/networks/): each generated from its network.json, its Verilator harness run against the fixed-point
  * twin's golden vectors: logits bit-exact, NETWORK_ID the CRC-32 of its folder's network.json, CRC and CONFIG's
  * variant 15, CYCLES equal to the schedule (up to the harness's handshake), and, where the row asks, at least that
@@ -30,7 +31,8 @@ class CustomNetworkRegressionTest {
 
     static Stream<String[]> configurations() throws IOException {
         List<String[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("testbench", "custom-regression.csv"))) {
+        // the three rows of mvn test, or every example network with -Dcustom.list=testbench/custom-regression-full.csv
+        for (String line : Files.readAllLines(Path.of(System.getProperty("custom.list", "testbench/custom-regression.csv")))) {
             String s = line.strip();
             if (!s.isEmpty() && !s.startsWith("#")) {
                 rows.add(s.split("\\s*,\\s*"));
