@@ -95,8 +95,9 @@ public final class Network {
                 Norm n1 = norm(weights, p + "bn1");
                 Conv c2 = conv(weights, p + "conv2");
                 Norm n2 = norm(weights, p + "bn2");
-                BlockConfig cfg = new BlockConfig(o.name(), out.channels(), out.height(), out.width(), q, norm, o.time(),
-                        description.eps());
+                // the block's name becomes a Verilog identifier when its RTL is co-simulated: layer3_2.0 -> layer3_2_0
+                BlockConfig cfg = new BlockConfig(o.name().replace('.', '_'), out.channels(), out.height(), out.width(), q,
+                        norm, o.time(), description.eps());
                 BlockParams bp = new BlockParams(c1.raw, n1.rawA, n1.rawB, c2.raw, n2.rawA, n2.rawB);
                 // ARITHMETIC.md: h = quantize((t1 - t0) / M), t0 = quantize(t0), in double.
                 double hReal = (o.t1() - o.t0()) / o.steps();

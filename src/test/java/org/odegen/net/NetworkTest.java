@@ -59,7 +59,7 @@ class NetworkTest {
         int[] calls = {0};
         int[] viaExecutor = net.forwardFixed(img, (block, z0, steps, h, t0) -> {
             calls[0]++;
-            assertEquals("layer3_2.0", block.config().name(), "the ODE layer's name in the description");
+            assertEquals("layer3_2_0", block.config().name(), "the ODE layer's name in the description, an identifier");
             assertEquals(6, steps);
             assertEquals(QFormat.Q32_20.quantize(1.0 / 6), h);
             return block.run(z0, steps, h, t0);
