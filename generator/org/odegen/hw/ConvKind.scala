@@ -29,21 +29,28 @@ object ConvKind extends LayerKind("conv") {
   override def hasWeights: Boolean = true
   override def taps(p: Pass): Int = p.cinTotal * 9
   override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, p.outSize))
-  override def averages(p: Pass): Option[Int] = Some(log2Up(p.outPixels))
+  override def averagedPixels(p: Pass): Option[Int] = Some(p.outPixels)
   override def slices(p: Pass, lanes: Int): Option[Int] = Some(p.outRegions(lanes))
   override def check(p: Pass, lanes: Int): Unit =
     require(p.inRegions(lanes) % p.outRegions(lanes) == 0,
       s"${p.label}: its input's ${p.inRegions(lanes)} regions are not a multiple of its ${p.outRegions(lanes)} slices")
 
   /** Per group (`n` a region's pixels): WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV n*taps, DRAIN, [batch stats:
-    * REDUCE_SUM log2(slices), LATCH_MEAN 1, VAR n, DRAIN, REDUCE_VAR log2(slices), normShare x (NORM_START 1,
-    * NORM_WAIT), SCALE 1, DRAIN], APPLY n, DRAIN, [UPDATE n, DRAIN], NEXT_GROUP 1. */
+    * REDUCE_SUM log2(slices), [divide], LATCH_MEAN 1, VAR n, DRAIN, REDUCE_VAR log2(slices), [divide],
+    * normShare x (NORM_START 1,
+    * NORM_WAIT), SCALE 1, DRAIN], APPLY n, DRAIN, [UPDATE n, DRAIN], NEXT_GROUP 1; [divide] is the phase's
+    * first cycle and a DRAIN of `divideWait` where `N` is not a power of two. */
   def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] = {
     val n = p.regionPixels(cfg.lanes).toLong
     val drain = Span(NetworkPhases.DRAIN, cfg.drain)
     val reduce = log2Up(p.outRegions(cfg.lanes))
+    // mean_N over pixels that are not a power of two: the first visit of LATCH_MEAN and of NORM_START starts
+    // the lanes' dividers and waits for them (MeanDivider)
+    def divide(k: PhaseKey) =
+      if (p.kind.divides(p)) Seq(Span(k, 1), Span(NetworkPhases.DRAIN, cfg.divideWait)) else Seq()
     val stats = if (!cfg.batchStats) Seq() else
-      Seq(Span(REDUCE_SUM, reduce), Span(LATCH_MEAN, 1), Span(VAR, n), drain, Span(REDUCE_VAR, reduce)) ++
+      Seq(Span(REDUCE_SUM, reduce)) ++ divide(LATCH_MEAN) ++ Seq(Span(LATCH_MEAN, 1), Span(VAR, n), drain,
+        Span(REDUCE_VAR, reduce)) ++ divide(NORM_START) ++
         Seq.fill(cfg.normShare)(Seq(Span(NORM_START, 1), Span(NetworkPhases.NORM_WAIT, cfg.normWait))).flatten ++
         Seq(Span(SCALE, 1), drain)
     val update = if (p.update.isDefined) Seq(Span(UPDATE, n), drain) else Seq()
@@ -68,13 +75,28 @@ object ConvKind extends LayerKind("conv") {
     val ix = RegNext(ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt) init 0
     val colPad = ix < 0 || ix >= cur.inSize.resize(9).asSInt
     val localRow = iy.asUInt.resize(6) & cur.inRegionRowMask
-    val convReadAddr = (fiBase + (localRow.resize(bufBits) |<< cur.log2In) + ix.asUInt.resize(bufBits)).resize(bufBits)
+    // a map whose size is not a power of two has one region and rows of `inSize` words: the row's first word
+    // is a product, registered from the counters' next values as iy, and a row past the map is padding
+    private val rowNext = cfg.oddMaps generate (iyNext.asUInt.resize(6) & cur.inRegionRowMask)
+    private val rowWords = cfg.oddMaps generate RegNext((rowNext * cur.inSize.resize(6)).resize(bufBits)).init(0)
+    private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inSize.resize(9).asSInt).init(False) else False
+    val convReadAddr = (fiBase + (if (cfg.oddMaps) rowWords else localRow.resize(bufBits) |<< cur.log2In) +
+      ix.asUInt.resize(bufBits)).resize(bufBits)
     val isTimeTap = cur.time && ci === 0
     val sliceRegion = (0 until cfg.slices).map(sl =>
       RegNext((S(sl, 9 bits) |<< cur.log2SliceStep) + (iyNext >> cur.log2InRegionRows)) init 0)
-    val slicePad = sliceRegion.map(r => colPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+    val slicePad = sliceRegion.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
     val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
+
+    /** mean_N over pixels that are not a power of two: the lanes' dividers start on the channel sum or the
+      * variance sum, DRAIN waits for them, and `back` comes again with `divided` set. */
+    private def divideThen(back: PhaseKey, variance: Boolean): Unit = {
+      divStart := True
+      divOfVariance := Bool(variance)
+      divided := True
+      waits.waitThen(cfg.divideWait, Phase(back))
+    }
 
     /** One step of the all-reduce (the flags reduceSum and reduceVar say which sum); `next` after the last. */
     private def reduceThen(next: PhaseKey): Unit = {
@@ -180,7 +202,14 @@ object ConvKind extends LayerKind("conv") {
         reduceThen(NORM_START)
       }
       on(LATCH_MEAN) {
-        waits.latchMeanThen(p, Phase(VAR))
+        if (cfg.divides) {
+          when(cur.divide && !divided) {
+            divideThen(LATCH_MEAN, variance = false)
+          } otherwise {
+            divided := False
+            waits.latchMeanThen(p, Phase(VAR))
+          }
+        } else waits.latchMeanThen(p, Phase(VAR))
       }
       on(VAR) {
         cmd.op := LaneOp.VAR
@@ -194,7 +223,14 @@ object ConvKind extends LayerKind("conv") {
         }
       }
       on(NORM_START) {
-        waits.startNorm()
+        if (cfg.divides) {
+          // the lanes divide their variances at once; the norm units then take them in turn
+          when(cur.divide && !divided) {
+            divideThen(NORM_START, variance = true)
+          } otherwise {
+            waits.startNorm()
+          }
+        } else waits.startNorm()
       }
       is(Phase.NORM_WAIT) {
         // one norm unit serves `normShare` lanes, one after the other
@@ -209,6 +245,7 @@ object ConvKind extends LayerKind("conv") {
         }
       }
       on(SCALE) {
+        if (cfg.divides) divided := False
         cmd.op := LaneOp.SCALE
         drainTo(APPLY)
       }

@@ -2,13 +2,17 @@ package org.odegen.hw
 
 import spinal.core._
 
-/** The stride-2 "option A" shortcut of a ResNet block: output channel `c` from input channel `c - offset` at
-  * even (y, x), zeros for the channels outside the input; one word a cycle, then DRAIN. */
+/** The "option A" shortcut of a ResNet block: output channel `c` from input channel `c - offset` at even
+  * (y, x) at stride 2 (every (y, x) at stride 1), zeros for the channels outside the input; one word a cycle,
+  * then DRAIN. */
 object CopyKind extends LayerKind("copy") {
   val COPY = PhaseKey("COPY")
   def phases: Seq[PhaseKey] = Seq(COPY)
 
   override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, p.outSize))
+  /** The program copies at stride 1 (a shortcut A that widens without downsampling): only then has the copy's
+    * counter a step of 1, so that the other engines keep their RTL. */
+  def copiesAtStrideOne(cfg: NetworkHwConfig): Boolean = cfg.program.exists(p => p.kind == this && p.stride == 1)
   def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] =
     Seq(Span(COPY, p.cout.toLong * p.outPixels), Span(NetworkPhases.DRAIN, cfg.drain))
 
@@ -21,18 +25,26 @@ object CopyKind extends LayerKind("copy") {
       // the input pixel and the output pixel each in its map's region (Pass.regions)
       cmd.op := LaneOp.COPY
       val q = copyQ
-      copyQ := copyQ + 2
-      cmd.rdAddr := (fiBase + (q & (cur.inRegionPixels - 1)).resize(bufBits)).resized
+      // stride 1 (a shortcut A that only widens): the input pixel is the output's
+      val atOne = copiesAtStrideOne(cfg) generate (cur.stride === 1)
+      copyQ := copyQ + (if (copiesAtStrideOne(cfg)) Mux(atOne, U(1, 12 bits), U(2, 12 bits)) else U(2, 12 bits))
+      // a map whose size is not a power of two has one region: 2^log2Up(pixels) - 1 masks nothing of it
+      def mask(pixels: UInt, log2: UInt): UInt =
+        if (cfg.oddMaps) ((U(1, 13 bits) |<< log2) - 1).resize(12) else pixels - 1
+      cmd.rdAddr := (fiBase + (q & mask(cur.inRegionPixels, cur.log2InRegionPixels)).resize(bufBits)).resized
       cmd.banks(0) := fiLane | ((q >> cur.log2InRegionPixels).resize(laneBits) |<< cur.log2InLanes)
       cmd.pads(0) := cs < 0 || cs >= cur.cin.resize(10).asSInt
       cmd.dstLane := dstLane | ((p >> cur.log2RegionPixels).resize(laneBits) |<< cur.log2GroupLanes)
-      cmd.wrAddr := (dstBase + (p & (cur.regionPixels - 1)).resize(bufBits)).resized
+      cmd.wrAddr := (dstBase + (p & mask(cur.regionPixels, cur.log2RegionPixels)).resize(bufBits)).resized
       ox := ox + 1
       oxLast := ox === cur.outSize - 2
       when(oxLast) {
         ox := 0
         oxLast := cur.outSize === 1
-        copyQ := copyQ + cur.inSize.resize(12) + 2 // the next even row
+        // the next even row: 2 (y + 1) inSize from 2 y inSize + 2 (outSize - 1), outSize = ceil(inSize / 2)
+        copyQ := copyQ + cur.inSize.resize(12) + (if (cfg.oddMaps) Mux(cur.inSize(0), U(1, 12 bits), U(2, 12 bits))
+          else U(2, 12 bits))
+        if (copiesAtStrideOne(cfg)) when(atOne) { copyQ := copyQ + 1 } // the next row follows
       }
       countOn(p, p === cur.outPixels - 1) {
         copyQ := 0

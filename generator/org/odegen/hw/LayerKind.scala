@@ -31,8 +31,14 @@ abstract class LayerKind(val name: String) {
 
   /** The map a pass writes, (channels, size): a feature buffer holds the largest. */
   def writes(p: Pass): Option[(Int, Int)] = None
-  /** log2 of the pixels it averages over (a norm, a pooling): the lanes' shifters have one per size. */
-  def averages(p: Pass): Option[Int] = None
+  /** The pixels `N` it averages over (a norm, a pooling: ARITHMETIC.md's `mean_N`). */
+  def averagedPixels(p: Pass): Option[Int] = None
+  /** log2 of `N` where it is a power of two (the lanes' shifters have one per size); other `N` divide
+    * ([[divides]]). */
+  final def averages(p: Pass): Option[Int] =
+    averagedPixels(p).filter(n => (n & (n - 1)) == 0).map(n => Integer.numberOfTrailingZeros(n))
+  /** It averages over an `N` that is not a power of two: the lanes' [[MeanDivider]]s take `mean_N`. */
+  final def divides(p: Pass): Boolean = averagedPixels(p).exists(n => (n & (n - 1)) != 0)
   /** The slices of the lanes a pass cuts (Pass.regions): the broadcast buses the engine has. */
   def slices(p: Pass, lanes: Int): Option[Int] = None
   /** A pass the engine cannot run at `lanes`: the reason. */

@@ -147,6 +147,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val isFc = cur.kind === LayerKinds.code(FcKind)
   val invLatch = False // the norm units are done: lane `normSel` of each takes its unit's result
   val normSel = Reg(UInt(log2Up(cfg.normShare).max(1) bits)) init 0
+  // mean_N over pixels that are not a power of two (MeanDivider, one a lane): the sequencer starts the lanes'
+  // dividers on the channel sum, or on the variance sum, waits, and comes back to the phase it left
+  val divStart, divOfVariance = False
+  val divided = RegInit(False)
   // the norm's all-reduce over a channel's slices: step j adds lane l ^ (lanes >> (j + 1))'s sum or variance
   // the phase as two flags, registered from its next value: they select an operand of every lane's
   // accumulator and channel-sum adders (decoded from the phase, they were x32's slowest path)
@@ -187,8 +191,10 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   private val imagePixels = cfg.imageSize * cfg.imageSize
   private val imageLanes = L / cfg.imageRegions
   private val imageRegionPixels = imagePixels / cfg.imageRegions
-  val imageLane = dstLane | ((p |>> log2Up(imageRegionPixels)).resize(laneBits) |<< log2Up(imageLanes))
-  val imageAddr = (dstBase + (p & (imageRegionPixels - 1)).resize(bufBits)).resize(bufBits)
+  val imageLane = if (!isPow2(imageRegionPixels)) dstLane // one region (Pass.regions)
+    else dstLane | ((p |>> log2Up(imageRegionPixels)).resize(laneBits) |<< log2Up(imageLanes))
+  val imageAddr = (dstBase + (if (!isPow2(imageRegionPixels)) p else p & (imageRegionPixels - 1)).resize(bufBits))
+    .resize(bufBits)
   when(inputWrite) {
     val lastWord = c === cfg.imageChannels - 1 && p === imagePixels - 1
     countOn(p, p === imagePixels - 1) {

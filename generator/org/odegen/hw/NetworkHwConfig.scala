@@ -48,7 +48,8 @@ case class Pass(
     normBAt: Int = 0,
     chanOffset: Int = 0
 ) {
-  def outSize: Int = inSize / stride
+  /** ARITHMETIC.md: a stride-2 conv of an odd map keeps its last row and column, `ceil(size / 2)`. */
+  def outSize: Int = (inSize + stride - 1) / stride
   def outPixels: Int = outSize * outSize
   def inPixels: Int = inSize * inSize
   /** Input channels of the convolution, the time channel included. */
@@ -85,10 +86,11 @@ object Pass {
     * busy: its output regions are slices of the lanes that compute their rows at once, reading the same
     * address of the input map (one read address for all lanes) from their own region of it, and its
     * neighbours' for the rows around a region's edge. The most regions a map of `channels` x `size`^2 gets
-    * (a power of two, whole rows each); maps of more channels never have more regions, so an input's regions
+    * (a power of two, whole rows each, of a map whose size is a power of two); maps of more channels never have more regions, so an input's regions
     * are a multiple of its conv's slices. */
   def regions(channels: Int, size: Int, lanes: Int): Int = {
     var r = 1
+    if ((size & (size - 1)) != 0) return 1 // a region's rows are a power of two (the conv masks its row)
     while (channels * r * 2 <= lanes && size % (r * 2) == 0) r *= 2
     r
   }
@@ -165,6 +167,14 @@ case class NetworkHwConfig(
   def maxPixels: Int = program.filter(p => p.kind == ConvKind || p.kind == Conv1x1Kind).map(_.outPixels).max
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
   def normShifts: Seq[Int] = program.flatMap(p => p.kind.averages(p)).distinct.sorted
+  /** A norm or pooling averages over pixels that are not a power of two: each lane has a [[MeanDivider]]. */
+  def divides: Boolean = program.exists(p => p.kind.divides(p))
+  /** A map's size is not a power of two: the conv and the copy address rows by multiplying, not shifting. */
+  def oddMaps: Boolean = (Seq(imageSize) ++ program.flatMap(p => Seq(p.inSize, p.outSize))).exists(n => !isPow2(n))
+  /** The dividers' dividend: the channel sum (mean, pooling) or the variance sum, whichever is wider. */
+  def divideWidth: Int = sumWidth max accWidth
+  /** Cycles from a division's start to its quotient (the sequencer's wait, DRAIN's counter). */
+  def divideWait: Int = MeanDivider.cycles(divideWidth)
   /** The number format, which owns the datapath's widths. */
   def format: HwFormat = HwFormat(dataWidth, frac)
   def productWidth: Int = format.productWidth

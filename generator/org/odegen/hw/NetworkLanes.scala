@@ -104,8 +104,19 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     val inv = cfg.batchStats generate Reg(SInt(W bits)) // from the norm unit this lane shares
     if (cfg.batchStats) core.inv := inv
 
+    // mean_N over pixels that are not a power of two: the channel sum's (the mean, a pooling) or the
+    // variance sum's quotient
+    val divider = cfg.divides generate {
+      val d = MeanDivider(cfg.divideWidth, 12)
+      d.setDefinitionName(cfg.definitionName + "_MeanDivider")
+      d.io.start := divStart
+      d.io.dividend := Mux(divOfVariance, core.acc.resize(cfg.divideWidth), sum.resize(cfg.divideWidth))
+      d.io.divisor := cur.avgPixels
+      d
+    }
     when(waits.latchMean) {
       core.mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
+      if (cfg.divides) when(cur.divide) { core.mean := divider.io.quotient.resized }
     }
     when(cmd.op === LaneOp.UPDATE) {
       // the group's APPLY is over: with the mean at 0, d2 is x itself, UPDATE's operand (one multiplexer
@@ -233,6 +244,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := waits.normStart
       unit.io.variance := shiftBy(pick(members.map(_.core.acc), normSel), cur.log2Out).asUInt.resized
+      if (cfg.divides) when(cur.divide) {
+        unit.io.variance := pick(members.map(_.divider.io.quotient), normSel).asUInt.resized
+      }
       for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
     }
   }

@@ -46,23 +46,22 @@ object NetworkProgram {
   def hardwareSolver(d: NetworkDescription): OdeSolver = solvers(d).lastOption.getOrElse(OdeSolver.EULER)
 
   /** Refuses, with one message naming the layer and the rule, every description the engine cannot run yet:
-    *  - square images (the passes carry one size) whose every map size is a power of two: the norms and the
-    *    pooling divide by the pixels with a shift (`LayerKind.averages`), and a stride-2 map halves exactly
-    *    (`Pass.outSize`), so at least 2 before a stride 2;
-    *  - maps of at most 32 x 32 (PassDesc's 12-bit pixel fields) and at most 255 channels or classes (its
-    *    8-bit channel fields);
+    *  - square images (the passes carry one size), of any size from 1 to 63 (PassDesc's 12-bit pixel fields
+    *    and 6-bit rows); a stride 2 on a map of at least 2 (an odd map keeps its last row and column,
+    *    `Pass.outSize`); the norms and the pooling divide by a power of two with a shift and by other pixel
+    *    counts with the lanes' [[MeanDivider]]s;
+    *  - at most 255 channels or classes (PassDesc's 8-bit channel fields);
     *  - conv outputs (stem, res) of at most 255 channels (any count: a last group that fills fewer lanes leaves
     *    the others idle, which the schedule counts; 12, 24 and 40 run bit-exact at 8 and 16 lanes);
-    *  - res blocks at stride 1 with the identity shortcut, at stride 2 with shortcut A (the engine's copy
-    *    pass), or with shortcut B (a 1x1 conv and norm, [[Conv1x1Kind]]): A at stride 1 has no pass kind;
+    *  - res blocks with the identity shortcut at stride 1, shortcut A (the engine's copy pass) or shortcut B
+    *    (a 1x1 conv and norm, [[Conv1x1Kind]]);
     *  - a parameter blob of under 2^24 words (PassDesc's offsets). */
   def check(d: NetworkDescription): Unit = {
-    def isPow2(n: Int) = n >= 1 && (n & (n - 1)) == 0
     def refuse(at: String, rule: String): Nothing = throw new IllegalArgumentException(s"$at: $rule")
     val shapes = d.shapes
     if (d.height != d.width) refuse("input", s"the engine runs square images only, not ${d.input}")
-    if (!isPow2(d.height) || d.height > 32)
-      refuse("input", s"the image's size ${d.height} is not a power of two in 1..32")
+    if (d.height < 1 || d.height > 63)
+      refuse("input", s"the image's size ${d.height} is not in 1..63 (the engine's pixel counters)")
     if (d.channels > 255) refuse("input", s"${d.channels} channels: the engine holds at most 255")
     if (d.classes > 255) refuse("fc", s"${d.classes} classes: the engine holds at most 255")
     for (i <- 0 until d.layers.size) {
@@ -78,8 +77,6 @@ object NetworkProgram {
       }
       l match {
         case r: NetworkDescription.Res =>
-          if (r.stride == 1 && r.shortcut == NetworkDescription.Shortcut.A)
-            refuse(at, s"shortcut ${r.shortcut} at stride 1: the engine runs stride-1 blocks with the identity or B")
           if (r.stride == 2 && in.height < 2) refuse(at, s"stride 2 on a ${in.height} x ${in.width} map")
         case _ =>
       }
@@ -128,7 +125,7 @@ object NetworkProgram {
             out += conv(label + ".conv1", cur, a, cin, c, size, 1, None, relu = true, None, None)
             out += conv(label + ".conv2", a, b, c, c, size, 1, None, relu = true, Some(cur), None)
             cur = b
-          } else if (r.stride == 2 && r.shortcut == NetworkDescription.Shortcut.A) {
+          } else if (r.shortcut == NetworkDescription.Shortcut.A) {
             out += Pass(CopyKind, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
               inSize = size, stride = r.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
             out += conv(label + ".conv1", cur, a, cin, c, size, r.stride, None, relu = true, None, None)
@@ -142,9 +139,8 @@ object NetworkProgram {
               kind = Conv1x1Kind)
             out += conv1
             out += conv2
-          } else throw new IllegalArgumentException(s"layer $i (${r.name}): the engine runs a res block at stride 1 " +
-            s"with the identity shortcut, at stride 2 with shortcut A or with shortcut B, not stride ${r.stride} " +
-            s"with ${r.shortcut}")
+          } else throw new IllegalArgumentException(s"layer $i (${r.name}): the engine runs a res block with the " +
+            s"identity shortcut at stride 1, or with shortcut A or B, not stride ${r.stride} with ${r.shortcut}")
         case od: NetworkDescription.Ode =>
           val h = q.quantize((od.t1 - od.t0) / od.steps) // ARITHMETIC.md: in double, as the golden model
           val t0 = q.quantize(od.t0)

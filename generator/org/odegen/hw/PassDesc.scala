@@ -48,6 +48,9 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   val log2InLanes = UInt(3 bits)
   val log2SliceStep = UInt(3 bits) // log2(input regions / slices): slice s reads from region s * step + delta
   val log2Slices = UInt(2 bits) // the norm's all-reduce steps over the slices
+  // mean_N over pixels that are not a power of two (MeanDivider): N
+  val divide = Bool()
+  val avgPixels = UInt(12 bits)
 }
 
 object PassDesc {
@@ -93,7 +96,9 @@ object PassDesc {
     d.log2RegionPixels := log2Up(p.regionPixels(l))
     d.log2InRegionPixels := log2Up(p.inRegionPixels(l))
     d.log2InRegionRows := log2Up(p.inSize / p.inRegions(l))
-    d.inRegionRowMask := p.inSize / p.inRegions(l) - 1
+    // a region's rows are masked in its lane's buffer; a map of another size has one region, unmasked
+    val rows = p.inSize / p.inRegions(l)
+    d.inRegionRowMask := (if ((rows & (rows - 1)) == 0) rows - 1 else 63)
     d.inRegions := p.inRegions(l)
     d.groupLaneMask := p.groupLanes(l) - 1
     d.log2GroupLanes := log2Up(p.groupLanes(l))
@@ -101,6 +106,8 @@ object PassDesc {
     d.log2InLanes := log2Up(p.inLanes(l))
     d.log2SliceStep := log2Up(p.inRegions(l) / p.outRegions(l))
     d.log2Slices := log2Up(p.outRegions(l))
+    d.divide := Bool(p.kind.divides(p))
+    d.avgPixels := p.kind.averagedPixels(p).getOrElse(1)
     d
   }
 }

@@ -22,6 +22,13 @@ class PhaseWait[T <: SpinalEnum](phase: SpinalEnumCraft[T], idle: SpinalEnumElem
     afterDrain := next
     phase := drainPhase
   }
+  /** Waits `cycles` cycles in DRAIN (a division: [[MeanDivider]]), then goes on to `next`. */
+  def waitThen(cycles: Int, next: SpinalEnumElement[T]): Unit = {
+    require(cycles >= 1 && cycles < 256, s"a wait of $cycles cycles needs a wider counter")
+    count := cycles
+    afterDrain := next
+    phase := drainPhase
+  }
   /** DRAIN's cycle: counts it, and leaves after the last. */
   def draining(): Unit = {
     count := count - 1
