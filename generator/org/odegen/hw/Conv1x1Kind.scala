@@ -13,7 +13,7 @@ object Conv1x1Kind extends LayerKind("conv1x1") {
 
   override def hasWeights: Boolean = true
   override def taps(p: Pass): Int = p.cin
-  override def writes(p: Pass): Option[(Int, Int)] = ConvKind.writes(p)
+  override def writes(p: Pass): Option[(Int, Int, Int)] = ConvKind.writes(p)
   override def averagedPixels(p: Pass): Option[Int] = ConvKind.averagedPixels(p)
   override def slices(p: Pass, lanes: Int): Option[Int] = ConvKind.slices(p, lanes)
   override def check(p: Pass, lanes: Int): Unit = {

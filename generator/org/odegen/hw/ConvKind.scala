@@ -28,7 +28,7 @@ object ConvKind extends LayerKind("conv") {
 
   override def hasWeights: Boolean = true
   override def taps(p: Pass): Int = p.cinTotal * 9
-  override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, p.outSize))
+  override def writes(p: Pass): Option[(Int, Int, Int)] = Some((p.cout, p.outSize, p.outCols))
   override def averagedPixels(p: Pass): Option[Int] = Some(p.outPixels)
   override def slices(p: Pass, lanes: Int): Option[Int] = Some(p.outRegions(lanes))
   override def check(p: Pass, lanes: Int): Unit =
@@ -73,13 +73,13 @@ object ConvKind extends LayerKind("conv") {
     private val iyNext = iyBase.getAheadValue() + ky.getAheadValue().resize(9).asSInt
     val iy = RegNext(iyNext) init 0
     val ix = RegNext(ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt) init 0
-    val colPad = ix < 0 || ix >= cur.inSize.resize(9).asSInt
+    val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
     val localRow = iy.asUInt.resize(6) & cur.inRegionRowMask
-    // a map whose size is not a power of two has one region and rows of `inSize` words: the row's first word
+    // a map whose sides are not powers of two has one region and rows of `inCols` words: the row's first word
     // is a product, registered from the counters' next values as iy, and a row past the map is padding
     private val rowNext = cfg.oddMaps generate (iyNext.asUInt.resize(6) & cur.inRegionRowMask)
-    private val rowWords = cfg.oddMaps generate RegNext((rowNext * cur.inSize.resize(6)).resize(bufBits)).init(0)
-    private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inSize.resize(9).asSInt).init(False) else False
+    private val rowWords = cfg.oddMaps generate RegNext((rowNext * cur.inCols.resize(6)).resize(bufBits)).init(0)
+    private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
     val convReadAddr = (fiBase + (if (cfg.oddMaps) rowWords else localRow.resize(bufBits) |<< cur.log2In) +
       ix.asUInt.resize(bufBits)).resize(bufBits)
     val isTimeTap = cur.time && ci === 0
@@ -123,7 +123,7 @@ object ConvKind extends LayerKind("conv") {
         cmd.op := LaneOp.PARAM_B
         cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + gl.resize(wBits)).resized
         clear(p, ox, ci, inner, fiLane, fiBase)
-        oxLast := cur.outSize === 1
+        oxLast := cur.outCols === 1
         iyBase := -1
         ixBase := -1
         ky := firstTap
@@ -167,11 +167,11 @@ object ConvKind extends LayerKind("conv") {
           ky := firstTap
           kx := firstTap
           ox := ox + 1
-          oxLast := ox === cur.outSize - 2
+          oxLast := ox === cur.outCols - 2
           ixBase := ixBase + cur.stride.resize(9).asSInt
           when(oxLast) {
             ox := 0
-            oxLast := cur.outSize === 1
+            oxLast := cur.outCols === 1
             ixBase := -1
             iyBase := iyBase + cur.stride.resize(9).asSInt
           }

@@ -9,7 +9,7 @@ object CopyKind extends LayerKind("copy") {
   val COPY = PhaseKey("COPY")
   def phases: Seq[PhaseKey] = Seq(COPY)
 
-  override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, p.outSize))
+  override def writes(p: Pass): Option[(Int, Int, Int)] = Some((p.cout, p.outSize, p.outCols))
   /** The program copies at stride 1 (a shortcut A that widens without downsampling): only then has the copy's
     * counter a step of 1, so that the other engines keep their RTL. */
   def copiesAtStrideOne(cfg: NetworkHwConfig): Boolean = cfg.program.exists(p => p.kind == this && p.stride == 1)
@@ -37,12 +37,12 @@ object CopyKind extends LayerKind("copy") {
       cmd.dstLane := dstLane | ((p >> cur.log2RegionPixels).resize(laneBits) |<< cur.log2GroupLanes)
       cmd.wrAddr := (dstBase + (p & mask(cur.regionPixels, cur.log2RegionPixels)).resize(bufBits)).resized
       ox := ox + 1
-      oxLast := ox === cur.outSize - 2
+      oxLast := ox === cur.outCols - 2
       when(oxLast) {
         ox := 0
-        oxLast := cur.outSize === 1
-        // the next even row: 2 (y + 1) inSize from 2 y inSize + 2 (outSize - 1), outSize = ceil(inSize / 2)
-        copyQ := copyQ + cur.inSize.resize(12) + (if (cfg.oddMaps) Mux(cur.inSize(0), U(1, 12 bits), U(2, 12 bits))
+        oxLast := cur.outCols === 1
+        // the next even row: 2 (y + 1) inCols from 2 y inCols + 2 (outCols - 1), outCols = ceil(inCols / 2)
+        copyQ := copyQ + cur.inCols.resize(12) + (if (cfg.oddMaps) Mux(cur.inCols(0), U(1, 12 bits), U(2, 12 bits))
           else U(2, 12 bits))
         if (copiesAtStrideOne(cfg)) when(atOne) { copyQ := copyQ + 1 } // the next row follows
       }

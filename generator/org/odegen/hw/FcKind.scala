@@ -16,7 +16,7 @@ object FcKind extends LayerKind("fc") {
   override def groupsPerLoad(p: Pass, lanes: Int): Int = p.groups(lanes)
   override def rowsPerLoad(p: Pass, lanes: Int): Int = p.cout
   override def loadsNormA: Boolean = false
-  override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, 1))
+  override def writes(p: Pass): Option[(Int, Int, Int)] = Some((p.cout, 1, 1))
   override def check(p: Pass, lanes: Int): Unit =
     require(p.inRegions(lanes) == 1, s"${p.label}: reads a map of ${p.inRegions(lanes)} regions, it needs one")
 

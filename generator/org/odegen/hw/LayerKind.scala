@@ -29,8 +29,8 @@ abstract class LayerKind(val name: String) {
   /** A load reads norm A words into the slot (the classifier has none). */
   def loadsNormA: Boolean = true
 
-  /** The map a pass writes, (channels, size): a feature buffer holds the largest. */
-  def writes(p: Pass): Option[(Int, Int)] = None
+  /** The map a pass writes, (channels, height, width): a feature buffer holds the largest. */
+  def writes(p: Pass): Option[(Int, Int, Int)] = None
   /** The pixels `N` it averages over (a norm, a pooling: ARITHMETIC.md's `mean_N`). */
   def averagedPixels(p: Pass): Option[Int] = None
   /** log2 of `N` where it is a power of two (the lanes' shifters have one per size); other `N` divide

@@ -188,7 +188,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   io.s_axis.ready := phase === Phase.INPUT
   val inWord = io.s_axis.payload.data(W - 1 downto 0).asSInt
   val inputWrite = phase === Phase.INPUT && io.s_axis.fire
-  private val imagePixels = cfg.imageSize * cfg.imageSize
+  private val imagePixels = cfg.imagePixels
   private val imageLanes = L / cfg.imageRegions
   private val imageRegionPixels = imagePixels / cfg.imageRegions
   val imageLane = if (!isPow2(imageRegionPixels)) dstLane // one region (Pass.regions)

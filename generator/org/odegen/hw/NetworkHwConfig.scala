@@ -46,12 +46,17 @@ case class Pass(
     weightsAt: Int = 0,
     normAAt: Int = 0,
     normBAt: Int = 0,
-    chanOffset: Int = 0
+    chanOffset: Int = 0,
+    /** The input map's width where it is not its height `inSize` (0: square). */
+    inWidth: Int = 0
 ) {
+  /** The input map's columns: `inSize` is its rows. */
+  def inCols: Int = if (inWidth > 0) inWidth else inSize
   /** ARITHMETIC.md: a stride-2 conv of an odd map keeps its last row and column, `ceil(size / 2)`. */
   def outSize: Int = (inSize + stride - 1) / stride
-  def outPixels: Int = outSize * outSize
-  def inPixels: Int = inSize * inSize
+  def outCols: Int = (inCols + stride - 1) / stride
+  def outPixels: Int = outSize * outCols
+  def inPixels: Int = inSize * inCols
   /** Input channels of the convolution, the time channel included. */
   def cinTotal: Int = cin + (if (time.isDefined) 1 else 0)
   /** Multiply-adds of one output pixel of one output channel (its kind's). */
@@ -59,8 +64,8 @@ case class Pass(
   def hasWeights: Boolean = kind.hasWeights
   def macs: Long = if (hasWeights) cout.toLong * outPixels * taps else 0
   /** Row regions of the map this pass reads and of the map it writes (see [[Pass.regions]]). */
-  def inRegions(lanes: Int): Int = Pass.regions(cin, inSize, lanes)
-  def outRegions(lanes: Int): Int = Pass.regions(cout, outSize, lanes)
+  def inRegions(lanes: Int): Int = Pass.regions(cin, inSize, inCols, lanes)
+  def outRegions(lanes: Int): Int = Pass.regions(cout, outSize, outCols, lanes)
   /** Lanes a region of the output spans: a group's output channels, one a lane. The output's regions are
     * the conv's slices: lane `o + groupLanes * s` computes channel `o` of the group on the rows of region `s`. */
   def groupLanes(lanes: Int): Int = lanes / outRegions(lanes)
@@ -88,12 +93,14 @@ object Pass {
     * neighbours' for the rows around a region's edge. The most regions a map of `channels` x `size`^2 gets
     * (a power of two, whole rows each, of a map whose size is a power of two); maps of more channels never have more regions, so an input's regions
     * are a multiple of its conv's slices. */
-  def regions(channels: Int, size: Int, lanes: Int): Int = {
+  def regions(channels: Int, height: Int, width: Int, lanes: Int): Int = {
     var r = 1
-    if ((size & (size - 1)) != 0) return 1 // a region's rows are a power of two (the conv masks its row)
-    while (channels * r * 2 <= lanes && size % (r * 2) == 0) r *= 2
+    // a region's rows are a power of two (the conv masks its row) of a power of two of words (it shifts it)
+    if (!isPow2(height) || !isPow2(width)) return 1
+    while (channels * r * 2 <= lanes && height % (r * 2) == 0) r *= 2
     r
   }
+  def regions(channels: Int, size: Int, lanes: Int): Int = regions(channels, size, size, lanes)
 }
 
 /** Parameters of one generated network engine, validated: a network (its description's image shape), its
@@ -113,7 +120,7 @@ case class NetworkHwConfig(
     solver: org.odegen.model.OdeSolver = org.odegen.model.OdeSolver.EULER,
     /** NETWORK_ID: the CRC-32 of the network's canonical network.json (MODEL.md). */
     networkId: Long = 0L,
-    /** The image's shape, C x H x W (square maps only, for now: the passes have one size). */
+    /** The image's shape, C x H x W. */
     imageChannels: Int = 3,
     imageHeight: Int = 32,
     imageWidth: Int = 32,
@@ -130,26 +137,25 @@ case class NetworkHwConfig(
   for (p <- program) p.kind.check(p, lanes)
 
   def log2Lanes: Int = log2Up(lanes)
-  require(imageHeight == imageWidth,
-    s"the engine runs square images only, not ${imageChannels}x${imageHeight}x$imageWidth")
-  require(imageChannels >= 1 && imageHeight >= 1, s"image ${imageChannels}x${imageHeight}x$imageWidth is empty")
-  def imageSize: Int = imageHeight
-  def imageWords: Int = imageChannels * imageSize * imageSize
+  require(imageChannels >= 1 && imageHeight >= 1 && imageWidth >= 1,
+    s"image ${imageChannels}x${imageHeight}x$imageWidth is empty")
+  def imagePixels: Int = imageHeight * imageWidth
+  def imageWords: Int = imageChannels * imagePixels
   def logits: Int = program.last.cout
 
-  private def maps: Seq[(Int, Int)] = // (channels, size) of every map a buffer holds
-    Seq((imageChannels, imageSize)) ++ program.flatMap(p => p.kind.writes(p))
+  private def maps: Seq[(Int, Int, Int)] = // (channels, height, width) of every map a buffer holds
+    Seq((imageChannels, imageHeight, imageWidth)) ++ program.flatMap(p => p.kind.writes(p))
   /** Words of one feature buffer in lane `l`: its share of the largest map. */
-  def bufferDepth(l: Int): Int = maps.map { case (c, n) => laneShare(c, n, l) }.max.max(1)
+  def bufferDepth(l: Int): Int = maps.map { case (c, h, w) => laneShare(c, h, w, l) }.max.max(1)
 
-  /** Words of a map of `channels` x `size`^2 that lane `l` holds ([[Pass.regions]]'s layout). */
-  private def laneShare(channels: Int, size: Int, l: Int): Int = {
-    val r = Pass.regions(channels, size, lanes)
+  /** Words of a map of `channels` x `height` x `width` that lane `l` holds ([[Pass.regions]]'s layout). */
+  private def laneShare(channels: Int, height: Int, width: Int, l: Int): Int = {
+    val r = Pass.regions(channels, height, width, lanes)
     val per = lanes / r
-    if (l / per >= r) 0 else ((channels - l % per + per - 1) / per).max(0) * (size * size / r)
+    if (l / per >= r) 0 else ((channels - l % per + per - 1) / per).max(0) * (height * width / r)
   }
   /** The image's layout: the stem reads it in regions like any map. */
-  def imageRegions: Int = Pass.regions(imageChannels, imageSize, lanes)
+  def imageRegions: Int = Pass.regions(imageChannels, imageHeight, imageWidth, lanes)
   /** The most slices a conv cuts the lanes into: the broadcast buses the engine has. */
   def slices: Int = program.flatMap(p => p.kind.slices(p, lanes)).max
 
@@ -170,7 +176,8 @@ case class NetworkHwConfig(
   /** A norm or pooling averages over pixels that are not a power of two: each lane has a [[MeanDivider]]. */
   def divides: Boolean = program.exists(p => p.kind.divides(p))
   /** A map's size is not a power of two: the conv and the copy address rows by multiplying, not shifting. */
-  def oddMaps: Boolean = (Seq(imageSize) ++ program.flatMap(p => Seq(p.inSize, p.outSize))).exists(n => !isPow2(n))
+  def oddMaps: Boolean = (Seq(imageHeight, imageWidth) ++ program.flatMap(p => Seq(p.inSize, p.inCols, p.outSize,
+    p.outCols))).exists(n => !isPow2(n))
   /** The dividers' dividend: the channel sum (mean, pooling) or the variance sum, whichever is wider. */
   def divideWidth: Int = sumWidth max accWidth
   /** Cycles from a division's start to its quotient (the sequencer's wait, DRAIN's counter). */
@@ -191,7 +198,7 @@ case class NetworkHwConfig(
   def kWidth: Int = format.kWidth(rk4)
   /** Words of lane `l`'s k bank: its share of the largest map an ODEBlock updates. */
   def kDepth(l: Int): Int = program.filter(_.update.isDefined)
-    .map(p => laneShare(p.cout, p.outSize, l)).max.max(1)
+    .map(p => laneShare(p.cout, p.outSize, p.outCols, l)).max.max(1)
   /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, APPLY's residual add, write. */
   def timing: LaneTiming = LaneTiming(mulq, postStages = 1)
   /** Cycles from an issued command to its write-back. */

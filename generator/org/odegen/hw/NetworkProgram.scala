@@ -46,10 +46,10 @@ object NetworkProgram {
   def hardwareSolver(d: NetworkDescription): OdeSolver = solvers(d).lastOption.getOrElse(OdeSolver.EULER)
 
   /** Refuses, with one message naming the layer and the rule, every description the engine cannot run yet:
-    *  - square images (the passes carry one size), of any size from 1 to 63 (PassDesc's 12-bit pixel fields
-    *    and 6-bit rows); a stride 2 on a map of at least 2 (an odd map keeps its last row and column,
-    *    `Pass.outSize`); the norms and the pooling divide by a power of two with a shift and by other pixel
-    *    counts with the lanes' [[MeanDivider]]s;
+    *  - images of any height and width from 1 to 63 (PassDesc's 12-bit pixel fields and 6-bit rows); a stride 2
+    *    on a map of at least 2 x 2 (an odd side keeps its last row or column, `Pass.outSize`); the norms and
+    *    the pooling divide by a power of two with a shift and by other pixel counts with the lanes'
+    *    [[MeanDivider]]s;
     *  - at most 255 channels or classes (PassDesc's 8-bit channel fields);
     *  - conv outputs (stem, res) of at most 255 channels (any count: a last group that fills fewer lanes leaves
     *    the others idle, which the schedule counts; 12, 24 and 40 run bit-exact at 8 and 16 lanes);
@@ -59,9 +59,8 @@ object NetworkProgram {
   def check(d: NetworkDescription): Unit = {
     def refuse(at: String, rule: String): Nothing = throw new IllegalArgumentException(s"$at: $rule")
     val shapes = d.shapes
-    if (d.height != d.width) refuse("input", s"the engine runs square images only, not ${d.input}")
-    if (d.height < 1 || d.height > 63)
-      refuse("input", s"the image's size ${d.height} is not in 1..63 (the engine's pixel counters)")
+    if (d.height > 63 || d.width > 63)
+      refuse("input", s"the image's ${d.height} x ${d.width} has a side outside 1..63 (the engine's row and column counters)")
     if (d.channels > 255) refuse("input", s"${d.channels} channels: the engine holds at most 255")
     if (d.classes > 255) refuse("fc", s"${d.classes} classes: the engine holds at most 255")
     for (i <- 0 until d.layers.size) {
@@ -77,7 +76,7 @@ object NetworkProgram {
       }
       l match {
         case r: NetworkDescription.Res =>
-          if (r.stride == 2 && in.height < 2) refuse(at, s"stride 2 on a ${in.height} x ${in.width} map")
+          if (r.stride == 2 && (in.height < 2 || in.width < 2)) refuse(at, s"stride 2 on a ${in.height} x ${in.width} map")
         case _ =>
       }
     }
@@ -91,7 +90,8 @@ object NetworkProgram {
     var at = 0 // next blob word
     var cur = 0 // the buffer holding the current map (the image arrives in buffer 0)
     def others: (Int, Int) = { val o = Seq(0, 1, 2).filter(_ != cur); (o(0), o(1)) }
-    def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: Int, stride: Int, time: Option[Long],
+    def width(size: (Int, Int)): Int = if (size._1 == size._2) 0 else size._2 // Pass.inWidth: 0 where square
+    def conv(label: String, src: Int, dst: Int, cin: Int, cout: Int, size: (Int, Int), stride: Int, time: Option[Long],
         relu: Boolean, residual: Option[Int], update: Option[(Int, Long)], mode: Int = UpdateMode.Euler,
         kind: LayerKind = ConvKind): Pass = {
       val cinTotal = cin + (if (time.isDefined) 1 else 0)
@@ -102,7 +102,7 @@ object NetworkProgram {
       val b = at
       at += cout
       Pass(kind, label, bc = src, x = dst, r = residual.orElse(update.map(_._1)).getOrElse(dst), w = dst,
-        cin = cin, cout = cout, inSize = size, stride = stride, time = time, relu = relu,
+        cin = cin, cout = cout, inSize = size._1, inWidth = width(size), stride = stride, time = time, relu = relu,
         residual = residual.isDefined, update = update.map(_._2), updateMode = mode, weightsAt = w, normAAt = a,
         normBAt = b)
     }
@@ -112,7 +112,8 @@ object NetworkProgram {
       val o = shapes.get(i + 1)
       val cin = in.channels
       val c = o.channels
-      val size = in.height // the input map's size (square: NetworkHwConfig.of refuses others)
+      val size = (in.height, in.width) // the input map's rows and columns
+      val outSize = (o.height, o.width)
       d.layers.get(i) match {
         case _: NetworkDescription.Stem =>
           val (a, _) = others
@@ -127,14 +128,15 @@ object NetworkProgram {
             cur = b
           } else if (r.shortcut == NetworkDescription.Shortcut.A) {
             out += Pass(CopyKind, label + ".shortcut", bc = cur, x = cur, r = cur, w = b, cin = cin, cout = c,
-              inSize = size, stride = r.stride, chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
+              inSize = size._1, inWidth = width(size), stride = r.stride,
+              chanOffset = org.odegen.net.Network.shortcutChannelOffset(cin, c))
             out += conv(label + ".conv1", cur, a, cin, c, size, r.stride, None, relu = true, None, None)
-            out += conv(label + ".conv2", a, cur, c, c, o.height, 1, None, relu = true, Some(b), None)
+            out += conv(label + ".conv2", a, cur, c, c, outSize, 1, None, relu = true, Some(b), None)
           } else if (r.shortcut == NetworkDescription.Shortcut.B) {
             // the shortcut runs first, into `b`, the residual conv2 adds (as A's copy); its parameters follow
             // the block's second norm in the blob, so the convs take theirs first
             val conv1 = conv(label + ".conv1", cur, a, cin, c, size, r.stride, None, relu = true, None, None)
-            val conv2 = conv(label + ".conv2", a, cur, c, c, o.height, 1, None, relu = true, Some(b), None)
+            val conv2 = conv(label + ".conv2", a, cur, c, c, outSize, 1, None, relu = true, Some(b), None)
             out += conv(label + ".shortcut", cur, b, cin, c, size, r.stride, None, relu = false, None, None,
               kind = Conv1x1Kind)
             out += conv1
@@ -158,7 +160,7 @@ object NetworkProgram {
         case f: NetworkDescription.Fc =>
           val (a, b) = others
           out += Pass(PoolKind, "pool", bc = cur, x = cur, r = cur, w = a, cin = cin, cout = cin,
-            inSize = size, stride = size)
+            inSize = size._1, inWidth = width(size), stride = size._1 max size._2) // one output pixel
           val w = at
           at += c * cin
           val bias = at

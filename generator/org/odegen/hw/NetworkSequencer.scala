@@ -36,7 +36,7 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
     is(Phase.FETCH) {
       cur := row
       clear(g, gl, gBase, gChan, p, c, ox)
-      oxLast := row.outSize === 1
+      oxLast := row.outCols === 1
       cs := -row.chanOffset.resize(10).asSInt
       clear(copyQ, fiLane, fiBase, dstLane, dstBase, outIssued)
       switch(row.kind) {

@@ -11,7 +11,7 @@ object PoolKind extends LayerKind("pool") {
   val POOL_MEAN = PhaseKey("POOL_MEAN")
   def phases: Seq[PhaseKey] = Seq(POOL, POOL_MEAN)
 
-  override def writes(p: Pass): Option[(Int, Int)] = Some((p.cout, 1))
+  override def writes(p: Pass): Option[(Int, Int, Int)] = Some((p.cout, 1, 1))
   override def averagedPixels(p: Pass): Option[Int] = Some(p.inPixels)
   override def check(p: Pass, lanes: Int): Unit =
     require(p.inRegions(lanes) == 1, s"${p.label}: reads a map of ${p.inRegions(lanes)} regions, it needs one")

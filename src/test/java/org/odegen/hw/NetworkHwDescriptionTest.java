@@ -132,6 +132,27 @@ class NetworkHwDescriptionTest {
     }
 
     @Test
+    void aNonSquareImageKeepsItsRowsAndColumns() {
+        // 2x12x20 -> 6x10 -> 3x5: rows and columns halve apart (ceil), the pooling divides by 15
+        NetworkHwConfig hw = hw(net("[2, 12, 20]", "{\"kind\": \"res\", \"name\": \"a\", \"out\": 16, \"stride\": 2, "
+                + "\"shortcut\": \"A\"}, {\"kind\": \"res\", \"name\": \"b\", \"out\": 16, \"stride\": 2, "
+                + "\"shortcut\": \"B\"}, "));
+        assertEquals(2 * 12 * 20, hw.imageWords());
+        Pass stem = hw.program().apply(0);
+        assertEquals(12, stem.outSize());
+        assertEquals(20, stem.outCols());
+        Pass last = hw.program().apply(hw.program().size() - 4);
+        assertEquals("b.conv2", last.label());
+        assertEquals(3, last.outSize());
+        assertEquals(5, last.outCols());
+        Pass pool = hw.program().apply(hw.program().size() - 3);
+        assertEquals(15, pool.inPixels());
+        assertTrue(pool.kind().divides(pool) && hw.oddMaps());
+        assertEquals(1, Pass$.MODULE$.regions(2, 12, 20, 16), "12 rows of 20 words: one region");
+        assertEquals(4, Pass$.MODULE$.regions(2, 16, 32, 8), "16 rows of 32 words: regions of 4 rows");
+    }
+
+    @Test
     void anOddMapIntoRegionsAsksForFewerLanes() {
         // 7x7 (one region) -> 4x4 of 8 channels, which 16 lanes cut into two regions: the conv reads one
         NetworkDescription d = net("[3, 7, 7]", "{\"kind\": \"res\", \"name\": \"down\", \"out\": 8, \"stride\": 2, "
@@ -151,7 +172,7 @@ class NetworkHwDescriptionTest {
 
     @Test
     void whatTheEngineCannotRunIsRefusedNamingTheLayer() {
-        refused(net("[3, 16, 8]", ""), "input", "square");
+        refused(net("[3, 16, 64]", ""), "input", "1..63");
         refused(net("[3, 64, 64]", ""), "input", "1..63");
         refused(net("[3, 16, 16]", "{\"kind\": \"res\", \"name\": \"wide\", \"out\": 256, \"stride\": 2, "
                 + "\"shortcut\": \"A\"}, "), "layer 1 (wide)", "256 output channels");
