@@ -96,11 +96,11 @@ class CommandLineTest {
                   {"kind": "res", "name": "down", "out": 16, "stride": 2, "shortcut": "B"},
                   {"kind": "fc", "name": "fc"}]}""");
         Path bad = Files.writeString(dir.resolve("bad.json"), Files.readString(custom).replace("\"steps\": 3", "\"steps\": 0"));
-        // shortcut A at stride 1 (8 -> 16 channels): a valid description the engine has no pass for
+        // a 64-column image: a valid description the engine's column counters do not reach
         Path wide = Files.writeString(dir.resolve("wide.json"), Files.readString(custom)
-                .replace("\"stride\": 2, \"shortcut\": \"B\"", "\"stride\": 1, \"shortcut\": \"A\""));
+                .replace("[1, 8, 8]", "[1, 8, 64]"));
         String[][] refused = {
-            {"generate", "--model", wide.toString(), "layer 2 (down): shortcut A at stride 1"},
+            {"generate", "--model", wide.toString(), "input: the image's 8 x 64 has a side outside 1..63"},
             {"generate", "--model", bad.toString(), "layer 1 (ode1): steps = 0 must be at least 1"},
             {"generate", "--model", dir.resolve("none.json").toString(), "none.json: no such file"},
             {"generate", "--model", file.toString(), "--network", "rodenet-3", "--network and --model do not go together"},
