@@ -5,8 +5,8 @@ import spinal.core._
 /** ARITHMETIC.md's `mean_N(S) = floor(S / N)` of a signed sum `S`, for a map whose `N` pixels are not a
   * power of two (a power of two is the lanes' shift): restoring division, one quotient bit a cycle, of
   * `|S|` (`|S| + N - 1` where `S < 0`, so that the truncated quotient, negated, is the floor) by `N`.
-  * One a lane, used three times a group at most (the mean, the variance, a pooling's mean); a 12-bit
-  * subtractor and three shift registers, where a multiply-high by `1/N` would take a 60-bit multiplier.
+  * One a lane, used three times a group at most (the mean, the variance, a pooling's mean); an adder, a
+  * 13-bit subtractor and shift registers, where a multiply-high by `1/N` would take a 60-bit multiplier.
   * `quotient` holds from the cycle after the [[MeanDivider.cycles]] that follow `start`'s until the next `start`. */
 case class MeanDivider(width: Int, divisorBits: Int) extends Component {
   val io = new Bundle {
@@ -21,10 +21,15 @@ case class MeanDivider(width: Int, divisorBits: Int) extends Component {
   val remainder = Reg(UInt(divisorBits + 1 bits)) init 0
   val q = Reg(UInt(steps bits)) init 0
   val left = Reg(UInt(log2Up(steps + 1) bits)) init 0
-  when(io.start) {
-    negative := io.dividend.msb
-    val magnitude = Mux(io.dividend.msb, (-io.dividend.resize(steps)).asUInt, io.dividend.resize(steps).asUInt)
-    rest := Mux(io.dividend.msb, magnitude + io.divisor.resize(steps) - 1, magnitude)
+  // the dividend and the start registered: the sequencer's decode and the lane's operand select stay off
+  // the adder below (they were an engine's slowest path)
+  val started = RegNext(io.start) init False
+  val s = RegNext(io.dividend)
+  when(started) {
+    negative := s.msb
+    // |S| + N - 1 = -S - 1 + N = ~S + N where S < 0: one adder
+    rest := (s.resize(steps).asBits ^ B(steps bits, default -> s.msb)).asUInt +
+      Mux(s.msb, io.divisor.resize(steps), U(0, steps bits))
     remainder := 0
     q := 0
     left := steps
@@ -41,5 +46,5 @@ case class MeanDivider(width: Int, divisorBits: Int) extends Component {
 
 object MeanDivider {
   /** Cycles to wait after the cycle that raises `start`: the cycle after them reads the quotient. */
-  def cycles(width: Int): Int = width + 1
+  def cycles(width: Int): Int = width + 2
 }
