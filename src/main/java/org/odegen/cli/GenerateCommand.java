@@ -31,6 +31,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "", description = "output folder (default: target/generated/<layer>_x<lanes>)")
     String out;
 
+    @Option(names = "--force", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+            description = "replace an output folder that holds files ODEGen did not write (the tools' build products, "
+                    + "such as testbench/obj_dir/ and vivado/overlay/, are kept either way)")
+    String force;
+
     @Option(names = "--estimate", defaultValue = "false", arity = "0..1", fallbackValue = "true",
             description = "run Yosys for the resource estimate (slow)")
     String estimate;
@@ -79,11 +84,12 @@ final class GenerateCommand implements Callable<Integer> {
         }
         OdeBlockDesign design = designOptions.design();
         Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
-        Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
+        checkFolder(folder);
         var err = spec.commandLine().getErr();
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
-        var g = BlockGenerator.generate(design, folder, bool("estimate", estimate));
+        var g = BlockGenerator.generate(design, folder, bool("estimate", estimate), bool("force", force));
+        keptLine(g.kept());
         err.printf(Locale.ROOT, "%s: %s, %d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
                 g.top(), g.cyclesPerStep(), design.solver().title(), g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
@@ -128,18 +134,37 @@ final class GenerateCommand implements Callable<Integer> {
                 : Weights.read(design.description(), weights, design.norm() == org.odegen.model.NormMode.FOLDED);
         NetworkGenerator.fittingHardware(design); // what the engine cannot run or the chip cannot hold: one line, first
         Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
-        Build.writableTarget(folder); // a folder that cannot be written is the one error line, before progress
+        checkFolder(folder);
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),
                 bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
         var g = NetworkGenerator.generate(design, folder, bool("estimate", estimate), w,
-                w == null ? null : weights.getFileName().toString());
+                w == null ? null : weights.getFileName().toString(), bool("force", force));
+        keptLine(g.kept());
         err.printf(Locale.ROOT, "%s: %s, %,d cycles per image (%.2f ms at 100 MHz, %.4fx the multiply-add bound) -> %s%n",
                 design.id(), g.top(), g.cycles(), g.cycles() / 1e5, g.cycles() / (double) g.macBoundCycles(),
                 Path.of("").toAbsolutePath().relativize(g.folder()));
         err.flush();
         return 0;
+    }
+
+    /**
+     * A folder that cannot be written, or that holds files ODEGen did not write (without --force), is the one error
+     * line, before the progress line and the minutes of elaboration.
+     */
+    private void checkFolder(Path folder) throws java.io.IOException {
+        Build.writableTarget(folder);
+        Build.checkReplaceable(folder, bool("force", force));
+    }
+
+    /** Says which of the tools' files a regeneration carried over, so that nobody wonders where they went. */
+    private void keptLine(java.util.List<String> kept) {
+        if (!kept.isEmpty()) {
+            var err = spec.commandLine().getErr();
+            err.println("kept the tools' files: " + String.join(", ", kept));
+            err.flush();
+        }
     }
 
     static boolean bool(String name, String v) {

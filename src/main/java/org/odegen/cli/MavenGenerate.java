@@ -23,7 +23,7 @@ public final class MavenGenerate {
 
     static {
         for (String p : new String[] {"layer", "network", "depth", "lanes", "out", "norm", "format", "width", "frac",
-            "timeChannel", "solver", "estimate", "model", "weights"}) {
+            "timeChannel", "solver", "estimate", "model", "weights", "force"}) {
             PROPERTIES.put(p, p.equals("timeChannel") ? "--time-channel" : "--" + p);
         }
     }

@@ -25,7 +25,7 @@ public final class BlockGenerator {
 
     /** What was generated. */
     public record Generated(Path folder, String top, List<String> verilog, long cyclesPerStep,
-                            YosysEstimate estimate) {
+                            YosysEstimate estimate, List<String> kept) {
     }
 
     /** The default folder of a design: {@code target/generated/<layer>_x<lanes>}. */
@@ -34,9 +34,15 @@ public final class BlockGenerator {
     }
 
     public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate) throws IOException {
+        return generate(design, folder, estimate, false);
+    }
+
+    /** The same; {@code force} replaces a folder that holds files ODEGen did not write ({@link Build#run(Path, boolean)}). */
+    public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate, boolean force)
+            throws IOException {
         Elaboration made = new Elaboration();
-        Path target = build(design, estimate, made).run(folder);
-        return new Generated(target, made.top, made.verilog, cyclesPerStep(design), made.estimate);
+        Build.Result r = build(design, estimate, made).run(folder, force);
+        return new Generated(r.folder(), made.top, made.verilog, cyclesPerStep(design), made.estimate, r.kept());
     }
 
     /** The steps of a block's folder; {@code made} receives what the steps make for each other. */
@@ -51,6 +57,8 @@ public final class BlockGenerator {
                         f -> write(f.resolve("manifest.json"), manifest(design, made.top, made.verilog, cycles)))
                 .step("report", List.of("report.md"),
                         f -> write(f.resolve("report.md"), BlockReport.markdown(design, made.top, cycles, made.estimate)))
+                .step("readme", List.of("README.md"), f -> write(f.resolve("README.md"), FolderReadme.block(design.id(),
+                        made.top, design.lanes(), design.block().format().toString(), cycles, design.solver().title())))
                 .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
                         "testbench/odegen_axil.h", "testbench/vectors/", "testbench/cocotb/"), f -> TestbenchWriter.write(design, made.top, f))
                 .step("vivado", List.of("vivado/build.tcl", "vivado/package_ip.tcl", "vivado/pynq_z2.xdc",

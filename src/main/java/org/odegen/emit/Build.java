@@ -1,14 +1,23 @@
 package org.odegen.emit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -89,12 +98,25 @@ public final class Build {
 
     /**
      * Runs the steps in a staging folder beside {@code folder}, checks each one's products, then moves the staging
-     * folder to {@code folder}, replacing what was there. Returns the absolute folder. If a step fails, nothing
-     * is left behind and {@code folder} is as it was.
+     * folder to {@code folder} (its build products carried over), refusing a folder that holds files ODEGen did not
+     * write ({@link #checkReplaceable}). Returns the absolute folder. If a step fails or the run is interrupted,
+     * nothing is left behind and {@code folder} is as it was.
      */
     public Path run(Path folder) throws IOException {
+        return run(folder, false).folder();
+    }
+
+    /** What a run wrote: the absolute folder, and the build products it carried over from the earlier one. */
+    public record Result(Path folder, List<String> kept) {
+    }
+
+    /** {@link #run(Path)}; {@code force} replaces a folder that holds files ODEGen did not write (its build products kept). */
+    public Result run(Path folder, boolean force) throws IOException {
         Path target = writableTarget(folder);
-        Path stage = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
+        Survey survey = checkReplaceable(folder, force);
+        Path stage = createStage(target, "");
+        Thread cleanup = new Thread(() -> deleteQuietly(stage), "odegen-stage-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C: no staging folder is left behind
         try {
             TreeSet<String> before = new TreeSet<>();
             for (Step s : steps) {
@@ -114,11 +136,160 @@ public final class Build {
                 }
                 before = after;
             }
-            replace(stage, target);
-            return target;
+            for (String k : survey.kept()) {
+                if (Files.exists(stage.resolve(k), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalStateException("the build product " + k + " is also one of the generated files");
+                }
+            }
+            Files.writeString(stage.resolve(RECORD), record(before), StandardCharsets.UTF_8);
+            replace(stage, target, survey.kept());
+            return new Result(target, survey.kept());
         } finally {
             if (Files.exists(stage)) {
                 deleteTree(stage);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway
+            }
+        }
+    }
+
+    /**
+     * The file in every output folder that lists the files ODEGen wrote there, one a line: a later run replaces
+     * those, keeps the build products ({@link #TOOL_PRODUCTS}) and stops at anything else.
+     */
+    public static final String RECORD = "odegen-files.txt";
+
+    /**
+     * What the tools of an output folder write into it (Verilator's and cocotb's builds, a waveform, Vivado's runs,
+     * reports, overlay, packaged IP, journals and logs, Python's caches): never written by ODEGen, never deleted
+     * by it; a run carries them into the new folder. Globs relative to the folder; a trailing {@code /} is a folder.
+     */
+    public static final List<String> TOOL_PRODUCTS = List.of(
+            "testbench/obj_dir/", "testbench/obj_trace/", "testbench/*.fst",
+            "testbench/cocotb/sim_build/", "testbench/cocotb/results.xml", "testbench/cocotb/*.fst",
+            "vivado/build/", "vivado/reports/", "vivado/overlay/", "vivado/ip/", "vivado/ip_project/",
+            ".Xil/", "vivado*.jou", "vivado*.log", "vivado/.Xil/", "vivado/vivado*.jou", "vivado/vivado*.log",
+            "**/__pycache__/");
+
+    /** An existing folder's files by whose they are: ODEGen's (in its record), build products, anything else. */
+    record Survey(List<String> ours, List<String> kept, List<String> foreign) {
+    }
+
+    /**
+     * Refuses, in one line naming some of them, an existing {@code folder} that holds files ODEGen did not write
+     * (neither in its {@link #RECORD} nor build products), unless {@code force}: they would be lost. Returns what the
+     * folder holds, the build products as the topmost path to carry over (a folder with a trailing {@code /}).
+     */
+    public static Survey checkReplaceable(Path folder, boolean force) throws IOException {
+        Path target = folder.toAbsolutePath().normalize();
+        if (!Files.isDirectory(target)) {
+            return new Survey(List.of(), List.of(), List.of());
+        }
+        Set<String> recorded = new HashSet<>();
+        Path record = target.resolve(RECORD);
+        if (Files.isRegularFile(record)) {
+            for (String line : Files.readAllLines(record, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    recorded.add(line.strip());
+                }
+            }
+            recorded.add(RECORD);
+        }
+        List<PathMatcher> folders = new ArrayList<>();
+        List<PathMatcher> files = new ArrayList<>();
+        for (String t : TOOL_PRODUCTS) {
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + (t.endsWith("/") ? t.substring(0, t.length() - 1) : t));
+            (t.endsWith("/") ? folders : files).add(m);
+        }
+        List<String> ours = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<String> foreign = new ArrayList<>();
+        Files.walkFileTree(target, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                Path rel = target.relativize(dir);
+                if (!dir.equals(target) && (folders.stream().anyMatch(m -> m.matches(rel))
+                        || folders.stream().anyMatch(m -> m.matches(Path.of("x").resolve(rel))))) {
+                    kept.add(slashed(rel) + "/");
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                Path rel = target.relativize(file);
+                String name = slashed(rel);
+                if (recorded.contains(name)) {
+                    ours.add(name);
+                } else if (files.stream().anyMatch(m -> m.matches(rel))) {
+                    kept.add(name);
+                } else {
+                    foreign.add(name);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        Collections.sort(ours);
+        Collections.sort(kept);
+        Collections.sort(foreign);
+        if (!foreign.isEmpty() && !force) {
+            String some = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                    + (foreign.size() > 3 ? " and " + (foreign.size() - 3) + " more" : "");
+            throw new IllegalArgumentException("output folder " + folder + " holds " + foreign.size() + " file"
+                    + (foreign.size() == 1 ? "" : "s") + " ODEGen did not write (" + some + "), left as it is: give "
+                    + "another --out, or --force to replace it (its build products, such as testbench/obj_dir/ and "
+                    + "vivado/overlay/, are kept)");
+        }
+        return new Survey(ours, kept, foreign);
+    }
+
+    private static String slashed(Path rel) {
+        return rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
+    }
+
+    /** The record's text: a comment line, then the files, sorted. */
+    static String record(Iterable<String> written) {
+        StringBuilder b = new StringBuilder("# The files ODEGen wrote in this folder: generating again replaces them and keeps "
+                + "the build products (obj_dir, Vivado's runs); any other file stops it.\n");
+        for (String f : written) {
+            b.append(f).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A new folder beside {@code target} (permissions by the umask), or one error naming the folder and why. */
+    private static Path createStage(Path target, String kind) {
+        Path parent = target.getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path stage = parent.resolve("." + target.getFileName() + "-" + kind + Long.toUnsignedString(
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                return Files.createDirectory(stage);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw new IllegalStateException("no free staging name beside " + target);
+                }
+            } catch (IOException | SecurityException e) {
+                String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                        : e instanceof java.nio.file.NoSuchFileException ? "the file system refuses it"
+                        : e.getClass().getSimpleName();
+                throw new IllegalArgumentException("output folder " + target + " cannot be written: no new folder can be "
+                        + "made in " + parent + " (" + why + ")");
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        for (int i = 0; i < 3 && Files.exists(root, LinkOption.NOFOLLOW_LINKS); i++) {
+            try {
+                deleteTree(root);
+            } catch (IOException | RuntimeException e) {
+                // a step still writing into it: try again
             }
         }
     }
@@ -155,15 +326,33 @@ public final class Build {
         return target;
     }
 
-    /** Moves {@code fresh} to {@code target}; an old {@code target} is moved aside first, then deleted. */
-    static void replace(Path fresh, Path target) throws IOException {
+    /**
+     * Moves {@code fresh} to {@code target}; an old {@code target} is moved aside first, its build products
+     * ({@code kept}, relative) moved into the new folder, then the rest of it deleted. Interrupted, the old folder
+     * stays beside the new one (hidden), its files whole.
+     */
+    static void replace(Path fresh, Path target, List<String> kept) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + "-old-" + System.nanoTime());
+            old = createStage(target, "old-");
+            Files.delete(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
-        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (old != null) {
+                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw e;
+        }
         if (old != null) {
+            for (String k : kept) {
+                String rel = k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
+                Path to = target.resolve(rel);
+                Files.createDirectories(to.getParent());
+                Files.move(old.resolve(rel), to, StandardCopyOption.ATOMIC_MOVE);
+            }
             deleteTree(old);
         }
     }

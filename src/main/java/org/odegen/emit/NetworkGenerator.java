@@ -33,7 +33,7 @@ public final class NetworkGenerator {
 
     /** What was generated. */
     public record Generated(Path folder, String top, List<String> verilog, long cycles, long macBoundCycles,
-                            YosysEstimate estimate) {
+                            YosysEstimate estimate, List<String> kept) {
     }
 
     /** The default folder of a design: {@code target/generated/<variant>-<N>_x<lanes>}. */
@@ -69,12 +69,19 @@ public final class NetworkGenerator {
      */
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate, Weights weights, String source)
             throws IOException {
+        return generate(design, folder, estimate, weights, source, false);
+    }
+
+    /** The same; {@code force} replaces a folder that holds files ODEGen did not write ({@link Build#run(Path, boolean)}). */
+    public static Generated generate(NetworkDesign design, Path folder, boolean estimate, Weights weights, String source,
+                                     boolean force) throws IOException {
         NetworkHwConfig hw = fittingHardware(design);
         Elaboration made = new Elaboration();
         Network vectors = weights != null ? new Network(weights, design.norm(), design.format()) : vectorNetwork(design);
         String from = weights != null ? source : "random, seed " + VECTOR_SEED;
-        Path target = build(design, hw, estimate, made, vectors, from).run(folder);
-        return new Generated(target, made.top, made.verilog, hw.scheduleCycles(), hw.macBoundCycles(), made.estimate);
+        Build.Result r = build(design, hw, estimate, made, vectors, from).run(folder, force);
+        return new Generated(r.folder(), made.top, made.verilog, hw.scheduleCycles(), hw.macBoundCycles(), made.estimate,
+                r.kept());
     }
 
     /** The steps of an engine's folder; {@code made} receives what the steps make for each other. */
@@ -96,6 +103,9 @@ public final class NetworkGenerator {
                                 vectorWeights)))
                 .step("report", List.of("report.md"), f -> BlockGenerator.write(f.resolve("report.md"),
                         NetworkReport.markdown(design, hw, made.top, made.estimate)))
+                .step("readme", List.of("README.md"), f -> BlockGenerator.write(f.resolve("README.md"),
+                        FolderReadme.network(design.id(), made.top, design.lanes(), design.format().toString(),
+                                hw.scheduleCycles(), hw.networkId())))
                 .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
                         "testbench/odegen_axil.h", "testbench/vectors/"),
                         // each ODE layer by its own solver: the vectors' network is the design's description
