@@ -242,6 +242,13 @@ class VivadoIpTest {
         Run again = tclsh(folder, Map.of(), "vivado/build.tcl", "-ip", "1");
         assertEquals(0, again.exit(), again.text());
         assertEquals(-1, again.index("CALL ipx::package_project"), again.text());
+        // the RTL newer than the packaged IP (a regenerated folder keeps vivado/ip/): packaged again
+        Path component = folder.resolve("vivado/ip/component.xml");
+        Files.setLastModifiedTime(component, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(folder.resolve("rtl/" + top + ".v")).toMillis() - 10_000));
+        Run stale = tclsh(folder, Map.of(), "vivado/build.tcl", "-ip", "1");
+        assertEquals(0, stale.exit(), stale.text());
+        assertTrue(stale.index("CALL ipx::package_project") >= 0, stale.text());
         Run bad = tclsh(folder, Map.of(), "vivado/build.tcl", "-ip", "yes");
         assertEquals(2, bad.exit(), bad.text());
         assertTrue(bad.text().contains("ODEGen build: -ip takes 0 or 1, not 'yes'"), bad.text());
