@@ -90,11 +90,17 @@ final class GenerateCommand implements Callable<Integer> {
         err.flush();
         var g = BlockGenerator.generate(design, folder, bool("estimate", estimate), bool("force", force));
         keptLine(g.kept());
-        err.printf(Locale.ROOT, "%s: %s, %d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
+        err.printf(Locale.ROOT, "%s: %s, %,d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
                 g.top(), g.cyclesPerStep(), design.solver().title(), g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
-                Path.of("").toAbsolutePath().relativize(g.folder()));
+                shown(g.folder()));
         err.flush();
         return 0;
+    }
+
+    /** A folder as the user would type it: relative to the working folder when inside it, else absolute. */
+    static String shown(Path folder) {
+        Path here = Path.of("").toAbsolutePath();
+        return folder.startsWith(here) ? here.relativize(folder).toString() : folder.toString();
     }
 
     /**
@@ -144,7 +150,7 @@ final class GenerateCommand implements Callable<Integer> {
         keptLine(g.kept());
         err.printf(Locale.ROOT, "%s: %s, %,d cycles per image (%.2f ms at 100 MHz, %.4fx the multiply-add bound) -> %s%n",
                 design.id(), g.top(), g.cycles(), g.cycles() / 1e5, g.cycles() / (double) g.macBoundCycles(),
-                Path.of("").toAbsolutePath().relativize(g.folder()));
+                shown(g.folder()));
         err.flush();
         return 0;
     }

@@ -20,10 +20,13 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** {@code odegen} without a command does nothing: the usage, on stderr, and the usage error's exit code. */
+    /** {@code odegen} without a command does nothing: one line naming the commands, and the usage error's exit code. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        var err = spec.commandLine().getErr();
+        err.println("odegen: error: no command; the commands are: "
+                + String.join(", ", spec.commandLine().getSubcommands().keySet()) + " (odegen --help says what each does)");
+        err.flush();
         return USAGE_ERROR;
     }
 
@@ -32,6 +35,12 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             PrintWriter err = line.getErr();
+            if (ex instanceof java.nio.file.FileSystemException f) {
+                // a file the user named that is missing, unreadable or not what it should be: bad input, said so
+                err.println(line.getCommandSpec().qualifiedName() + ": error: " + fileProblem(f));
+                err.flush();
+                return USAGE_ERROR;
+            }
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof ArithmeticException) {
                 err.println(line.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage());
@@ -47,6 +56,17 @@ public final class Main implements Callable<Integer> {
             return USAGE_ERROR;
         });
         return cl;
+    }
+
+    /** A file error in words: which file, and why (Java's own message is the bare path). */
+    static String fileProblem(java.nio.file.FileSystemException f) {
+        String why = f instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : f instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return (f.getFile() != null ? f.getFile() : "a file") + ": " + why
+                + (f.getOtherFile() != null ? " (" + f.getOtherFile() + ")" : "");
     }
 
     /** picocli's message on one line, an unknown command named as such with the commands, a near name suggested. */

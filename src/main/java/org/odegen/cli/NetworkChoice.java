@@ -5,9 +5,13 @@ import org.odegen.net.NetworkSpec;
 import org.odegen.net.Variant;
 import picocli.CommandLine.Option;
 
-/** {@code --variant} and {@code --depth}: which network of the zoo. */
+/**
+ * {@code --network} and {@code --depth}: which network of the zoo, named as {@code generate} names them (and
+ * {@code mvn generate -Dnetwork -Ddepth}); {@code --variant} and {@code -N}, the names of the paper's tables, are the
+ * same options.
+ */
 final class NetworkChoice {
-    @Option(names = "--variant", defaultValue = "rodenet-3",
+    @Option(names = {"--network", "--variant"}, defaultValue = "rodenet-3",
             description = "resnet, odenet, rodenet-1, rodenet-2, rodenet-1+2, rodenet-3, hybrid-3 (default: ${DEFAULT-VALUE})")
     String variant;
 
@@ -27,7 +31,7 @@ final class NetworkChoice {
         if (model == null) {
             return NetworkDescription.zoo(spec());
         }
-        for (String o : new String[] {"--variant", "--depth"}) {
+        for (String o : new String[] {"--network", "--depth"}) {
             if (given.hasMatchedOption(o)) {
                 throw new IllegalArgumentException(o + " and --model do not go together: the file describes the network");
             }

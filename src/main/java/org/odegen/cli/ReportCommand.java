@@ -46,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "4", description = "random images per variant for the agreement (default: ${DEFAULT-VALUE})")
     int images;
 
-    @Option(names = "-N", defaultValue = "20", description = "depth for the agreement (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--depth", "-N"}, defaultValue = "20", description = "depth for the agreement (default: ${DEFAULT-VALUE})")
     int depth;
 
     @Option(names = "--jobs", defaultValue = "0", description = "parallel syntheses and simulations (default: the cores)")

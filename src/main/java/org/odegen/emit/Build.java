@@ -323,6 +323,14 @@ public final class Build {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new IllegalArgumentException("output folder " + folder + " is a file, not a folder");
         }
+        // the staging folder is made beside the target: try it (a file system may refuse what the bits allow)
+        Path probe = createStage(target, "probe-");
+        try {
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("output folder " + folder + " cannot be written: " + probe
+                    + " cannot be removed (" + e.getClass().getSimpleName() + ")");
+        }
         return target;
     }
 

@@ -63,14 +63,6 @@ public final class HexWords {
 
     /** Writes the words, whole or not at all. */
     public static void write(Path file, int[] words) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), ".odegen-", ".tmp");
-        try {
-            Files.writeString(tmp, format(words), StandardCharsets.US_ASCII);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OutputFile.write(file, format(words).getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -223,13 +223,6 @@ public final class SafeTensors {
                 out.putFloat((float) d);
             }
         }
-        Path abs = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), ".odegen-", ".tmp");
-        try {
-            Files.write(tmp, out.array());
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.odegen.model.OutputFile.write(file, out.array());
     }
 }

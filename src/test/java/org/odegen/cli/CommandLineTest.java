@@ -107,7 +107,7 @@ class CommandLineTest {
             {"generate", "--model", file.toString(), "--solver", "rk4", "--solver and --model do not go together"},
             {"generate", "--model", file.toString(), "--norm", "folded", "--norm and --model do not go together"},
             {"generate", "--model", file.toString(), "--layer", "layer1", "--layer and --model do not go together"},
-            {"network", "--model", file.toString(), "--variant", "odenet", "--variant and --model do not go together"},
+            {"network", "--model", file.toString(), "--variant", "odenet", "--network and --model do not go together"},
             {"weights", "--model", bad.toString(), "--out", dir.resolve("w.safetensors").toString(), "steps = 0"},
         };
         for (String[] r : refused) {
@@ -253,7 +253,7 @@ class CommandLineTest {
         assertTrue(extra.err().startsWith("odegen network: error: unexpected argument 'extra'"), extra.err());
         Run none = run();
         assertEquals(2, none.exit(), "no command is a usage error");
-        assertTrue(none.err().startsWith("Usage: odegen") && none.err().contains("generate"), none.err());
+        assertTrue(none.err().startsWith("odegen: error: no command; the commands are: generate") && none.err().strip().lines().count() == 1, none.err());
         assertEquals("", none.out());
         Run help = run("--help");
         assertEquals(0, help.exit());
