@@ -31,6 +31,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "", description = "output folder (default: target/generated/<layer>_x<lanes>)")
     String out;
 
+    /** Where the default folder (target/generated/...) is: the working folder, or the Maven plugin's project. */
+    @Option(names = "--project-dir", hidden = true, defaultValue = "")
+    Path projectDir;
+
     @Option(names = "--force", defaultValue = "false", arity = "0..1", fallbackValue = "true",
             description = "replace an output folder that holds files ODEGen did not write (the tools' build products, "
                     + "such as testbench/obj_dir/ and vivado/overlay/, are kept either way)")
@@ -83,7 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
             return generateNetwork(designOptions.network(network, depth != null ? depth : "20"));
         }
         OdeBlockDesign design = designOptions.design();
-        Path folder = out.isBlank() ? BlockGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
+        Path folder = out.isBlank() ? BlockGenerator.defaultFolder(projectDir, design) : Path.of(out);
         checkFolder(folder);
         var err = spec.commandLine().getErr();
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
@@ -139,7 +143,7 @@ final class GenerateCommand implements Callable<Integer> {
         Weights w = weights == null ? null
                 : Weights.read(design.description(), weights, design.norm() == org.odegen.model.NormMode.FOLDED);
         NetworkGenerator.fittingHardware(design); // what the engine cannot run or the chip cannot hold: one line, first
-        Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(Path.of(""), design) : Path.of(out);
+        Path folder = out.isBlank() ? NetworkGenerator.defaultFolder(projectDir, design) : Path.of(out);
         checkFolder(folder);
         var err = spec.commandLine().getErr();
         err.printf("generating the network engine %s%s ...%n", design.id(),
