@@ -36,23 +36,39 @@ def read_safetensors(path):
     if len(data) < 8:
         raise ValueError("%s: not a safetensors file (%d bytes)" % (path, len(data)))
     n = struct.unpack("<Q", data[:8])[0]
+    if 8 + n > len(data):
+        raise ValueError("%s: its header of %d bytes does not fit the file of %d bytes (cut short?)"
+                         % (path, n, len(data)))
     try:
         header = json.loads(data[8:8 + n])
     except ValueError:
         raise ValueError("%s: not a safetensors file (no JSON header)" % path)
+    if not isinstance(header, dict):
+        raise ValueError("%s: not a safetensors file (its header is not a JSON object)" % path)
+    sizes = {"BF16": 2, "F16": 2, "F32": 4, "F64": 8, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
     out = {}
     for name, e in header.items():
         if name == "__metadata__":
             continue
-        begin, end = e["data_offsets"]
+        try:
+            dtype, shape, (begin, end) = e["dtype"], [int(d) for d in e["shape"]], e["data_offsets"]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("%s, tensor '%s': needs dtype, shape and data_offsets [begin, end]" % (path, name))
+        want = sizes.get(dtype, 0) * int(np.prod(shape, dtype=np.int64))
+        if dtype in sizes and end - begin != want:
+            raise ValueError("%s, tensor '%s': data_offsets [%d, %d] hold %d bytes, its %s %s needs %d"
+                             % (path, name, begin, end, end - begin, dtype, shape, want))
+        if not 0 <= begin <= end or 8 + n + end > len(data):
+            raise ValueError("%s, tensor '%s': its data ends at byte %d of the data, which has %d (the file is cut short)"
+                             % (path, name, end, len(data) - 8 - n))
         raw = data[8 + n + begin:8 + n + end]
-        if e["dtype"] == "BF16":  # the high half of a float32
+        if dtype == "BF16":  # the high half of a float32
             a = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
-        elif e["dtype"] in ("F32", "F64", "F16"):
-            a = np.frombuffer(raw, dtype={"F32": "<f4", "F64": "<f8", "F16": "<f2"}[e["dtype"]])
+        elif dtype in ("F32", "F64", "F16"):
+            a = np.frombuffer(raw, dtype={"F32": "<f4", "F64": "<f8", "F16": "<f2"}[dtype])
         else:
             continue
-        out[name] = a.astype(np.float64).reshape(e["shape"])
+        out[name] = a.astype(np.float64).reshape(shape)
     return out
 
 

@@ -86,6 +86,15 @@ class HostController(map: RegisterMap, axi: AxiLite4, constants: Map[String, Big
     done := True
   }
 
+  /** The top's run ends without a result (a DDR read error): ERROR and DONE (so that a driver waiting for the
+    * interrupt wakes), BUSY falls, CYCLES stops. */
+  def failRun(): Unit = {
+    busy := False
+    running := False
+    done := True
+    error := True
+  }
+
   /** The top's run stops without a result (a stream that ended early); ERROR is the top's to set. */
   def abortRun(): Unit = {
     busy := False

@@ -179,9 +179,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     loader.pc := 0
     loader.slot := False
   }
-  when(reader.io.error) {
-    host.error := True
-  }
 
   // the image, in buffer 0, laid out in regions like every map (Pass.regions): channel c's pixel p to lane
   // c % imageLanes + imageLanes * (p / regionPixels), at (c / imageLanes) * regionPixels + p % regionPixels
@@ -218,4 +215,14 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val outStream = new OutStream(cfg.definitionName, io.m_axis)
   val sequencer = new NetworkSequencer(this)
   val datapath = new NetworkLanes(this)
+
+  // a DDR read error (SLVERR, DECERR) ends the run: ERROR and DONE, BUSY falls, the sequencer and the loader
+  // stop, the reader drops what is still to come; the next START runs whole. Last here, so that it wins over
+  // the phase the sequencer chose this cycle (SpinalHDL: the last assignment wins)
+  reader.io.abort := reader.io.error
+  when(reader.io.error) {
+    host.failRun()
+    phase := Phase.IDLE
+    loader.state := loader.State.IDLE
+  }
 }

@@ -52,6 +52,7 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
     val jobDone = out Bool () // this fire takes the job's last word
     val axi = master(AxiReadPorts())
     val error = out Bool () // a response other than OKAY
+    val abort = in Bool () // drop the job and every beat still to come (after a read error)
   }
 
   val busy = RegInit(False)
@@ -67,7 +68,10 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   // does not follow the requester's multiplexers in one cycle (that chain was the engine's slowest path)
   val pending = RegInit(False)
   val job = Reg(ReadJob())
-  io.job.ready := !busy && !pending
+  // after an abort, the beats of the bursts already asked for still arrive (AXI4: every beat of a burst is
+  // sent) and are dropped; a new job waits for the last of them
+  val discarding = RegInit(False)
+  io.job.ready := !busy && !pending && !discarding
   when(io.job.fire) {
     pending := True
     job := io.job.payload
@@ -96,7 +100,10 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   val lenFresh = RegInit(False)
   val room = U(fifoBeats, log2Up(fifoBeats + 1) + 1 bits) - fifo.io.occupancy.resize(log2Up(fifoBeats + 1) + 1) -
     inFlight.resize(log2Up(fifoBeats + 1) + 1)
-  io.axi.arvalid := busy && lenFresh && len =/= 0 && room >= len.resize(room.getWidth)
+  // AXI4: a request, once offered, stays until its handshake, even when the job was aborted meanwhile
+  val arHold = RegInit(False)
+  io.axi.arvalid := (busy && lenFresh && len =/= 0 && room >= len.resize(room.getWidth)) || arHold
+  arHold := io.axi.arvalid && !io.axi.arready
   io.axi.araddr := beatAddr
   io.axi.arlen := (len - 1).resize(8)
   io.axi.arsize := 3
@@ -112,9 +119,9 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
 
   // R: every beat asked for has room in the FIFO
   io.axi.rready := True
-  fifo.io.push.valid := io.axi.rvalid
+  fifo.io.push.valid := io.axi.rvalid && !discarding && !io.abort
   fifo.io.push.payload := io.axi.rdata
-  io.error := io.axi.rvalid && io.axi.rresp =/= 0
+  io.error := io.axi.rvalid && io.axi.rresp =/= 0 && !discarding
   inFlight := inFlight + Mux(arFire, len.resize(inFlight.getWidth), U(0, inFlight.getWidth bits)) -
     Mux(io.axi.rvalid, U(1, inFlight.getWidth bits), U(0, inFlight.getWidth bits))
 
@@ -140,5 +147,15 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
     when(lastWord) {
       busy := False
     }
+  }
+
+  fifo.io.flush := io.abort
+  when(io.abort) {
+    busy := False
+    pending := False
+    discarding := True
+  }
+  when(discarding && !io.abort && !io.axi.arvalid && inFlight === 0) {
+    discarding := False
   }
 }

@@ -7,7 +7,9 @@ the allocated buffers, START with the image on the DMA's send channel runs the e
 in the buffer of the receive channel. The engine itself is a command (env FAKE_ENGINE, a JSON list) given
 three files: the blob, the image words (both int32 little-endian) and the logits to write; FAKE_CONFIG,
 FAKE_WIDTH, FAKE_WORDS, FAKE_NETWORK_ID set what CONFIG, WIDTH, WEIGHTS_WORDS and NETWORK_ID read; FAKE_DUMP, a folder, keeps what
-the engine was given (blob.bin, image<k>.bin) for the test to compare.
+the engine was given (blob.bin, image<k>.bin) for the test to compare. FAKE_FAULT: "hang" (a run never ends:
+BUSY stays, the DMA never finishes) or "ddr-error" (a run ends with DONE and ERROR and no logits, as the engine
+answers a DDR read error).
 """
 import json
 import os
@@ -76,6 +78,13 @@ class _Engine:
     def stream(self):
         if not (self.started and self.image is not None and self.out is not None):
             return
+        fault = os.environ.get("FAKE_FAULT", "")
+        if fault == "hang":
+            return
+        if fault == "ddr-error":
+            self.started, self.image = False, None
+            self.regs[STATUS] = (self.regs[STATUS] & ~1) | 2 | 8
+            return
         dump = os.environ.get("FAKE_DUMP")
         with tempfile.TemporaryDirectory() as tmp:
             files = [os.path.join(tmp, n) for n in ("blob.bin", "image.bin", "logits.bin")]
@@ -108,7 +117,13 @@ class _Channel:
         self.engine.stream()
 
     def wait(self):
-        pass
+        if not self.idle:
+            raise RuntimeError("the fake DMA would wait forever here (pynq's wait() has no time limit)")
+
+    @property
+    def idle(self):
+        # done once the engine has taken the image (send) or written the logits (receive)
+        return (self.engine.image is None) if self.send else (self.engine.out is None)
 
 
 class _Dma:

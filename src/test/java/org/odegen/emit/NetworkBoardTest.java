@@ -153,6 +153,18 @@ class NetworkBoardTest {
                 "    try:",
                 "        call(); print('accepted', what)",
                 "    except ValueError as e: print('refused', what + ':', e)",
+                "open('cut.safetensors', 'wb').write(open('w.safetensors', 'rb').read()[:-100])",
+                "try:",
+                "    net.load('cut.safetensors'); print('accepted cut')",
+                "except ValueError as e: print('refused cut:', e)",
+                "for fault in ('hang', 'ddr-error'):",
+                "    os.environ['FAKE_FAULT'] = fault",
+                "    slow = on.OdeNetwork(pynq.Overlay('x.bit'), timeout_s=0.2)",
+                "    slow.load('w.safetensors')",
+                "    try:",
+                "        slow.predict(imgs[0]); print('accepted', fault)",
+                "    except (TimeoutError, RuntimeError) as e: print('fault', fault + ':', type(e).__name__, e)",
+                "os.environ['FAKE_FAULT'] = ''",
                 "os.environ['FAKE_CONFIG'] = hex(on.CONFIG ^ (12 << 16))",
                 "try:",
                 "    on.OdeNetwork(pynq.Overlay('x.bit')); print('accepted config')",
@@ -207,6 +219,12 @@ class NetworkBoardTest {
                 + " parameters, rodenet-3-20 takes " + words), r.text());
         assertTrue(r.text().contains("refused image: images must be uint8"), r.text());
         assertTrue(r.text().contains("refused config: the overlay's engine is rodenet-3-24 x16"), r.text());
+        // a weights file cut short names the tensor; a run that never ends, or ends in ERROR, is one exception
+        assertTrue(r.text().matches("(?s).*refused cut: cut\\.safetensors, tensor '[^']+': its data ends at byte \\d+ of the "
+                + "data, which has \\d+ \\(the file is cut short\\).*"), r.text());
+        assertTrue(r.text().contains("fault hang: TimeoutError run: no DONE within 0.2 s (STATUS 0x5, BUSY)"), r.text());
+        assertTrue(r.text().contains("fault ddr-error: RuntimeError run: the engine reports ERROR (STATUS 0xe): the run "
+                + "ended without logits"), r.text());
         assertTrue(r.text().contains(String.format("refused network id: the overlay's engine runs the network of "
                 + "NETWORK_ID 0x%08x, this driver's network.json is 0x%08x", hw.networkId() ^ 1, hw.networkId())),
                 r.text());

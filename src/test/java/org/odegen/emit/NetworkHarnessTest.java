@@ -169,6 +169,14 @@ class NetworkHarnessTest {
     }
 
     @Test
+    void failsOnAnEngineThatTakesADdrReadErrorAsData() throws IOException {
+        NetworkHarness.Outcome o = run("vectors", "1", "+ignoreresp");
+        assertFalse(o.passed(), o.output());
+        assertTrue(o.message().matches("FAIL at cycle \\d+ \\(a DDR read error \\(SLVERR\\)\\): STATUS = 0x\\w+ \\(.*\\) after a DDR "
+                + "read error, expected DONE ERROR LOADED"), o.message());
+    }
+
+    @Test
     void badVectorsGiveOneClearError() throws IOException {
         Path shortBlob = copyVectors("short_blob");
         HexWords.write(shortBlob.resolve("blob.hex"), java.util.Arrays.copyOf(vectors.blob(), BLOB_WORDS - 1));

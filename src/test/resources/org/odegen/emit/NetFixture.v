@@ -6,8 +6,11 @@
 //          8 outstanding reads throttles them), and hashes the words in order: h = h * 31 + word;
 //   START  reads the blob again while it takes the 3072 image words (g = g * 31 + word), as an
 //          engine that streams its parameters would, then sends logit k = h ^ (g + k), k = 0..99.
-// rready and s_axis_tready drop now and then, so that the harness sees stalls on both.
-// The plusarg +cross4k makes the fixture ignore the 4 KiB rule, +overread read one beat past the blob
+// rready and s_axis_tready drop now and then, so that the harness sees stalls on both. A read response
+// other than OKAY ends the run as the engine does: ERROR and DONE, BUSY low, no logit; the beats of the
+// bursts already asked for are taken and dropped.
+// The plusarg +cross4k makes the fixture ignore the 4 KiB rule, +overread read one beat past the blob,
+// +ignoreresp take an error response as OKAY
 // (the harness must then fail); the first burst has FIRST_BEATS beats, so that a later one meets a
 // 4 KiB boundary mid-burst.
 /* verilator lint_off SYMRSVDWORD */
@@ -64,12 +67,15 @@ module NetFixture #(
     localparam [31:0] BEATS = (BLOB_WORDS + 32'd1) >> 1;
     localparam [11:0] IMAGE_WORDS = 12'd3072;
 
-    reg cross4k, overread;
+    reg cross4k, overread, ignoreResp;
+    initial ignoreResp = $test$plusargs("ignoreresp") != 0;
     initial cross4k = $test$plusargs("cross4k") != 0;
     initial overread = $test$plusargs("overread") != 0;
 
     // registers of NETWORK.md
     reg busy, done, loaded, error, ier;
+    reg discard;             // after a read error: the outstanding beats are taken and dropped
+    reg [31:0] outstanding;  // beats asked for and not yet taken
     reg [31:0] waddr, cycles;
     reg counting;
 
@@ -122,13 +128,14 @@ module NetFixture #(
     wire loadCmd = ctrlWrite && s_axi_ctrl_wdata[1];
     wire lastLogit = m_axis_tvalid && m_axis_tready && m_axis_tlast;
 
-    // unused inputs of the contract: protections, strobes, rresp (always OKAY from the model), rlast
-    wire unused = &{1'b0, s_axi_ctrl_awprot, s_axi_ctrl_arprot, s_axi_ctrl_wstrb, m_axi_rresp, m_axi_rlast,
+    // unused inputs of the contract: protections, strobes, rlast
+    wire unused = &{1'b0, s_axi_ctrl_awprot, s_axi_ctrl_arprot, s_axi_ctrl_wstrb, m_axi_rlast,
                     s_axi_ctrl_awaddr[1:0]};
 
     always @(posedge clk) begin
         if (!resetn) begin
             busy <= 1'b0; done <= 1'b0; loaded <= 1'b0; error <= 1'b0; ier <= 1'b0;
+            discard <= 1'b0; outstanding <= 32'd0;
             waddr <= 32'd0; cycles <= 32'd0; counting <= 1'b0;
             s_axi_ctrl_bvalid <= 1'b0; s_axi_ctrl_rvalid <= 1'b0; s_axi_ctrl_rdata <= 32'd0;
             reading <= 1'b0; issueAt <= 32'd0; issueLeft <= 32'd0; recvLeft <= 32'd0; wordsIn <= 32'd0;
@@ -195,6 +202,7 @@ module NetFixture #(
             end
 
             // AR: one request at a time, held until arready
+            outstanding <= outstanding + (m_axi_arvalid && m_axi_arready ? {24'd0, m_axi_arlen} + 32'd1 : 32'd0) - (rFire ? 32'd1 : 32'd0);
             if (m_axi_arvalid && m_axi_arready) begin
                 m_axi_arvalid <= 1'b0;
                 issueAt <= issueAt + (burstBeats << 3);
@@ -207,7 +215,23 @@ module NetFixture #(
             end
 
             // R: the low word first, then the high word; an odd blob's last high word is padding
-            if (rFire) begin
+            if (discard) begin
+                if (!m_axi_arvalid && outstanding == (rFire ? 32'd1 : 32'd0)) begin
+                    discard <= 1'b0;
+                    reading <= 1'b0;
+                end
+            end else if (rFire && m_axi_rresp != 2'b00 && !ignoreResp) begin
+                // a read error: the run (or the load) ends without a result
+                error <= 1'b1;
+                busy <= 1'b0;
+                issueLeft <= 32'd0;
+                discard <= 1'b1;
+                if (running) begin
+                    running <= 1'b0;
+                    done <= 1'b1;
+                    counting <= 1'b0;
+                end
+            end else if (rFire) begin
                 if (wordsIn + 32'd1 < BLOB_WORDS) begin
                     h <= (h * 32'd31 + m_axi_rdata[31:0]) * 32'd31 + m_axi_rdata[63:32];
                     wordsIn <= wordsIn + 32'd2;
