@@ -97,8 +97,12 @@ class TimingEstimateTest {
         assertEquals(1, eight.pathsBelowTarget());
         assertEquals(148.8, eight.fmaxMhz(), 0.05);
         String md = eight.markdown();
-        assertTrue(md.contains("**not met** by 1 endpoint(s)") && md.contains("6.72 ns (149 MHz), 8 LUT levels: FDRE q0 -> LUT2 n1"),
+        assertTrue(md.contains("not met by 1 endpoint(s)") && md.contains("6.72 ns (149 MHz), 8 LUT levels: FDRE q0 -> LUT2 n1"),
                 md);
+        // the clock build.tcl sets, against the estimate: 100 MHz is supported at 149, not at 60 (16 levels more)
+        assertTrue(md.contains("`vivado/build.tcl` builds at 100 MHz (its `-clock MHZ`), which this estimate supports."), md);
+        String slow = TimingEstimate.fromNetlist(lutChain(24).write(dir.resolve("24.json")), "top").markdown();
+        assertTrue(slow.matches("(?s).*which this estimate does not support: give `-clock` at most \\d\\d\\..*"), slow);
     }
 
     @Test
