@@ -92,7 +92,7 @@ final class GenerateCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         err.printf("generating %s%s ...%n", design.id(), bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
-        var g = BlockGenerator.generate(design, folder, bool("estimate", estimate), bool("force", force));
+        var g = BlockGenerator.generate(design, folder, bool("estimate", estimate), bool("force", force), progress());
         keptLine(g.kept());
         err.printf(Locale.ROOT, "%s: %s, %,d cycles per %s step (%.4fx the multiply-add bound) -> %s%n", design.id(),
                 g.top(), g.cyclesPerStep(), design.solver().title(), g.cyclesPerStep() / (double) design.macBoundCyclesPerSolverStep(),
@@ -150,7 +150,7 @@ final class GenerateCommand implements Callable<Integer> {
                 bool("estimate", estimate) ? " with the Yosys estimate" : "");
         err.flush();
         var g = NetworkGenerator.generate(design, folder, bool("estimate", estimate), w,
-                w == null ? null : weights.getFileName().toString(), bool("force", force));
+                w == null ? null : weights.getFileName().toString(), bool("force", force), progress());
         keptLine(g.kept());
         err.printf(Locale.ROOT, "%s: %s, %,d cycles per image (%.2f ms at 100 MHz, %.4fx the multiply-add bound) -> %s%n",
                 design.id(), g.top(), g.cycles(), g.cycles() / 1e5, g.cycles() / (double) g.macBoundCycles(),
@@ -166,6 +166,18 @@ final class GenerateCommand implements Callable<Integer> {
     private void checkFolder(Path folder) throws java.io.IOException {
         Build.writableTarget(folder);
         Build.checkReplaceable(folder, bool("force", force));
+    }
+
+    /** With --estimate (minutes), a line as each long step starts and ends; otherwise quiet (seconds). */
+    private java.util.function.Consumer<String> progress() {
+        if (!bool("estimate", estimate)) {
+            return line -> { };
+        }
+        var err = spec.commandLine().getErr();
+        return line -> {
+            err.println("  " + line);
+            err.flush();
+        };
     }
 
     /** Says which of the tools' files a regeneration carried over, so that nobody wonders where they went. */

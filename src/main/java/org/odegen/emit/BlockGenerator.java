@@ -40,7 +40,14 @@ public final class BlockGenerator {
     /** The same; {@code force} replaces a folder that holds files ODEGen did not write ({@link Build#run(Path, boolean)}). */
     public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate, boolean force)
             throws IOException {
+        return generate(design, folder, estimate, force, line -> { });
+    }
+
+    /** The same, saying what the long steps (elaboration, Yosys) do on {@code progress}. */
+    public static Generated generate(OdeBlockDesign design, Path folder, boolean estimate, boolean force,
+                                     java.util.function.Consumer<String> progress) throws IOException {
         Elaboration made = new Elaboration();
+        made.progress = progress;
         Build.Result r = build(design, estimate, made).run(folder, force);
         return new Generated(r.folder(), made.top, made.verilog, cyclesPerStep(design), made.estimate, r.kept());
     }

@@ -16,6 +16,8 @@ final class Elaboration {
     String top;
     List<String> verilog;
     YosysEstimate estimate;
+    /** Where the long steps say what they do and how long it took (the command's stderr; silent by default). */
+    java.util.function.Consumer<String> progress = line -> { };
 
     /**
      * Elaborates the top into {@code folder/rtl/} by {@code elaborate} (given that folder; it returns the top's
@@ -23,6 +25,7 @@ final class Elaboration {
      * read master for a network engine), and lists the Verilog files.
      */
     void rtl(Path folder, Function<String, String> elaborate, boolean axiMaster) throws IOException {
+        progress.accept("rtl: SpinalHDL elaboration ...");
         Path rtl = Files.createDirectory(folder.resolve("rtl"));
         top = BlockGenerator.quietly(() -> elaborate.apply(rtl.toString()));
         VivadoIp.writeWrapper(rtl, top, VivadoWriter.CLOCK_MHZ, axiMaster);
@@ -33,6 +36,9 @@ final class Elaboration {
 
     /** Runs Yosys {@code synth_xilinx} on the Verilog files in {@code folder}. */
     void estimate(Path folder) throws IOException {
+        long t0 = System.nanoTime();
+        progress.accept("estimate: Yosys synth_xilinx of " + top + " (a minute at 16 lanes, several at 64) ...");
         estimate = YosysEstimate.synthesize(folder, top, verilog);
+        progress.accept(String.format(java.util.Locale.ROOT, "estimate: done in %.0f s", (System.nanoTime() - t0) / 1e9));
     }
 }

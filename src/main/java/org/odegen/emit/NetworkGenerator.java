@@ -75,8 +75,15 @@ public final class NetworkGenerator {
     /** The same; {@code force} replaces a folder that holds files ODEGen did not write ({@link Build#run(Path, boolean)}). */
     public static Generated generate(NetworkDesign design, Path folder, boolean estimate, Weights weights, String source,
                                      boolean force) throws IOException {
+        return generate(design, folder, estimate, weights, source, force, line -> { });
+    }
+
+    /** The same, saying what the long steps (elaboration, Yosys) do on {@code progress}. */
+    public static Generated generate(NetworkDesign design, Path folder, boolean estimate, Weights weights, String source,
+                                     boolean force, java.util.function.Consumer<String> progress) throws IOException {
         NetworkHwConfig hw = fittingHardware(design);
         Elaboration made = new Elaboration();
+        made.progress = progress;
         Network vectors = weights != null ? new Network(weights, design.norm(), design.format()) : vectorNetwork(design);
         String from = weights != null ? source : "random, seed " + VECTOR_SEED;
         Build.Result r = build(design, hw, estimate, made, vectors, from).run(folder, force);
