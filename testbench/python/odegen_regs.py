@@ -32,7 +32,7 @@ CTRL_LOAD = 0x2  # load the parameters
 STATUS_BUSY = 0x1  # a load or a run is going on
 STATUS_DONE = 0x2  # set at the end of a run, cleared by the next START
 STATUS_LOADED = 0x4  # parameters present
-STATUS_ERROR = 0x8  # a START before any LOAD, a command while BUSY, a bad stream; cleared by the next accepted command
+STATUS_ERROR = 0x8  # a START before any LOAD, a command while BUSY, a bad stream, a DDR read error (the engine's run then ends with DONE); cleared by the next accepted command
 CONFIG_TIME = 0x20000000  # 1: the time channel
 CONFIG_NORM = 0x40000000  # norm mode, 1 = batch-stats
 IER_DONE = 0x1  # interrupt on DONE

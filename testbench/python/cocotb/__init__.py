@@ -13,7 +13,7 @@ Test benches look like cocotb 1.x ones written with generator coroutines:
         yield ClockCycles(dut.clk, 4)
         ...
 
-See the README's "Python test benches" for what differs from real cocotb.
+See doc/verification.md's "Python test benches" for what differs from real cocotb.
 """
 
 import functools

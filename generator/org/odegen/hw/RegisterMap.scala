@@ -113,7 +113,7 @@ object RegisterMap {
     Seq(bit("BUSY", 0, "a load or a run is going on"),
       bit("DONE", 1, "set at the end of a run, cleared by the next START"),
       bit("LOADED", 2, "parameters present"),
-      bit("ERROR", 3, "a START before any LOAD, a command while BUSY, a bad stream; cleared by the next accepted command")))
+      bit("ERROR", 3, "a START before any LOAD, a command while BUSY, a bad stream, a DDR read error (the engine's run then ends with DONE); cleared by the next accepted command")))
   private def cycles(what: String) = Register("CYCLES", 0x14, Access.R, s"clock cycles of the last $what, from the START write")
   private val ier = Register("IER", 0x20, Access.RW, "bit 0: raise interrupt on DONE", Seq(bit("DONE", 0, "interrupt on DONE")))
   private def width(solverDoc: String) = Register("WIDTH", 0x1C, Access.R, "W and the solver",
@@ -142,8 +142,8 @@ object RegisterMap {
     ctrl, status, cycles("image"),
     Register("CONFIG", 0x18, Access.R, "lanes, variant, depth N, F, norm mode", Seq(
       RegField("lanes", 0, 8, "lanes"),
-      RegField("variant", 8, 4, "0 resnet, 1 odenet, 2 rodenet-1, 3 rodenet-2, 4 rodenet-1+2, 5 rodenet-3, 6 hybrid-3"),
-      RegField("depth", 16, 8, "depth N"),
+      RegField("variant", 8, 4, "0 resnet, 1 odenet, 2 rodenet-1, 3 rodenet-2, 4 rodenet-1+2, 5 rodenet-3, 6 hybrid-3, 15 any other network.json"),
+      RegField("depth", 16, 8, "depth N (0 for another network.json)"),
       RegField("frac", 24, 5, "F, the fraction bits"),
       RegField("norm", 30, 1, "norm mode, 1 = batch-stats"))),
     width("0 euler, 1 heun, 2 rk4, 3 more than one"),

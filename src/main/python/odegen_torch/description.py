@@ -394,7 +394,7 @@ def tensors(desc, running=None):
 # the zoo's descriptions (torch: zoo.py holds the tables)
 
 def zoo_description(variant, depth, norm="batch-stats", solver="euler"):
-    """The zoo network as MODEL.md describes it: the README's state_dict names, one `ode` layer of
+    """The zoo network as MODEL.md describes it: the user guide's state_dict names, one `ode` layer of
     `steps` = executions per ODE row, option A where a block changes channels and size, CIFAR-100's
     normalization; from zoo.layer_table and zoo.STAGES, without building the model."""
     from . import zoo

@@ -1,6 +1,6 @@
 """The network zoo in PyTorch: the seven variants of PAPER.md Table 4 at N = 20, 32, 44, 56.
 
-Module names give exactly the `state_dict` names of the README's table (conv1, bn1,
+Module names give exactly the `state_dict` names of the user guide's table (doc/user-guide.md) (conv1, bn1,
 <stage>.<i>.conv1/bn1/conv2/bn2, fc), so `safetensors.torch.save_file(model.state_dict(), f)`
 writes a file that `odegen` reads as it is. The layer tables repeat org.odegen.net.Variant and
 Stage; the torch/Java agreement test (TorchAgreementTest, in `mvn test`) holds them equal: Java

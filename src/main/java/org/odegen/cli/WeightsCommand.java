@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code odegen weights}: writes seeded random weights of a network as a safetensors file. */
 @Command(name = "weights", mixinStandardHelpOptions = true,
-        description = "Write seeded random weights of one network as a safetensors file (the README names its tensors).")
+        description = "Write seeded random weights of one network as a safetensors file (doc/user-guide.md names its tensors).")
 final class WeightsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -78,7 +78,7 @@ final class BlockReport {
                     + "of the Yosys netlist.\n");
         } else {
             sb.append("Estimated, not measured: the register-to-register paths of the Yosys `synth_xilinx` netlist, timed "
-                    + "with the 7-series -1 figures of the README's delay model and an assumed 0.6 ns per routed net. Vivado's "
+                    + "with the 7-series -1 figures of the delay model in doc/hardware.md and an assumed 0.6 ns per routed net. Vivado's "
                     + "placement and routing decide the real figure.\n\n");
             sb.append(est.timing().markdown());
         }

@@ -9,7 +9,7 @@ import java.util.Map;
  * ({@code specify} blocks and the DSP48E1's {@code required}/{@code arrival} functions), which cites Project X-Ray's
  * timing database of the Artix-7 -1 (the same 28 nm fabric and speed grade, and the quantities that DS187's
  * switching-characteristics tables name: T_ILO, T_CKO, T_BYP, T_RCKO_DO, T_DSPCKO_P, ...). {@link #NET}, a routed
- * net between two cells, is our assumption: no placement exists to measure it. The README lists them all.
+ * net between two cells, is our assumption: no placement exists to measure it. doc/hardware.md lists them all.
  */
 final class DelayModel {
     private DelayModel() {

@@ -46,7 +46,7 @@ final class NetworkReport {
                     est.latches()));
             sb.append(est.lutBreakdown(d.lanes()));
             if (est.timing() != null) {
-                sb.append("\n## Timing estimate (from the Yosys netlist; see the README's delay model)\n\n");
+                sb.append("\n## Timing estimate (from the Yosys netlist; see doc/hardware.md's delay model)\n\n");
                 sb.append(est.timing().markdown());
             }
         }

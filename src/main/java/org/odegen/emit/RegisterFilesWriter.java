@@ -47,6 +47,29 @@ public final class RegisterFilesWriter {
         Files.writeString(dir.resolve(MODULE), RegisterFiles.python(map, values), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The register map as a Markdown table (offset, name, access, meaning, fields): what doc/reference/registers.md
+     * shows, from the same map as the RTL (RegisterDocTest holds them equal).
+     */
+    public static String markdown(RegisterMap map) {
+        StringBuilder b = new StringBuilder("| offset | name | access | meaning | fields (bits) |\n| --- | --- | --- | --- | --- |\n");
+        for (var r : scala.jdk.javaapi.CollectionConverters.asJava(map.registers())) {
+            String fields = scala.jdk.javaapi.CollectionConverters.asJava(r.fields()).stream()
+                    .map(f -> "`" + f.name() + "` " + (f.width() == 1 ? "[" + f.lsb() + "]" : "[" + f.msb() + ":" + f.lsb() + "]")
+                            + " " + f.doc())
+                    .collect(java.util.stream.Collectors.joining("; "));
+            b.append(String.format(java.util.Locale.ROOT, "| 0x%02X | `%s` | %s | %s | %s |%n", r.offset(), r.name(),
+                    r.access().text(), r.doc(), fields.isEmpty() ? "" : fields));
+        }
+        return b.toString();
+    }
+
+    /** Prints the block's and the engine's tables (for doc/reference/registers.md). */
+    public static void main(String[] args) {
+        System.out.println(markdown(RegisterMap$.MODULE$.block()));
+        System.out.println(markdown(RegisterMap$.MODULE$.engine()));
+    }
+
     /** What the block's build registers read: CONFIG and WIDTH. */
     public static Map<String, Long> blockValues(OdeBlockHwConfig hw) {
         Map<String, Long> v = new LinkedHashMap<>();

@@ -262,7 +262,7 @@ public record NetworkDescription(int channels, int height, int width, int classe
     // ---------------------------------------------------------------- the zoo
 
     /**
-     * The zoo network {@code spec} as a description (MODEL.md): the README's state_dict names,
+     * The zoo network {@code spec} as a description (MODEL.md): the user guide's state_dict names,
      * CIFAR-100's 3x32x32 images and normalization, 100 classes, the stride-2 blocks with shortcut A,
      * one {@code ode} layer per ODEBlock instance with {@code steps} = its executions.
      */

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 
 /**
  * The float weights of one network, by PyTorch-style tensor name, as its {@link NetworkDescription}
- * names them ({@link NetworkDescription#tensors()}); for the zoo (see the README's table):
+ * names them ({@link NetworkDescription#tensors()}); for the zoo (see the user guide's table, doc/user-guide.md):
  * {@code conv1.weight}, {@code bn1.*}, {@code <stage>.<i>.conv1.weight}, {@code <stage>.<i>.bn1.*},
  * {@code <stage>.<i>.conv2.weight}, {@code <stage>.<i>.bn2.*}, {@code fc.weight}, {@code fc.bias}.
  * Norm layers have {@code weight, bias} (gamma, beta: the parameters) and the buffers

@@ -387,13 +387,13 @@ public final class PaperReport {
                         + "Yosys and Vivado count differently: LUT and FF figures are estimates; BRAM and DSP follow the "
                         + "memories and multipliers one to one.",
                         "The second table is a timing **estimate** for the XC7Z020-1, not a measurement: the same Yosys "
-                        + "netlists, their register-to-register paths timed with the README's delay model (7-series -1 "
+                        + "netlists, their register-to-register paths timed with the delay model of doc/hardware.md (7-series -1 "
                         + "figures, 0.6 ns assumed per routed net), against the goal of 150 MHz, the worst path named by "
                         + "its cells. Vivado's placement and routing decide the real figure."),
                 List.of(new Table("Yosys estimate (ours) and the paper's Table 3",
                         List.of("layer", "lanes", "BRAM36", "DSP48E1", "LUT", "FF", "latches",
                                 "the paper (BRAM36 / DSP / LUT / FF)", "of the XC7Z020 (BRAM / DSP / LUT / FF)"), rows),
-                        new Table("Timing, an estimate for the XC7Z020-1 (the README's delay model on the same Yosys "
+                        new Table("Timing, an estimate for the XC7Z020-1 (the delay model of doc/hardware.md on the same Yosys "
                                 + "netlists, 0.6 ns assumed per routed net; Vivado decides the real figure)",
                                 List.of("layer", "lanes", "estimated Fmax (MHz)", "worst path (ns)", "its LUT levels",
                                         "deepest LUT levels", "longest carry chain (bits)", "DSP48E1 MREG / PREG on",
