@@ -18,4 +18,4 @@ def require(*names):
         sys.exit(1)
 
 
-require("numpy", "torch", "safetensors", "sklearn")
+require("numpy", "torch", "safetensors", "sklearn", "PIL")

@@ -7,8 +7,8 @@
 - a CIFAR-100 folder: the binary version (train.bin, test.bin) or the Python version
   (train, test: pickled dicts with b'data' and b'fine_labels');
 - a folder of images: one subfolder per class (at most 100; sorted names give labels 0, 1, ...),
-  either under train/ and test/ or all together (then a seeded 80/20 split); PNG (8-bit,
-  not interlaced) or PPM/PGM (binary), each image resized to 32x32 (area/bilinear).
+  either under train/ and test/ or all together (then a seeded 80/20 split); PNG or PPM/PGM, read by
+  Pillow, each image resized to 32x32 (area/bilinear).
 
 Images are normalized as the Java side does (org.odegen.net.Cifar100): (pixel/255 - mean)/std.
 The test split can be written in the CIFAR-100 binary format, which `odegen evaluate` and
@@ -23,7 +23,6 @@ from . import _deps  # noqa: F401
 import os
 import pickle
 import struct
-import zlib
 
 import numpy as np
 
@@ -138,88 +137,29 @@ def read_cifar_python(path):
     return Split(data.reshape(-1, 3, 32, 32).copy(), labels, os.path.basename(path))
 
 
-def _png(path):
-    with open(path, "rb") as f:
-        b = f.read()
-    if b[:8] != b"\x89PNG\r\n\x1a\n":
-        raise DataError("image %s: not a PNG file" % path)
-    pos, idat, hdr = 8, [], None
-    while pos < len(b):
-        length, kind = struct.unpack(">I4s", b[pos:pos + 8])
-        chunk = b[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            hdr = struct.unpack(">IIBBBBB", chunk)
-        elif kind == b"IDAT":
-            idat.append(chunk)
-        elif kind == b"IEND":
-            break
-        pos += 12 + length
-    if hdr is None:
-        raise DataError("image %s: PNG without IHDR" % path)
-    w, h, depth, ctype, _, _, interlace = hdr
-    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(ctype)
-    if depth != 8 or channels is None or interlace:
-        raise DataError("image %s: PNG of bit depth %d, color type %d, interlace %d; valid: 8-bit gray, gray+alpha, "
-                        "RGB or RGBA, not interlaced (convert it, e.g. to PPM)" % (path, depth, ctype, interlace))
-    raw = zlib.decompress(b"".join(idat))
-    stride = w * channels
-    img = np.zeros((h, stride), dtype=np.int32)
-    prev = np.zeros(stride, dtype=np.int32)
-    for y in range(h):
-        ft = raw[y * (stride + 1)]
-        line = np.frombuffer(raw, dtype=np.uint8, count=stride, offset=y * (stride + 1) + 1).astype(np.int32)
-        cur = np.zeros(stride, dtype=np.int32)
-        for x in range(stride):
-            a = cur[x - channels] if x >= channels else 0
-            c = prev[x - channels] if x >= channels else 0
-            up = prev[x]
-            if ft == 0:
-                p = 0
-            elif ft == 1:
-                p = a
-            elif ft == 2:
-                p = up
-            elif ft == 3:
-                p = (a + up) // 2
-            else:
-                pa, pb, pc = abs(up - c), abs(a - c), abs(a + up - 2 * c)
-                p = a if pa <= pb and pa <= pc else up if pb <= pc else c
-            cur[x] = (line[x] + p) & 0xFF
-        img[y] = cur
-        prev = cur
-    img = img.reshape(h, w, channels)[:, :, :3 if channels >= 3 else 1]
-    return img.astype(np.uint8)
-
-
-def _pnm(path):
-    with open(path, "rb") as f:
-        b = f.read()
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while pos < len(b) and b[pos:pos + 1].isspace():
-            pos += 1
-        if b[pos:pos + 1] == b"#":
-            while pos < len(b) and b[pos:pos + 1] != b"\n":
-                pos += 1
-            continue
-        start = pos
-        while pos < len(b) and not b[pos:pos + 1].isspace():
-            pos += 1
-        fields.append(b[start:pos])
-    magic, w, h, maxval = fields[0], int(fields[1]), int(fields[2]), int(fields[3])
-    if magic not in (b"P5", b"P6") or maxval != 255:
-        raise DataError("image %s: netpbm %s with maxval %d; valid: binary P5 (PGM) or P6 (PPM), maxval 255"
-                        % (path, magic.decode(errors="replace"), maxval))
-    ch = 3 if magic == b"P6" else 1
-    data = np.frombuffer(b, dtype=np.uint8, count=w * h * ch, offset=pos + 1)
-    return data.reshape(h, w, ch)
+def _pixels(path):
+    """An image file's pixels as uint8 [H, W, 1] (gray) or [H, W, 3] (color), read by Pillow: PNG (any bit
+    depth, interlaced or not, palette, alpha dropped), PPM/PGM, and whatever else Pillow opens."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as im:
+            im.load()
+            gray = im.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F")
+            if im.mode in ("I", "I;16", "I;16B", "I;16L"):
+                # 16-bit gray: its top 8 bits (Pillow's convert("L") clips instead of scaling)
+                a = np.asarray(im, dtype=np.uint32) >> 8
+                return a.astype(np.uint8)[:, :, None]
+            a = np.asarray(im.convert("L" if gray else "RGB"), dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, ValueError) as e:
+        raise DataError("image %s: not an image Pillow reads (%s)" % (path, e))
+    return a[:, :, None] if a.ndim == 2 else a
 
 
 def read_image(path):
     """One image as uint8 [3, 32, 32]."""
     import torch
     import torch.nn.functional as F
-    img = _png(path) if path.lower().endswith(".png") else _pnm(path)
+    img = _pixels(path)
     if img.shape[2] == 1:
         img = np.repeat(img, 3, axis=2)
     x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))).to(torch.float64)[None]
