@@ -52,7 +52,7 @@ final class CosimCommand implements Callable<Integer> {
                     same ? "equal" : "DIFFER from", Agreement.argMax(cosim));
             out.flush();
         }
-        out.printf(Locale.ROOT, "%d of %d images bit-exact; %d RTL cycles in the ODEBlocks%n", images - mismatches, images,
+        out.printf(Locale.ROOT, "%d of %d images bit-exact; %,d RTL cycles in the ODEBlocks%n", images - mismatches, images,
                 rtl.cycles());
         out.flush();
         return mismatches == 0 ? 0 : 1;
