@@ -51,6 +51,8 @@ class _Engine:
         self.image = None
         self.out = None
         self.runs = 0
+        self.starts = 0
+        self.queued = 0  # images handed to the send channel before their START (a driver keeping the engine busy)
 
     def read(self, offset):
         return self.regs[offset]
@@ -70,6 +72,8 @@ class _Engine:
                     return
                 self.started = True
                 self.regs[STATUS] = (self.regs[STATUS] & ~2) | 1
+                self.starts += 1
+                self.stream()  # an image already queued on the DMA flows in at START
         elif offset in (IER, WEIGHTS_ADDR):
             self.regs[offset] = value
         else:
@@ -110,7 +114,11 @@ class _Channel:
         self.send = send
 
     def transfer(self, buf):
+        if not self.idle:
+            raise RuntimeError("DMA channel is not idle (pynq: a transfer while one is going on)")
         if self.send:
+            if not self.engine.started:
+                self.engine.queued += 1
             self.engine.image = np.array(buf, dtype=np.int32)
         else:
             self.engine.out = buf

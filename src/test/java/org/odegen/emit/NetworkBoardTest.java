@@ -143,6 +143,7 @@ class NetworkBoardTest {
                 "net.load('w.safetensors')",
                 "logits, classes = net.predict(imgs)",
                 "for l, c in zip(logits, classes): print('batch', c, ','.join(str(int(v)) for v in l))",
+                "print('queued before START:', net.overlay.ode.queued, 'of', net.overlay.ode.starts)",
                 "one, c = net.predict(imgs[1])",
                 "print('single', c, ','.join(str(int(v)) for v in one))",
                 "t = host.read_safetensors('w.safetensors')",
@@ -201,6 +202,8 @@ class NetworkBoardTest {
         // the logits through the registers and the DMA: the golden model's, and the class their argmax
         List<String> batch = r.lines().stream().filter(l -> l.startsWith("batch ")).toList();
         assertEquals(2, batch.size(), r.text());
+        // the batch back to back: the second image waited on the DMA before its START, the first could not
+        assertTrue(r.text().contains("queued before START: 1 of 2"), r.text());
         for (int i = 0; i < 2; i++) {
             int[] golden = net.forwardFixed(samples.get(i).normalized());
             int cls = 0;
@@ -222,7 +225,8 @@ class NetworkBoardTest {
         // a weights file cut short names the tensor; a run that never ends, or ends in ERROR, is one exception
         assertTrue(r.text().matches("(?s).*refused cut: cut\\.safetensors, tensor '[^']+': its data ends at byte \\d+ of the "
                 + "data, which has \\d+ \\(the file is cut short\\).*"), r.text());
-        assertTrue(r.text().contains("fault hang: TimeoutError run: no DONE within 0.2 s (STATUS 0x5, BUSY)"), r.text());
+        assertTrue(r.text().contains("fault hang: TimeoutError run (the image): the DMA transfer did not finish within 0.2 s "
+                + "(STATUS 0x5, BUSY)"), r.text());
         assertTrue(r.text().contains("fault ddr-error: RuntimeError run: the engine reports ERROR (STATUS 0xe): the run "
                 + "ended without logits"), r.text());
         assertTrue(r.text().contains(String.format("refused network id: the overlay's engine runs the network of "
