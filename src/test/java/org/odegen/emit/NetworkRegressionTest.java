@@ -40,6 +40,7 @@ class NetworkRegressionTest {
      */
     static final int HANDSHAKE = 4;
     private static final Map<String, String> ROWS = new TreeMap<>();
+    private static final Progress PROGRESS = new Progress();
     private static int done;
 
     static Stream<String[]> configurations() throws IOException {
@@ -96,9 +97,10 @@ class NetworkRegressionTest {
                     100 / ratio));
             done++;
             System.out.printf(Locale.ROOT, "[network regression %d/%d] %s: bit-exact, %,d cycles per image "
-                    + "(%.2f ms at 100 MHz, %.1f%% of the multiply-add bound)%s, %.0f s%n", done,
+                    + "(%.2f ms at 100 MHz, %.1f%% of the multiply-add bound)%s, %.0f s%s%n", done,
                     configurations().count(), id, measured, measured / 1e5, 100 / ratio,
-                    gaps.equals("gaps") ? ", and with gaps" : "", (System.nanoTime() - start) / 1e9);
+                    gaps.equals("gaps") ? ", and with gaps" : "", (System.nanoTime() - start) / 1e9,
+                    PROGRESS.left(done, (int) configurations().count()));
         }
     }
 

@@ -45,6 +45,7 @@ class RegressionTest {
     private static final Path ROOT = Path.of("target", "regression");
     private static final Path CACHE = VerilatorHarness.CACHE;
     private static final Map<String, String> ROWS = new TreeMap<>();
+    private static final Progress PROGRESS = new Progress();
     /** What {@code mvn test} runs: Euler's list and the Heun and RK4 rows (-Dregression.list takes files, comma-separated). */
     private static final String DEFAULT_LISTS = "testbench/regression.csv,testbench/regression-solvers.csv";
     private static int done;
@@ -106,9 +107,9 @@ class RegressionTest {
                     String.format(Locale.ROOT, "| %s | %d | %s | %s | %d | %d | %.4f | %.4f |", layer, lanes, norm,
                             solver, perStep, bound, perStep / (double) bound, perEuler));
             done++;
-            System.out.printf(Locale.ROOT, "[regression %d/%d] %s: bit-exact, %d cycles per %s step (%.4fx the bound, "
-                    + "%.4fx Euler's), %.0f s%n", done, total(), id, perStep, solver, perStep / (double) bound, perEuler,
-                    (System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "[regression %d/%d] %s: bit-exact, %,d cycles per %s step (%.4fx the bound, "
+                    + "%.4fx Euler's), %.0f s%s%n", done, total(), id, perStep, solver, perStep / (double) bound, perEuler,
+                    (System.nanoTime() - start) / 1e9, PROGRESS.left(done, total()));
         }
     }
 
