@@ -83,6 +83,7 @@ class BlobRam(AxiRamRead):
         self.beats = 0
         self.first = None
         self.outside = None
+        self.fail_at = None  # the beat (counted from 0) answered SLVERR: cocotbext-axi answers a failed _read so
         if rng is not None:
             self.ar_channel.set_pause_generator(pauses(rng, 4))
             self.r_channel.set_pause_generator(pauses(rng, 4))
@@ -96,6 +97,8 @@ class BlobRam(AxiRamRead):
         else:
             self.read_beats[(address - BLOB_BASE) // 8] = 1
         self.beats += 1
+        if self.fail_at is not None and self.beats - 1 == self.fail_at:
+            raise IOError("the DDR model's read error at 0x%08x" % address)
         return await super()._read(address, length)
 
 
@@ -230,6 +233,32 @@ async def image_stream(dut):
     assert status == BUSY | LOADED | ERROR, "STATUS after START while BUSY is %s, not BUSY|LOADED|ERROR" % (
         status_text(status))
     dut._log.info("image taken; %d m_axi beats read from the blob meanwhile, all inside it", tb.ram.beats)
+
+
+@cocotb.test()
+async def ddr_read_error(dut):
+    """A DDR read error (SLVERR on the blob's 200th beat read in the run) ends the run: DONE and ERROR, BUSY low,
+    no logit; the engine takes the rest of the bursts it asked for and hangs nothing (the fault table)."""
+    tb = EngineTB(dut)
+    await tb.start()
+    await tb.load()
+    tb.ram.beats = 0
+    tb.ram.fail_at = 200
+    image = read_hex(os.path.join(VECTORS, "image.hex"))
+    await tb.regs.write("CTRL", START)
+    sending = cocotb.start_soon(tb.source.send(image))  # the engine may stop taking it when the error comes
+    status = await tb.status()
+    for _ in range(400):
+        if not status & BUSY:
+            break
+        await Timer(256 * PERIOD_NS, "ns")
+        status = await tb.status()
+    sending.cancel()
+    assert tb.ram.beats > 200, "the error beat was never read (%d beats)" % tb.ram.beats
+    assert status == DONE | ERROR | LOADED, "STATUS after a DDR read error is %s, not DONE|ERROR|LOADED" % (
+        status_text(status))
+    assert not dut.m_axis_tvalid.value, "a logit after a DDR read error"
+    dut._log.info("DDR read error on beat 200: DONE ERROR, BUSY low, no logit (%d beats read)", tb.ram.beats)
 
 
 async def progress(dut, every_cycles):

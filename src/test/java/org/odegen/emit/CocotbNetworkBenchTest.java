@@ -35,7 +35,8 @@ import org.odegen.net.Variant;
  */
 class CocotbNetworkBenchTest {
     static final Path OUT = Path.of("target/cocotb-network");
-    static final List<String> FAST = List.of("start_before_load", "misaligned_load", "build_registers", "image_stream");
+    static final List<String> FAST = List.of("start_before_load", "misaligned_load", "build_registers", "image_stream",
+            "ddr_read_error");
     static Path venvBin;
     static Path folder;
 
@@ -61,6 +62,7 @@ class CocotbNetworkBenchTest {
                 + "solver 0)"), run.output());
         assertTrue(Pattern.compile("image taken; [1-9]\\d* m_axi beats read from the blob meanwhile, all inside it")
                 .matcher(run.output()).find(), run.output());
+        assertTrue(run.output().contains("DDR read error on beat 200: DONE ERROR, BUSY low, no logit"), run.output());
     }
 
     /**
