@@ -114,9 +114,23 @@ public final class Build {
     public Result run(Path folder, boolean force) throws IOException {
         Path target = writableTarget(folder);
         Survey survey = checkReplaceable(folder, force);
-        Path stage = createStage(target, "");
-        Thread cleanup = new Thread(() -> deleteQuietly(stage), "odegen-stage-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C: no staging folder is left behind
+        // Ctrl-C: no staging folder is left behind (the hook is in place before the folder exists)
+        java.util.concurrent.atomic.AtomicReference<Path> staged = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread cleanup = new Thread(() -> {
+            Path s = staged.get();
+            if (s != null) {
+                deleteQuietly(s);
+            }
+        }, "odegen-stage-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        Path stage;
+        try {
+            stage = createStage(target, "");
+            staged.set(stage);
+        } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            throw e;
+        }
         try {
             TreeSet<String> before = new TreeSet<>();
             for (Step s : steps) {

@@ -142,8 +142,10 @@ class BuildTest {
                 System.getProperty("java.class.path"), SlowBuild.class.getName(), out.toString())
                 .redirectErrorStream(true).start();
         try {
+            // the staging folder appears, and its first step's product in it: the build is under way
             long until = System.nanoTime() + 60_000_000_000L;
-            while (parentListing().isEmpty() && System.nanoTime() < until) {
+            while ((parentListing().isEmpty() || !Files.exists(dir.resolve(parentListing().get(0)).resolve("manifest.json")))
+                    && System.nanoTime() < until) {
                 Thread.sleep(50);
             }
             assertEquals(1, parentListing().size(), "the staging folder appears while the build runs");
