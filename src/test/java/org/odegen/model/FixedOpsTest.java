@@ -38,6 +38,38 @@ class FixedOpsTest {
     }
 
     @Test
+    void conv3x3OfMapsOfEveryShapeIsTheDefinitionAtStrideOneAndItsEvenPositionsAtStrideTwo() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int[][] shapes = {{1, 1}, {1, 3}, {3, 1}, {2, 9}, {5, 7}, {7, 5}, {13, 13}, {8, 8}};
+        for (int[] hw : shapes) {
+            for (Long t : new Long[] {null, 77_777L}) {
+                int h = hw[0];
+                int w = hw[1];
+                int c = 2;
+                int[] in = random(rng, c * h * w, Q, 4L << 20);
+                int cin = c + (t != null ? 1 : 0);
+                int[] wts = random(rng, 3 * cin * 9, Q, 1L << 20);
+                String at = h + "x" + w + " time " + t;
+                int[] full = ops.conv3x3(new FixedMap(c, h, w, in), wts, 3, 1, t).data();
+                assertArrayEquals(ref.conv(in, c, h, w, wts, 3, t), full, at);
+                FixedMap half = ops.conv3x3(new FixedMap(c, h, w, in), wts, 3, 2, t);
+                int ho = (h + 1) / 2;
+                int wo = (w + 1) / 2;
+                assertEquals(ho, half.height(), at);
+                assertEquals(wo, half.width(), at);
+                for (int co = 0; co < 3; co++) {
+                    for (int y = 0; y < ho; y++) {
+                        for (int x = 0; x < wo; x++) {
+                            assertEquals(full[(co * h + 2 * y) * w + 2 * x], half.data()[(co * ho + y) * wo + x],
+                                    at + " stride 2 at " + co + "," + y + "," + x);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void timeChannelIsZeroInThePadding() {
         // One input channel of zeros, weights 1.0 on the time plane only: the output counts the in-image taps.
         int[] w = new int[2 * 9];
