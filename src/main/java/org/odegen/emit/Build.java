@@ -186,10 +186,10 @@ public final class Build {
             "testbench/cocotb/sim_build/", "testbench/cocotb/results.xml", "testbench/cocotb/*.fst",
             "vivado/build/", "vivado/reports/", "vivado/overlay/", "vivado/ip/", "vivado/ip_project/",
             ".Xil/", "vivado*.jou", "vivado*.log", "vivado/.Xil/", "vivado/vivado*.jou", "vivado/vivado*.log",
-            "**/__pycache__/");
+            "{**/,}__pycache__/");
 
-    /** An existing folder's files by whose they are: ODEGen's (in its record), build products, anything else. */
-    record Survey(List<String> ours, List<String> kept, List<String> foreign) {
+    /** An existing folder's files that are not ODEGen's (in its record): the tools' build products, anything else. */
+    record Survey(List<String> kept, List<String> foreign) {
     }
 
     /**
@@ -200,7 +200,7 @@ public final class Build {
     public static Survey checkReplaceable(Path folder, boolean force) throws IOException {
         Path target = folder.toAbsolutePath().normalize();
         if (!Files.isDirectory(target)) {
-            return new Survey(List.of(), List.of(), List.of());
+            return new Survey(List.of(), List.of());
         }
         Set<String> recorded = new HashSet<>();
         Path record = target.resolve(RECORD);
@@ -218,15 +218,13 @@ public final class Build {
             PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + (t.endsWith("/") ? t.substring(0, t.length() - 1) : t));
             (t.endsWith("/") ? folders : files).add(m);
         }
-        List<String> ours = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
         Files.walkFileTree(target, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 Path rel = target.relativize(dir);
-                if (!dir.equals(target) && (folders.stream().anyMatch(m -> m.matches(rel))
-                        || folders.stream().anyMatch(m -> m.matches(Path.of("x").resolve(rel))))) {
+                if (!dir.equals(target) && folders.stream().anyMatch(m -> m.matches(rel))) {
                     kept.add(slashed(rel) + "/");
                     return FileVisitResult.SKIP_SUBTREE;
                 }
@@ -238,8 +236,9 @@ public final class Build {
                 Path rel = target.relativize(file);
                 String name = slashed(rel);
                 if (recorded.contains(name)) {
-                    ours.add(name);
-                } else if (files.stream().anyMatch(m -> m.matches(rel))) {
+                    return FileVisitResult.CONTINUE; // ODEGen's: replaced
+                }
+                if (files.stream().anyMatch(m -> m.matches(rel))) {
                     kept.add(name);
                 } else {
                     foreign.add(name);
@@ -247,7 +246,6 @@ public final class Build {
                 return FileVisitResult.CONTINUE;
             }
         });
-        Collections.sort(ours);
         Collections.sort(kept);
         Collections.sort(foreign);
         if (!foreign.isEmpty() && !force) {
@@ -258,7 +256,7 @@ public final class Build {
                     + "another --out, or --force to replace it (its build products, such as testbench/obj_dir/ and "
                     + "vivado/overlay/, are kept)");
         }
-        return new Survey(ours, kept, foreign);
+        return new Survey(kept, foreign);
     }
 
     private static String slashed(Path rel) {

@@ -90,10 +90,13 @@ class BuildTest {
         Files.createDirectories(out.resolve("vivado/overlay"));
         Files.writeString(out.resolve("vivado/overlay/top.bit"), "hours of Vivado");
         Files.writeString(out.resolve("vivado.jou"), "journal");
+        Files.createDirectories(out.resolve("__pycache__"));
+        Files.writeString(out.resolve("__pycache__/y.pyc"), "cache");
         Files.createDirectories(out.resolve("testbench/vectors/__pycache__"));
         Files.writeString(out.resolve("testbench/vectors/__pycache__/x.pyc"), "cache");
         Build.Result r = b.run(out, false);
-        assertEquals(List.of("testbench/obj_dir/", "testbench/vectors/__pycache__/", "vivado.jou", "vivado/overlay/"), r.kept());
+        assertEquals(List.of("__pycache__/", "testbench/obj_dir/", "testbench/vectors/__pycache__/", "vivado.jou",
+                "vivado/overlay/"), r.kept());
         assertEquals("hours of Vivado", Files.readString(out.resolve("vivado/overlay/top.bit")));
         assertEquals("binary", Files.readString(out.resolve("testbench/obj_dir/Vtop")));
         assertEquals("journal", Files.readString(out.resolve("vivado.jou")));
