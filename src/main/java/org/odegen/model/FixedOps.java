@@ -40,57 +40,153 @@ public final class FixedOps {
         int ho = (h + stride - 1) / stride;
         int wo = (w + stride - 1) / stride;
         long[] acc = new long[cout * ho * wo];
-        int[] src = in.data();
         int frac = q.frac();
-        long half = 1L << (frac - 1);
+        // The input with its zero padding written out: rnd(0 * w) is 0, so a padded tap adds nothing, and the
+        // inner loop needs no bounds test. Each (co, ci) pair keeps its 9 weights in registers and adds its 9
+        // rounded products to an output value at once, a single accumulator load and store per 9 multiply-adds.
+        int hp = h + 2;
+        int wp = w + 2;
+        int[] pad = padded(in);
+        // Where the whole sum fits an int (formats of 16 bits and less), the same sums in int arithmetic: exact,
+        // and about a fifth faster than long's on this JVM (measured; the JIT does not vectorize either loop).
+        boolean narrow = fitsInt(pad, time, weights, frac, cinTotal * 9);
+        int[] accInt = narrow ? new int[acc.length] : null;
         for (int co = 0; co < cout; co++) {
             int accBase = co * ho * wo;
             for (int ci = 0; ci < cinTotal; ci++) {
-                boolean timePlane = time != null && ci == 0;
-                int srcBase = (timePlane ? 0 : ci - (time != null ? 1 : 0)) * h * w;
-                for (int ky = 0; ky < 3; ky++) {
-                    for (int kx = 0; kx < 3; kx++) {
-                        long wv = weights[((co * cinTotal + ci) * 3 + ky) * 3 + kx];
-                        if (timePlane) {
-                            // The time plane is t inside the image, 0 in the padding: one product per tap.
-                            long p = (time * wv + half) >> frac;
-                            for (int oy = 0; oy < ho; oy++) {
-                                int iy = oy * stride + ky - 1;
-                                if (iy < 0 || iy >= h) {
-                                    continue;
-                                }
-                                for (int ox = 0; ox < wo; ox++) {
-                                    int ix = ox * stride + kx - 1;
-                                    if (ix >= 0 && ix < w) {
-                                        acc[accBase + oy * wo + ox] += p;
-                                    }
-                                }
-                            }
-                            continue;
-                        }
-                        for (int oy = 0; oy < ho; oy++) {
-                            int iy = oy * stride + ky - 1;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            int row = srcBase + iy * w;
-                            int accRow = accBase + oy * wo;
-                            for (int ox = 0; ox < wo; ox++) {
-                                int ix = ox * stride + kx - 1;
-                                if (ix >= 0 && ix < w) {
-                                    acc[accRow + ox] += (src[row + ix] * wv + half) >> frac;
-                                }
+                int wb = (co * cinTotal + ci) * 9;
+                if (time != null && ci == 0) {
+                    timePlane(acc, accInt, accBase, weights, wb, time, h, w, ho, wo, stride);
+                    continue;
+                }
+                int plane = (ci - (time != null ? 1 : 0)) * hp * wp;
+                if (narrow) {
+                    convPlaneInt(accInt, accBase, pad, plane, wp, weights, wb, ho, wo, stride, frac);
+                } else {
+                    convPlaneLong(acc, accBase, pad, plane, wp, weights, wb, ho, wo, stride, frac);
+                }
+            }
+        }
+        int[] out = new int[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            out[i] = (int) q.sat(narrow ? accInt[i] : acc[i]);
+        }
+        return new FixedMap(cout, ho, wo, out);
+    }
+
+    /**
+     * Whether every rounded product, and the sum of {@code terms} of them, fits a Java int: then
+     * {@link #convPlaneInt}'s int arithmetic is the exact long arithmetic (the formats of 16 bits and less).
+     */
+    private static boolean fitsInt(int[] pad, Long time, int[] weights, int frac, int terms) {
+        long maxIn = Math.max(maxAbs(pad), time == null ? 0 : Math.abs(time));
+        if (maxIn > Integer.MAX_VALUE) {
+            return false;
+        }
+        long maxW = maxAbs(weights);
+        long product = maxIn * maxW + (1L << (frac - 1));
+        return product <= Integer.MAX_VALUE && terms * ((product >> frac) + 1) <= Integer.MAX_VALUE;
+    }
+
+    private static long maxAbs(int[] v) {
+        long m = 0;
+        for (int x : v) {
+            m = Math.max(m, Math.abs((long) x));
+        }
+        return m;
+    }
+
+    /** One input plane's 9 taps into {@code acc}, exact in long arithmetic. */
+    private static void convPlaneLong(long[] acc, int accBase, int[] pad, int plane, int wp, int[] weights, int wb,
+            int ho, int wo, int stride, int frac) {
+        long half = 1L << (frac - 1);
+        long w0 = weights[wb], w1 = weights[wb + 1], w2 = weights[wb + 2];
+        long w3 = weights[wb + 3], w4 = weights[wb + 4], w5 = weights[wb + 5];
+        long w6 = weights[wb + 6], w7 = weights[wb + 7], w8 = weights[wb + 8];
+        for (int oy = 0; oy < ho; oy++) {
+            int r0 = plane + oy * stride * wp;
+            int r1 = r0 + wp;
+            int r2 = r1 + wp;
+            int a = accBase + oy * wo;
+            for (int ox = 0, x = 0; ox < wo; ox++, x += stride) {
+                acc[a + ox] += ((pad[r0 + x] * w0 + half) >> frac)
+                        + ((pad[r0 + x + 1] * w1 + half) >> frac)
+                        + ((pad[r0 + x + 2] * w2 + half) >> frac)
+                        + ((pad[r1 + x] * w3 + half) >> frac)
+                        + ((pad[r1 + x + 1] * w4 + half) >> frac)
+                        + ((pad[r1 + x + 2] * w5 + half) >> frac)
+                        + ((pad[r2 + x] * w6 + half) >> frac)
+                        + ((pad[r2 + x + 1] * w7 + half) >> frac)
+                        + ((pad[r2 + x + 2] * w8 + half) >> frac);
+            }
+        }
+    }
+
+    /** One input plane's 9 taps into {@code acc}, in int arithmetic (see {@link #fitsInt}). */
+    private static void convPlaneInt(int[] acc, int accBase, int[] pad, int plane, int wp, int[] weights, int wb,
+            int ho, int wo, int stride, int frac) {
+        int half = 1 << (frac - 1);
+        int w0 = weights[wb], w1 = weights[wb + 1], w2 = weights[wb + 2];
+        int w3 = weights[wb + 3], w4 = weights[wb + 4], w5 = weights[wb + 5];
+        int w6 = weights[wb + 6], w7 = weights[wb + 7], w8 = weights[wb + 8];
+        for (int oy = 0; oy < ho; oy++) {
+            int r0 = plane + oy * stride * wp;
+            int r1 = r0 + wp;
+            int r2 = r1 + wp;
+            int a = accBase + oy * wo;
+            for (int ox = 0, x = 0; ox < wo; ox++, x += stride) {
+                acc[a + ox] += ((pad[r0 + x] * w0 + half) >> frac)
+                        + ((pad[r0 + x + 1] * w1 + half) >> frac)
+                        + ((pad[r0 + x + 2] * w2 + half) >> frac)
+                        + ((pad[r1 + x] * w3 + half) >> frac)
+                        + ((pad[r1 + x + 1] * w4 + half) >> frac)
+                        + ((pad[r1 + x + 2] * w5 + half) >> frac)
+                        + ((pad[r2 + x] * w6 + half) >> frac)
+                        + ((pad[r2 + x + 1] * w7 + half) >> frac)
+                        + ((pad[r2 + x + 2] * w8 + half) >> frac);
+            }
+        }
+    }
+
+    /** The map with a ring of zeros around each channel: {@code [c][h+2][w+2]}. */
+    private static int[] padded(FixedMap in) {
+        int h = in.height();
+        int w = in.width();
+        int wp = w + 2;
+        int[] pad = new int[in.channels() * (h + 2) * wp];
+        int[] src = in.data();
+        for (int c = 0; c < in.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(src, (c * h + y) * w, pad, (c * (h + 2) + y + 1) * wp + 1, w);
+            }
+        }
+        return pad;
+    }
+
+    /** The time plane is t inside the image, 0 in the padding: one rounded product per tap, into either sum. */
+    private void timePlane(long[] acc, int[] accInt, int accBase, int[] weights, int wb, long time, int h, int w,
+            int ho, int wo, int stride) {
+        for (int ky = 0; ky < 3; ky++) {
+            for (int kx = 0; kx < 3; kx++) {
+                long p = q.mulq(time, weights[wb + ky * 3 + kx]);
+                for (int oy = 0; oy < ho; oy++) {
+                    int iy = oy * stride + ky - 1;
+                    if (iy < 0 || iy >= h) {
+                        continue;
+                    }
+                    for (int ox = 0; ox < wo; ox++) {
+                        int ix = ox * stride + kx - 1;
+                        if (ix >= 0 && ix < w) {
+                            if (accInt != null) {
+                                accInt[accBase + oy * wo + ox] += (int) p;
+                            } else {
+                                acc[accBase + oy * wo + ox] += p;
                             }
                         }
                     }
                 }
             }
         }
-        int[] out = new int[acc.length];
-        for (int i = 0; i < acc.length; i++) {
-            out[i] = (int) q.sat(acc[i]);
-        }
-        return new FixedMap(cout, ho, wo, out);
     }
 
     /** relu: {@code max(v, 0)}. */

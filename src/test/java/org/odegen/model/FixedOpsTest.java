@@ -100,6 +100,32 @@ class FixedOpsTest {
     }
 
     @Test
+    void narrowFormatsSumInIntOnlyWhereTheSumFitsAndAreTheDefinitionEitherWay() {
+        // conv3x3 sums in int where every rounded product and their sum fit one (16 bits and less, F large
+        // enough), in long otherwise. At the extremes of Q16.10 the sum of 585 products fits an int; at Q16.2
+        // it does not, and an int sum would wrap: both must be the definition.
+        SplittableRandom rng = new SplittableRandom(5);
+        for (QFormat q : new QFormat[] {new QFormat(16, 10), new QFormat(16, 2), new QFormat(12, 6),
+                new QFormat(8, 4), new QFormat(18, 1)}) {
+            FixedOps narrow = new FixedOps(q);
+            Reference def = new Reference(q);
+            int c = 64;
+            for (long fill : new long[] {q.min(), q.max()}) {
+                int[] in = new int[c * 3 * 3];
+                int[] w = new int[(c + 1) * 9];
+                Arrays.fill(in, (int) fill);
+                Arrays.fill(w, (int) q.min());
+                assertArrayEquals(def.conv(in, c, 3, 3, w, 1, q.min()),
+                        narrow.conv3x3(new FixedMap(c, 3, 3, in), w, 1, 1, q.min()).data(), q + " at " + fill);
+            }
+            int[] in = random(rng, 3 * 6 * 5, q, q.max());
+            int[] w = random(rng, 2 * 4 * 9, q, q.max());
+            assertArrayEquals(def.conv(in, 3, 6, 5, w, 2, q.one()),
+                    narrow.conv3x3(new FixedMap(3, 6, 5, in), w, 2, 1, q.one()).data(), q + " random");
+        }
+    }
+
+    @Test
     void stride2SamplesTheStride1OutputAtEvenPositions() {
         SplittableRandom rng = new SplittableRandom(3);
         int[] in = random(rng, 2 * 8 * 8, Q, 1L << 22);
