@@ -14,7 +14,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
 
   // ---------------------------------------------------------------- pipeline and lanes
   private val t = cfg.timing
-  val pipe = new CommandPipeline(cmd, t.resultStage)(_.op.init(LaneOp.NONE))
+  val pipe = new CommandPipeline(cmd, t.resultStage)(_.pipelineInit())
   val s1 = pipe.stage(t.readLatency) // the words read
   val s4 = pipe.stage(t.resultStage - 1)
   val s5 = pipe.stage(t.resultStage) // its result and the post-op

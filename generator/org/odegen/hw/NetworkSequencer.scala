@@ -35,6 +35,7 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
   switch(phase) {
     is(Phase.FETCH) {
       cur := row
+      isFc := row.kind === LayerKinds.code(FcKind)
       clear(g, gl, gBase, gChan, p, c, ox)
       oxLast := row.outCols === 1
       cs := -row.chanOffset.resize(10).asSInt
