@@ -136,6 +136,7 @@ proc get_property {name object} {
         STATUS { return [expr {[stub_failing $object] ? "synth_design ERROR" : "Complete!"}] }
         DIRECTORY { return [file join $::stub_project_dir $::stub_project_name.runs $object] }
         SLACK { return [expr {[info exists ::env(STUB_WNS)] ? $::env(STUB_WNS) : 0.412}] }
+        CONFIG.FREQ_HZ { return "FREQ_HZ_OF_$object" }
         default { error "stub: get_property $name is not stubbed" }
     }
 }

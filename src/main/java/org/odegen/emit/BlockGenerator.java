@@ -69,7 +69,7 @@ public final class BlockGenerator {
                 .step("testbench", List.of("testbench/harness.cpp", "testbench/Makefile", "testbench/odegen_regs.h",
                         "testbench/odegen_axil.h", "testbench/vectors/", "testbench/cocotb/"), f -> TestbenchWriter.write(design, made.top, f))
                 .step("vivado", List.of("vivado/build.tcl", "vivado/package_ip.tcl", "vivado/pynq_z2.xdc",
-                        "vivado/driver/"), f -> VivadoWriter.write(design, made.top, made.verilog, f));
+                        "vivado/driver/"), f -> VivadoWriter.write(design, made.top, made.verilog, PlClock.of(made.estimate), f));
     }
 
     private static long cyclesPerStep(OdeBlockDesign design) {

@@ -28,7 +28,7 @@ final class Elaboration {
         progress.accept("rtl: SpinalHDL elaboration ...");
         Path rtl = Files.createDirectory(folder.resolve("rtl"));
         top = BlockGenerator.quietly(() -> elaborate.apply(rtl.toString()));
-        VivadoIp.writeWrapper(rtl, top, VivadoWriter.CLOCK_MHZ, axiMaster);
+        VivadoIp.writeWrapper(rtl, top, PlClock.DEFAULT_MHZ, axiMaster); // build.tcl sets the PS7's own
         try (Stream<Path> files = Files.list(rtl)) {
             verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
         }

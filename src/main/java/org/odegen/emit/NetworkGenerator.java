@@ -124,7 +124,7 @@ public final class NetworkGenerator {
                             // the overlay carries its network.json: the driver checks NETWORK_ID against it
                             VivadoIp.writePackageScript(Files.createDirectories(f.resolve("vivado")), made.top,
                                     VivadoWriter.PART, made.verilog, true, Hardware.networkRegisterMap());
-                            VivadoWriter.writeNetwork(design, hw, made.top, made.verilog, f);
+                            VivadoWriter.writeNetwork(design, hw, made.top, made.verilog, PlClock.of(made.estimate), f);
                         });
     }
 

@@ -129,12 +129,16 @@ public final class TimingEstimate {
         /** The section of {@code report.md}. */
         public String markdown() {
             StringBuilder sb = new StringBuilder();
+            PlClock clock = PlClock.supportedBy(fmaxMhz());
+            String build = fmaxMhz() >= clock.mhz()
+                    ? "builds at " + clock.text() + " MHz (its `-clock MHZ`), the fastest clock the PS7 makes exactly ("
+                    + PlClock.IO_PLL_MHZ + " MHz / " + clock.divider() + ") that this estimate supports"
+                    : "builds at " + clock.text() + " MHz (its `-clock MHZ`), which this estimate does not support: give "
+                    + "`-clock` at most " + (int) Math.floor(fmaxMhz());
             sb.append(String.format(Locale.ROOT, "**Estimated Fmax: %.0f MHz** (worst register-to-register path %.2f ns, "
-                    + "%d LUT levels). `vivado/build.tcl` builds at %d MHz (its `-clock MHZ`), which this estimate %s. "
+                    + "%d LUT levels). `vivado/build.tcl` %s. "
                     + "Against the project's goal of %.0f MHz (a faster clock, more images a second): %s.%n%n",
-                    fmaxMhz(), worst == null ? 0 : worst.delay(), worst == null ? 0 : worst.lutLevels(),
-                    VivadoWriter.CLOCK_MHZ, fmaxMhz() >= VivadoWriter.CLOCK_MHZ ? "supports"
-                            : "does not support: give `-clock` at most " + (int) Math.floor(fmaxMhz()),
+                    fmaxMhz(), worst == null ? 0 : worst.delay(), worst == null ? 0 : worst.lutLevels(), build,
                     TARGET_MHZ, meetsTarget() ? "met"
                             : "not met by " + pathsBelowTarget + " endpoint(s), the slowest named below"));
             sb.append("| | |\n| --- | --- |\n");
@@ -679,6 +683,18 @@ public final class TimingEstimate {
             End deepest = deepestPerCell.values().stream().min((x, y) -> x.levels() != y.levels()
                     ? Integer.compare(y.levels(), x.levels()) : order(x, y)).orElse(null);
             double limit = 1000.0 / TARGET_MHZ;
+            if (System.getenv("ODEGEN_TIMING_DUMP") != null) {
+                try (java.io.PrintWriter pw = new java.io.PrintWriter(System.getenv("ODEGEN_TIMING_DUMP"))) {
+                    for (End e : sorted) {
+                        if (e.total() > 6.0) {
+                            pw.printf(java.util.Locale.ROOT, "%.3f %s%n", e.total(),
+                                    path(e.pin(), e.bit(), e.total(), false).cells());
+                        }
+                    }
+                } catch (java.io.IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            }
             int below = (int) sorted.stream().filter(e -> e.total() > limit + 1e-9).count();
             List<TimedPath> slowest = sorted.stream().limit(Math.max(5, Math.min(below, 10)))
                     .map(e -> path(e.pin(), e.bit(), e.total(), false)).toList();

@@ -29,15 +29,14 @@ import java.util.stream.Collectors;
 final class VivadoWriter {
     /** The PYNQ-Z2's Zynq. */
     static final String PART = "xc7z020clg400-1";
-    /** The default PL clock, FCLK_CLK0 (build.tcl -clock changes it). */
-    static final int CLOCK_MHZ = 100;
 
     private VivadoWriter() {
     }
 
-    static void write(OdeBlockDesign design, String top, List<String> verilog, Path folder) throws IOException {
+    static void write(OdeBlockDesign design, String top, List<String> verilog, PlClock clock, Path folder)
+            throws IOException {
         Path dir = Files.createDirectories(folder.resolve("vivado"));
-        Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog,
+        Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", clock.text(), "rtlFiles", verilog,
                 "ipVlnv", VivadoIp.vlnv(top), "network", false), dir.resolve("build.tcl"));
         VivadoIp.writePackageScript(dir, top, PART, verilog, false, Hardware.registerMap());
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
@@ -98,10 +97,10 @@ final class VivadoWriter {
      * {@code vivado/} of a network engine (NETWORK.md): build.tcl with the engine's AXI4 read master on S_AXI_HP0,
      * the XDC, and the PYNQ driver {@code driver/odegen_network.py} with its host arithmetic {@code odegen_host.py}.
      */
-    static void writeNetwork(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog, Path folder)
-            throws IOException {
+    static void writeNetwork(NetworkDesign d, NetworkHwConfig hw, String top, List<String> verilog, PlClock clock,
+            Path folder) throws IOException {
         Path dir = Files.createDirectories(folder.resolve("vivado"));
-        Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", CLOCK_MHZ, "rtlFiles", verilog,
+        Templates.render("vivado/build.tcl.vm", Map.of("top", top, "part", PART, "clockMhz", clock.text(), "rtlFiles", verilog,
                 "ipVlnv", VivadoIp.vlnv(top), "network", true), dir.resolve("build.tcl"));
         Templates.render("vivado/pynq_z2.xdc", Map.of(), dir.resolve("pynq_z2.xdc"));
         Path driver = Files.createDirectories(dir.resolve("driver"));

@@ -148,5 +148,10 @@ class NetworkGeneratorTest {
         assertEquals(16, modules.stream().filter(m -> m.module().endsWith("_Mulq")).findFirst().orElseThrow().instances());
         assertEquals(est.sliceLuts(), modules.stream().mapToLong(m -> (long) m.instances() * m.sliceLuts()).sum());
         assertTrue(report.contains("Slice LUTs a lane (all of them / 16 lanes): " + Math.round(est.sliceLuts() / 16.0)), report);
+        // build.tcl asks the PS7 for the fastest clock it makes exactly that the estimate supports
+        PlClock clock = PlClock.of(est);
+        assertTrue(clock.mhz() <= est.timing().fmaxMhz() || clock.equals(PlClock.DEFAULT), clock.text());
+        assertTrue(Files.readString(g.folder().resolve("vivado/build.tcl")).contains("\nset clock_mhz " + clock.text() + "\n"));
+        assertTrue(report.contains("`vivado/build.tcl` builds at " + clock.text() + " MHz"), report);
     }
 }

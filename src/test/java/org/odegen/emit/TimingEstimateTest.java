@@ -99,8 +99,11 @@ class TimingEstimateTest {
         String md = eight.markdown();
         assertTrue(md.contains("not met by 1 endpoint(s)") && md.contains("6.72 ns (149 MHz), 8 LUT levels: FDRE q0 -> LUT2 n1"),
                 md);
-        // the clock build.tcl sets, against the estimate: 100 MHz is supported at 149, not at 60 (16 levels more)
-        assertTrue(md.contains("`vivado/build.tcl` builds at 100 MHz (its `-clock MHZ`), which this estimate supports."), md);
+        // the clock build.tcl sets, against the estimate: at 149 MHz the PS7's 1000 / 7 = 142.857 MHz, at 167
+        // its 1000 / 6; at 60 (16 levels more) 100 MHz, which the estimate does not support
+        assertTrue(md.contains("`vivado/build.tcl` builds at 142.857 MHz (its `-clock MHZ`), the fastest clock the PS7 "
+                + "makes exactly (1000 MHz / 7) that this estimate supports."), md);
+        assertTrue(seven.markdown().contains("builds at 166.667 MHz"), seven.markdown());
         String slow = TimingEstimate.fromNetlist(lutChain(24).write(dir.resolve("24.json")), "top").markdown();
         assertTrue(slow.matches("(?s).*which this estimate does not support: give `-clock` at most \\d\\d\\..*"), slow);
     }

@@ -101,6 +101,10 @@ class VivadoFlowTest {
         Run r = tclsh(Map.of(), "-jobs", "4", "-clock", "125");
         assertEquals(0, r.exit(), r.text());
         assertTrue(r.text().contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 125"), r.text());
+        // the module's clock pin takes the PS7's frequency after the connection, before validation
+        int freq = r.index("CALL set_property CONFIG.FREQ_HZ FREQ_HZ_OF_ps7/FCLK_CLK0 ode/clk");
+        assertTrue(freq > r.index("CALL connect_bd_net ps7/FCLK_CLK0 ode/clk") && freq < r.index("CALL validate_bd_design"),
+                r.text());
         assertTrue(r.lines().get(r.index("CALL launch_runs synth_1")).endsWith("-jobs 4"), r.text());
         Run bad = tclsh(Map.of(), "-speed", "9");
         assertEquals(2, bad.exit(), bad.text());
