@@ -683,18 +683,6 @@ public final class TimingEstimate {
             End deepest = deepestPerCell.values().stream().min((x, y) -> x.levels() != y.levels()
                     ? Integer.compare(y.levels(), x.levels()) : order(x, y)).orElse(null);
             double limit = 1000.0 / TARGET_MHZ;
-            if (System.getenv("ODEGEN_TIMING_DUMP") != null) {
-                try (java.io.PrintWriter pw = new java.io.PrintWriter(System.getenv("ODEGEN_TIMING_DUMP"))) {
-                    for (End e : sorted) {
-                        if (e.total() > 6.0) {
-                            pw.printf(java.util.Locale.ROOT, "%.3f %s%n", e.total(),
-                                    path(e.pin(), e.bit(), e.total(), false).cells());
-                        }
-                    }
-                } catch (java.io.IOException x) {
-                    throw new java.io.UncheckedIOException(x);
-                }
-            }
             int below = (int) sorted.stream().filter(e -> e.total() > limit + 1e-9).count();
             List<TimedPath> slowest = sorted.stream().limit(Math.max(5, Math.min(below, 10)))
                     .map(e -> path(e.pin(), e.bit(), e.total(), false)).toList();
