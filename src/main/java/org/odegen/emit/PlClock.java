@@ -45,6 +45,11 @@ public record PlClock(int divider) {
         return (double) IO_PLL_MHZ / divider;
     }
 
+    /** The clock's period, ns. */
+    public double periodNs() {
+        return divider * 1000.0 / IO_PLL_MHZ;
+    }
+
     /** As build.tcl and the reports write it: whole MHz where it is whole, else three decimals (142.857). */
     public String text() {
         return IO_PLL_MHZ % divider == 0 ? Integer.toString(IO_PLL_MHZ / divider)

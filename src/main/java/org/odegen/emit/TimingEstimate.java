@@ -85,7 +85,13 @@ public final class TimingEstimate {
 
     /** What the estimate found. */
     public record Result(TimedPath worst, TimedPath deepest, int longestCarry4, List<TimedPath> slowest, int pathsBelowTarget,
-                         int dsps, int dspMreg, int dspPreg, int brams, int bramOutReg) {
+                         int dsps, int dspMreg, int dspPreg, int brams, int bramOutReg, int[] slowerThanStep) {
+        /**
+         * The PS7 clocks above the default that {@link #slowerThanStep} counts against, MHz: 1000 / 9, 1000 / 8,
+         * 1000 / 7 (see {@link PlClock}). A count is how many endpoints a design must speed up to build at that clock.
+         */
+        public static final int[] STEP_DIVIDERS = {9, 8, 7};
+
         public double fmaxMhz() {
             return worst == null ? Double.POSITIVE_INFINITY : worst.fmaxMhz();
         }
@@ -107,6 +113,10 @@ public final class TimingEstimate {
             p.setProperty("below", Integer.toString(pathsBelowTarget));
             p.setProperty("dsp", dsps + " " + dspMreg + " " + dspPreg);
             p.setProperty("bram", brams + " " + bramOutReg);
+            if (slowerThanStep != null) {
+                p.setProperty("steps", Arrays.stream(slowerThanStep).mapToObj(Integer::toString)
+                        .collect(java.util.stream.Collectors.joining(" ")));
+            }
             return p;
         }
 
@@ -118,8 +128,11 @@ public final class TimingEstimate {
                     Integer.parseInt(p.getProperty("deepest.levels")), p.getProperty("deepest.cells"));
             int[] dsp = Arrays.stream(p.getProperty("dsp").split(" ")).mapToInt(Integer::parseInt).toArray();
             int[] bram = Arrays.stream(p.getProperty("bram").split(" ")).mapToInt(Integer::parseInt).toArray();
+            // a cache written before the counts existed has none: its report leaves that row out
+            String steps = p.getProperty("steps");
             return new Result(w, d, Integer.parseInt(p.getProperty("carry4")), List.of(w),
-                    Integer.parseInt(p.getProperty("below")), dsp[0], dsp[1], dsp[2], bram[0], bram[1]);
+                    Integer.parseInt(p.getProperty("below")), dsp[0], dsp[1], dsp[2], bram[0], bram[1],
+                    steps == null ? null : Arrays.stream(steps.split(" ")).mapToInt(Integer::parseInt).toArray());
         }
 
         private static TimedPath summary(double delay, int levels, String cells) {
@@ -149,6 +162,15 @@ public final class TimingEstimate {
             sb.append(String.format(Locale.ROOT, "| DSP48E1 with MREG on / PREG on | %d / %d of %d |%n", dspMreg, dspPreg, dsps));
             sb.append(String.format(Locale.ROOT, "| block RAM with the output register on (DOA_REG/DOB_REG) | %d of %d |%n",
                     bramOutReg, brams));
+            if (slowerThanStep != null) {
+                StringBuilder steps = new StringBuilder();
+                for (int i = 0; i < STEP_DIVIDERS.length; i++) {
+                    steps.append(new PlClock(STEP_DIVIDERS[i]).text()).append(" MHz: ").append(slowerThanStep[i])
+                            .append(", ");
+                }
+                sb.append(String.format(Locale.ROOT, "| endpoints slower than the PS7's clock steps | %s%.0f MHz (goal): %d |%n",
+                        steps, TARGET_MHZ, pathsBelowTarget));
+            }
             sb.append("\nThe slowest paths (one per endpoint cell), cells in order:\n\n");
             for (TimedPath p : slowest) {
                 sb.append(String.format(Locale.ROOT, "- %.2f ns (%.0f MHz), %d LUT levels: %s%n", p.delay(), p.fmaxMhz(),
@@ -684,6 +706,8 @@ public final class TimingEstimate {
                     ? Integer.compare(y.levels(), x.levels()) : order(x, y)).orElse(null);
             double limit = 1000.0 / TARGET_MHZ;
             int below = (int) sorted.stream().filter(e -> e.total() > limit + 1e-9).count();
+            int[] steps = Arrays.stream(Result.STEP_DIVIDERS).map(d -> (int) sorted.stream()
+                    .filter(e -> e.total() > new PlClock(d).periodNs() + 1e-9).count()).toArray();
             List<TimedPath> slowest = sorted.stream().limit(Math.max(5, Math.min(below, 10)))
                     .map(e -> path(e.pin(), e.bit(), e.total(), false)).toList();
             TimedPath deep = deepest == null ? null : path(deepest.pin(), deepest.bit(), deepest.total(), true);
@@ -711,7 +735,7 @@ public final class TimingEstimate {
                 }
             }
             return new Result(slowest.isEmpty() ? null : slowest.get(0), deep, longest, slowest, below, dsps, mreg, preg,
-                    brams, outReg);
+                    brams, outReg, steps);
         }
 
         private boolean usesPort(int cell, String port) {

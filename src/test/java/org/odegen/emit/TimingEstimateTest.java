@@ -1,5 +1,6 @@
 package org.odegen.emit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,6 +105,19 @@ class TimingEstimateTest {
         assertTrue(md.contains("`vivado/build.tcl` builds at 142.857 MHz (its `-clock MHZ`), the fastest clock the PS7 "
                 + "makes exactly (1000 MHz / 7) that this estimate supports."), md);
         assertTrue(seven.markdown().contains("builds at 166.667 MHz"), seven.markdown());
+        // how many endpoints stand between a design and each clock step: 6.72 ns is under 1000/7 = 7.0 ns, over 6.67
+        assertTrue(md.contains("| endpoints slower than the PS7's clock steps | 111.111 MHz: 0, 125 MHz: 0, "
+                + "142.857 MHz: 0, 150 MHz (goal): 1 |"), md);
+        TimingEstimate.Result ten = TimingEstimate.fromNetlist(lutChain(10).write(dir.resolve("10.json")), "top");
+        assertEquals(8.17, ten.worst().delay(), 0.01); // 10 levels: over 8.0 ns (125 MHz), under 9.0 (111.1)
+        assertArrayEquals(new int[] {0, 1, 1}, ten.slowerThanStep());
+        // the figures survive the measurements' cache, and a cache from before the counts reads without them
+        java.util.Properties props = ten.toProperties();
+        assertArrayEquals(ten.slowerThanStep(), TimingEstimate.Result.fromProperties(props).slowerThanStep());
+        props.remove("steps");
+        TimingEstimate.Result old = TimingEstimate.Result.fromProperties(props);
+        assertEquals(null, old.slowerThanStep());
+        assertFalse(old.markdown().contains("clock steps"), old.markdown());
         String slow = TimingEstimate.fromNetlist(lutChain(24).write(dir.resolve("24.json")), "top").markdown();
         assertTrue(slow.matches("(?s).*which this estimate does not support: give `-clock` at most \\d\\d\\..*"), slow);
     }
