@@ -28,7 +28,8 @@ final class Elaboration {
         progress.accept("rtl: SpinalHDL elaboration ...");
         Path rtl = Files.createDirectory(folder.resolve("rtl"));
         top = BlockGenerator.quietly(() -> elaborate.apply(rtl.toString()));
-        VivadoIp.writeWrapper(rtl, top, PlClock.DEFAULT_MHZ, axiMaster); // build.tcl sets the PS7's own
+        // the wrapper's FREQ_HZ is the default clock; build.tcl gives the block's clock pin the PS7's actual one
+        VivadoIp.writeWrapper(rtl, top, PlClock.DEFAULT_MHZ, axiMaster);
         try (Stream<Path> files = Files.list(rtl)) {
             verilog = files.map(f -> "rtl/" + f.getFileName()).sorted().toList();
         }

@@ -143,11 +143,10 @@ public final class TimingEstimate {
         public String markdown() {
             StringBuilder sb = new StringBuilder();
             PlClock clock = PlClock.supportedBy(fmaxMhz());
-            String build = fmaxMhz() >= clock.mhz()
-                    ? "builds at " + clock.text() + " MHz (its `-clock MHZ`), the fastest clock the PS7 makes exactly ("
-                    + PlClock.IO_PLL_MHZ + " MHz / " + clock.divider() + ") that this estimate supports"
-                    : "builds at " + clock.text() + " MHz (its `-clock MHZ`), which this estimate does not support: give "
-                    + "`-clock` at most " + (int) Math.floor(fmaxMhz());
+            String build = "builds at " + clock.text() + " MHz (its `-clock MHZ`), " + (fmaxMhz() >= clock.mhz()
+                    ? "the fastest clock the PS7 makes exactly (" + PlClock.IO_PLL_MHZ + " MHz / " + clock.divider()
+                    + ") that this estimate supports"
+                    : "which this estimate does not support: give `-clock` at most " + (int) Math.floor(fmaxMhz()));
             sb.append(String.format(Locale.ROOT, "**Estimated Fmax: %.0f MHz** (worst register-to-register path %.2f ns, "
                     + "%d LUT levels). `vivado/build.tcl` %s. "
                     + "Against the project's goal of %.0f MHz (a faster clock, more images a second): %s.%n%n",
@@ -705,9 +704,11 @@ public final class TimingEstimate {
             End deepest = deepestPerCell.values().stream().min((x, y) -> x.levels() != y.levels()
                     ? Integer.compare(y.levels(), x.levels()) : order(x, y)).orElse(null);
             double limit = 1000.0 / TARGET_MHZ;
-            int below = (int) sorted.stream().filter(e -> e.total() > limit + 1e-9).count();
-            int[] steps = Arrays.stream(Result.STEP_DIVIDERS).map(d -> (int) sorted.stream()
-                    .filter(e -> e.total() > new PlClock(d).periodNs() + 1e-9).count()).toArray();
+            java.util.function.DoubleToIntFunction slowerThan = ns -> (int) sorted.stream()
+                    .filter(e -> e.total() > ns + 1e-9).count();
+            int below = slowerThan.applyAsInt(limit);
+            int[] steps = Arrays.stream(Result.STEP_DIVIDERS).map(d -> slowerThan.applyAsInt(new PlClock(d).periodNs()))
+                    .toArray();
             List<TimedPath> slowest = sorted.stream().limit(Math.max(5, Math.min(below, 10)))
                     .map(e -> path(e.pin(), e.bit(), e.total(), false)).toList();
             TimedPath deep = deepest == null ? null : path(deepest.pin(), deepest.bit(), deepest.total(), true);
