@@ -7,14 +7,15 @@ import spinal.lib._
   * from the parts that set it, so that every delay, the drain and the cycle model derive from one place:
   *  - stage `readLatency` (1): the words it read from the banks;
   *  - `operandStage` (2): the multiplier's operands, registered;
-  *  - `resultStage` (5): the `mulq` result, `mulq.latency` later, and the post-op (accumulate, the norm's
-  *    add, the update's add), then `postStages` more (the engine's residual add and ReLU: one);
+  *  - `resultStage` (5): the `mulq` result, `mulq.latency` later (and `sumStages`, one where a lane adds two
+  *    products first), and the post-op (accumulate, the norm's add, the update's add), then `postStages` more
+  *    (the engine's residual add and ReLU: one);
   *  - `writeStage`: the write-back, registered; its word is in the bank a cycle later (`depth`).
   * The ODEBlock and the network engine share it; they differ only in `postStages`. */
-case class LaneTiming(mulq: MulqConfig, postStages: Int) {
+case class LaneTiming(mulq: MulqConfig, postStages: Int, sumStages: Int = 0) {
   def readLatency: Int = BankMem.readLatency
   def operandStage: Int = readLatency + 1
-  def resultStage: Int = operandStage + mulq.latency
+  def resultStage: Int = operandStage + mulq.latency + sumStages
   def writeStage: Int = resultStage + postStages + 1
   /** Cycles from an issued command to its word in the bank. */
   def depth: Int = writeStage + 1

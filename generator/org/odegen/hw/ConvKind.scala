@@ -35,7 +35,8 @@ object ConvKind extends LayerKind("conv") {
     require(p.inRegions(lanes) % p.outRegions(lanes) == 0,
       s"${p.label}: its input's ${p.inRegions(lanes)} regions are not a multiple of its ${p.outRegions(lanes)} slices")
 
-  /** Per group (`n` a region's pixels): WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV n*taps, DRAIN, [batch stats:
+  /** Per group (`n` a region's pixels): WAIT_W 1, PARAM_A 1, PARAM_B 1, CONV n*convCycles (its taps, fewer with
+    * pairs: [[NetworkHwConfig.convCycles]]), DRAIN, [batch stats:
     * REDUCE_SUM log2(slices), [divide], LATCH_MEAN 1, VAR n, DRAIN, REDUCE_VAR log2(slices), [divide],
     * normShare x (NORM_START 1,
     * NORM_WAIT), SCALE 1, DRAIN], APPLY n, DRAIN, [UPDATE n, DRAIN], NEXT_GROUP 1; [divide] is the phase's
@@ -54,7 +55,8 @@ object ConvKind extends LayerKind("conv") {
         Seq.fill(cfg.normShare)(Seq(Span(NORM_START, 1), Span(NetworkPhases.NORM_WAIT, cfg.normWait))).flatten ++
         Seq(Span(SCALE, 1), drain)
     val update = if (p.update.isDefined) Seq(Span(UPDATE, n), drain) else Seq()
-    val group = Seq(Span(WAIT_W, 1), Span(PARAM_A, 1), Span(PARAM_B, 1), Span(CONV, n * p.taps), drain) ++ stats ++
+    val group = Seq(Span(WAIT_W, 1), Span(PARAM_A, 1), Span(PARAM_B, 1), Span(CONV, n * cfg.convCycles(p)),
+      drain) ++ stats ++
       Seq(Span(APPLY, n), drain) ++ update :+ Span(NEXT_GROUP, 1)
     Seq.fill(p.groups(cfg.lanes))(group).flatten
   }
@@ -84,11 +86,30 @@ object ConvKind extends LayerKind("conv") {
     private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
     val convReadAddr = (fiBase + rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
     val isTimeTap = cur.time && ci === 0
-    val sliceRegion = (0 until cfg.slices).map(sl =>
-      RegNext((S(sl, 9 bits) |<< cur.log2SliceStep) + (iyNext >> cur.log2InRegionRows)) init 0)
+    // the region iy falls in, `delta` from the slice's first, registered (the shift by a region's rows is 3 LUT
+    // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns); the
+    // slice's first region is added in the cycle of the read, where only compares and the bank's shift follow
+    private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
+    val sliceRegion = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
     val slicePad = sliceRegion.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
     val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
+    // the norm's A and B words of the group (gl) in its slot: registers, set at WAIT_W from the slot (a choice of
+    // constants) and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing to the weight
+    // banks' address (the slot's base plus its offset plus gl there, and with pairs the bank's own add after it,
+    // was x64's slowest path, 8.02 ns)
+    val aAddr, bAddr = Reg(UInt(wBits bits)) init 0
+    // two multiply-adds a lane (NetworkHwConfig.paired): `wRd` is the weight of the pair's first channel, `wRd9`
+    // its second's, 9 words on, registers stepped each cycle (and over the second channel's 9 words after each
+    // pair), so that each bank's address is a choice of the two, not a sum (it was x64's slowest path)
+    private val pairs = cfg.macsPerLane == 2
+    val wRd, wRd9 = pairs generate (Reg(UInt(wBits bits)) init 0)
+    private def restartPairs(): Unit = if (pairs) {
+      wRd := wBase
+      wRd9 := (wBase + 9).resized
+    }
+    // the pair's second channel exists (the first is ci - time): it is not the time channel's, nor past cin
+    private val secondExists = !isTimeTap && Mux(cur.time, ci.resize(9), ci.resize(9) + 1) < cur.cin.resize(9)
 
     /** mean_N over pixels that are not a power of two: the lanes' dividers start on the channel sum or the
       * variance sum, DRAIN waits for them, and `back` comes again with `divided` set. */
@@ -111,31 +132,38 @@ object ConvKind extends LayerKind("conv") {
     def phases(): Unit = {
       on(WAIT_W) {
         wBase := slotBase(slotR)
-        when(slotFull(slotR.asUInt)) {
+        aAddr := slotBase(slotR, cfg.slotTaps)
+        bAddr := slotBase(slotR, cfg.slotTaps + cfg.slotParams)
+        when(slotFull(slotR)) {
           go(PARAM_A)
         }
       }
       on(PARAM_A) {
         cmd.op := LaneOp.PARAM_A
-        cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps, wBits bits) + gl.resize(wBits)).resized
+        cmd.wAddr := aAddr
         go(PARAM_B)
       }
       on(PARAM_B) {
         cmd.op := LaneOp.PARAM_B
-        cmd.wAddr := (slotBase(slotR) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + gl.resize(wBits)).resized
+        cmd.wAddr := bAddr
         clear(p, ox, ci, inner, fiLane, fiBase)
+        restartPairs()
         oxLast := cur.outCols === 1
         iyBase := -1
         ixBase := -1
         ky := firstTap
         kx := firstTap
-        innerLast := cur.taps === 1
+        innerLast := cur.convCycles === 1
         go(CONV)
       }
       on(CONV) {
         cmd.op := LaneOp.CONV
         cmd.rdAddr := convReadAddr
-        cmd.wAddr := (wBase + inner.resize(wBits)).resized
+        if (pairs) {
+          cmd.wAddr := wRd
+          cmd.wAddr9 := wRd9
+          cmd.pair1 := cur.paired && secondExists
+        } else cmd.wAddr := (wBase + inner.resize(wBits)).resized
         for (sl <- 0 until cfg.slices) {
           cmd.banks(sl) := sliceBank(sl)
           cmd.pads(sl) := slicePad(sl)
@@ -147,12 +175,28 @@ object ConvKind extends LayerKind("conv") {
         cmd.firstPixel := p === 0
         cmd.wrAddr := (gBase + p.resize(bufBits)).resized
         inner := inner + 1
-        innerLast := inner === cur.taps - 2
+        innerLast := inner === cur.convCycles - 2
+        if (pairs) {
+          wRd := wRd + 1
+          wRd9 := wRd9 + 1
+        }
         def nextChannel(): Unit = {
           ci := ci + 1
           when(!isTimeTap) {
             fiLane := wrapLane(fiLane, cur.inLaneMask)
             when(fiLane === cur.inLaneMask) {
+              fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
+            }
+          }
+          if (pairs) when(cur.paired && !isTimeTap) {
+            // a pair: two channels, the next pair's lane two on (the lanes of a map are a power of two, so the
+            // pair's lanes are the block's last two where it wraps), its weights past the second's
+            val lastPair = (fiLane | 1) === (cur.inLaneMask | 1)
+            ci := ci + 2
+            wRd := wRd + 10
+            wRd9 := wRd9 + 10
+            fiLane := Mux(lastPair, U(0, laneBits bits), fiLane + 2)
+            when(lastPair) {
               fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
             }
           }
@@ -164,7 +208,8 @@ object ConvKind extends LayerKind("conv") {
         }
         when(lastTap) {
           clear(inner, ci, fiLane, fiBase)
-          innerLast := cur.taps === 1
+          restartPairs()
+          innerLast := cur.convCycles === 1
           ky := firstTap
           kx := firstTap
           ox := ox + 1
@@ -180,8 +225,8 @@ object ConvKind extends LayerKind("conv") {
             wBase := wBase + cur.taps.resize(wBits)
             when(gl === cur.groupsPerLoad - 1) {
               // the slot's last read is this cycle's: the reader may refill it from the next cycle on
-              slotFull(slotR.asUInt) := False
-              slotR := !slotR
+              slotFull(slotR) := False
+              slotR := nextSlot(slotR)
             }
             when(isFc) {
               drainTo(NEXT_GROUP)
@@ -276,6 +321,8 @@ object ConvKind extends LayerKind("conv") {
           gl := 0
           go(WAIT_W)
         } otherwise {
+          aAddr := aAddr + 1
+          bAddr := bAddr + 1
           go(PARAM_A)
         }
       }

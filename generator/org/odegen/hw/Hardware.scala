@@ -59,6 +59,10 @@ object Hardware {
           e.getMessage.stripPrefix("requirement failed: ") + (if (lanes > 1) s"; try ${lanes / 2} lanes" else ""))
     }
 
+  /** `cfg` with `macsPerLane` multiply-adds a lane and top module `name`. */
+  def withMacsPerLane(cfg: NetworkHwConfig, macsPerLane: Int, name: String): NetworkHwConfig =
+    cfg.copy(macsPerLane = macsPerLane, name = name)
+
   /** Writes the Verilog of the network engine into `dir`; returns the top module's name. */
   def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {
     val report = HardwareConfig.spinal(dir).generateVerilog(NetworkEngine(cfg))

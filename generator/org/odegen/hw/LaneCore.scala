@@ -45,9 +45,12 @@ abstract class LaneCmd extends Bundle {
   *  - the post-ops (stage 5): CONV and VAR accumulate, `accNext = (first ? accStart : acc) + accAddend` and
   *    `convOut = sat(accNext)`; one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
   *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`), `normed`.
-  * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins). */
+  * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins).
+  * With `pairs` (the engine's two multiply-adds a lane) a second `mulq` takes CONV's second channel, and
+  * `result` is the two products' sum, a stage later (`timing.sumStages`). */
 class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Boolean, timing: LaneTiming,
-    definitionName: String)(opAt: Int => SpinalEnumCraft[LaneOp.type], first5: Bool) extends Area {
+    definitionName: String, pairs: Boolean = false)(opAt: Int => SpinalEnumCraft[LaneOp.type], first5: Bool)
+    extends Area {
   private val W = fmt.width
   private val B = mulqCfg.b
 
@@ -60,6 +63,10 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val updA = SInt(W bits)
   val updB = SInt(B bits)
   val inv = batchStats generate SInt(W bits)
+  /** Two multiply-adds a lane (`pairs`), stage 1 and 2: the pair's second weight and broadcast word; zero words
+    * make its product zero in every other op. */
+  val wOut1 = pairs generate SInt(W bits)
+  val broadcast1 = pairs generate SInt(W bits)
   /** Stage 5: UPDATE's z (or the residual r), added to its product. */
   val updAddend = SInt(W bits)
 
@@ -105,8 +112,20 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
     }
   }
 
-  // stage 5: the product, and what each op does with it
-  val result = mul.io.result.payload
+  // with pairs, a second multiplier for the conv's second channel (its operands straight from the stage-2
+  // broadcast register and the registered weight: no other op uses it), and its product added to the first's
+  // in a stage of its own (timing.sumStages), so that the accumulator's adder stays a two-input one
+  val mul1 = pairs generate {
+    val m = MulqUnit(mulqCfg)
+    m.setDefinitionName(definitionName + "_Mulq")
+    m.io.operands.valid := True
+    m.io.operands.payload.a := broadcast1
+    m.io.operands.payload.b := RegNext(wOut1).resized
+    m
+  }
+  // stage 5: the product (or the pair's sum), and what each op does with it
+  val result = if (!pairs) mul.io.result.payload else
+    RegNext(mul.io.result.payload.resize(mulqCfg.resultWidth + 1) + mul1.io.result.payload)
   val prod = result.resize(accWidth)
   // the engine overrides both (the classifier's bias, the norm's all-reduce)
   val accStart = SInt(accWidth bits).allowOverride()

@@ -14,6 +14,10 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   val banks = Vec(UInt(HwUtil.addrWidth(cfg.lanes) bits), cfg.slices)
   val pads = Vec(Bool(), cfg.slices)
   val dstLane = UInt(HwUtil.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
+  // two multiply-adds a lane: the second broadcast bus of each slice carries the pair's second channel (the
+  // lane after the first's), its weight 9 words after the first's; else a zero
+  val pair1 = (cfg.macsPerLane == 2) generate Bool()
+  val wAddr9 = (cfg.macsPerLane == 2) generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
 }
 
 /** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,
@@ -55,10 +59,12 @@ object NetworkEngine {
   * output channels `c % lanes == l` of every map, in three feature buffers (a map of fewer channels than
   * lanes also spreads its rows over the lanes: [[Pass.regions]]); a convolution broadcasts one input word a
   * cycle to all lanes (to each slice of them, where a map is in regions), each multiplying it by its own
-  * weight (one multiply-add per lane per cycle: the multiply-add bound); norm, ReLU, the residual add and
+  * weight (one multiply-add per lane per cycle: the multiply-add bound; with `macsPerLane` 2 a second bus a slice
+  * carries the next input channel to a second multiplier a lane); norm, ReLU, the residual add and
   * the Euler update run per lane on its own channels (and rows). A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
-  * Weights are not kept: a reader walks the same program one weight slot ahead of the compute and fills
-  * the slot the compute is not reading from DDR, so that loading costs no cycles once the first slot is in.
+  * Weights are not kept: a reader walks the same program one weight slot ahead of the compute (two with
+  * `macsPerLane` 2: three slots) and fills the slots the compute is not reading from DDR, so that loading costs
+  * no cycles once the first slot is in.
   *
   * `interruptPort` is NETWORK.md's `interrupt` except in SpinalSim builds (see OdeBlockTop). */
 case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrupt") extends Component {
@@ -107,8 +113,16 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   reader.fifo.setDefinitionName(cfg.definitionName + "_BeatFifo")
   reader.io.base := weightsAddr
   io.m_axi <> reader.io.axi
-  val slotFull = Vec(RegInit(False), 2)
-  private[hw] def slotBase(s: Bool): UInt = Mux(s, U(cfg.slotDepth, wBits bits), U(0, wBits bits))
+  val slotFull = Vec(RegInit(False), cfg.slots)
+  private[hw] val slotBits = log2Up(cfg.slots)
+  /** Word `offset` of slot `s`: a choice of constants. */
+  private[hw] def slotBase(s: UInt, offset: Int = 0): UInt = {
+    val base = U(offset, wBits bits)
+    for (k <- 1 until cfg.slots) when(s === k) { base := U(k * cfg.slotDepth + offset, wBits bits) }
+    base
+  }
+  /** The slot after `s`, in turn. */
+  private[hw] def nextSlot(s: UInt): UInt = if (isPow2(cfg.slots)) s + 1 else Mux(s === cfg.slots - 1, U(0), s + 1)
 
   val loader = new NetworkWeightLoader(this)
 
@@ -118,7 +132,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val waits = new PhaseWait(phase, Phase.IDLE, Phase.DRAIN, Phase.NORM_WAIT, cfg.drain, cfg.normWait)
   val pc = Reg(UInt(pcBits bits)) init 0
   val cur = Reg(PassDesc(cfg))
-  val slotR = RegInit(False)
+  val slotR = Reg(UInt(slotBits bits)) init 0
   val g = Reg(UInt(8 bits)) init 0 // group of output channels
   val gl = Reg(UInt(8 bits)) init 0 // group within its weight load
   val gBase = Reg(UInt(bufBits bits)) init 0 // g * pixels: the group's place in a lane's buffer
@@ -174,12 +188,11 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   when(host.start) {
     clear(c, p, dstLane, dstBase)
     phase := Phase.INPUT
-    slotR := False
-    slotFull(0) := False
-    slotFull(1) := False
+    slotR := 0
+    for (s <- slotFull) s := False
     loader.state := loader.State.SCAN
     loader.pc := 0
-    loader.slot := False
+    loader.slot := 0
   }
 
   // the image, in buffer 0, laid out in regions like every map (Pass.regions): channel c's pixel p to lane

@@ -12,8 +12,9 @@ object NetworkFit {
     * (W = 32: four, measured with Yosys; W <= 18: one, measured; 19..25: the 25 x 18 split, not measured). */
   def dspsPerLane(width: Int): Int = if (width <= 18) 1 else if (width <= 25) 2 else 4
 
-  /** The lanes' multipliers: nothing else of the engine takes a DSP48E1 (its norm units are LUTs). */
-  def dsps(cfg: NetworkHwConfig): Int = cfg.lanes * dspsPerLane(cfg.dataWidth)
+  /** The lanes' multipliers (two a lane where it does two multiply-adds): nothing else of the engine takes a
+    * DSP48E1 (its norm units are LUTs). */
+  def dsps(cfg: NetworkHwConfig): Int = cfg.lanes * cfg.macsPerLane * dspsPerLane(cfg.dataWidth)
 
   /** RAMB18s of every lane's memories as [[NetworkLanes]] builds them: three feature buffers (two lanes' in one
     * block RAM where [[LanePairRam]] pairs them), the weight banks, and the k bank of the multi-stage solvers. */

@@ -125,9 +125,15 @@ case class NetworkHwConfig(
     imageHeight: Int = 32,
     imageWidth: Int = 32,
     /** The ODE layers use more than one solver: `solver` is then the largest, and WIDTH's solver field 3. */
-    mixedSolvers: Boolean = false
+    mixedSolvers: Boolean = false,
+    /** Multiply-adds a lane does each cycle of a 3x3 conv: 1, or 2 (two input channels at once, a second
+      * DSP48E1 a lane; formats of at most 18 bits, whose two weight banks give both weights in one cycle). */
+    macsPerLane: Int = 1
 ) {
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
+  require(macsPerLane == 1 || macsPerLane == 2, s"macsPerLane = $macsPerLane must be 1 or 2")
+  require(macsPerLane == 1 || dataWidth <= 18,
+    s"two multiply-adds a lane need a format of at most 18 bits (its two weight banks), not $dataWidth")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
     s"normShare = $normShare lanes a norm unit must be a power of two in 1..$lanes")
   format // validates Q(W,F)
@@ -163,13 +169,28 @@ case class NetworkHwConfig(
   def slotTaps: Int = program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max
   def slotParams: Int = program.filter(_.hasWeights).map(_.groupsPerLoad(lanes)).max
   def slotDepth: Int = slotTaps + 2 * slotParams
-  def weightDepth: Int = 2 * slotDepth
+  /** Weight slots a lane: the compute reads one while the loader fills the next; with two multiply-adds a lane a
+    * third, so that the loader runs two loads ahead: the compute of a group then takes as long as the HP port
+    * takes to load it (rODENet's layer3 at 64 lanes), and a pass of few weights before one of many (its first
+    * conv, 32 channels in, before the second, 64) leaves it a load behind with two slots (4,534 cycles waited,
+    * measured). The third slot's words still fit each bank's RAMB18 at 64 lanes (881 of 1024). */
+  def slots: Int = if (macsPerLane == 2) 3 else 2
+  def weightDepth: Int = slots * slotDepth
   /** Weight memories a lane: narrow formats split them into even and odd addresses, so that the loader
     * writes both words of a 64-bit beat at once (a bank of W <= 18 bits still fills one RAMB18); at 64
     * lanes and 8 x 8 maps a group's weights are as many words as its compute has cycles. */
   def weightBanks: Int = if (dataWidth <= 18) 2 else 1
 
   def maxTaps: Int = program.filter(_.hasWeights).map(_.taps).max
+  /** The lanes take two input channels of a 3x3 conv a cycle ([[macsPerLane]] 2): the time channel alone, first,
+    * then the feature channels in pairs (2j, 2j + 1), which lie in neighbouring lanes at one address (the
+    * lanes a map is spread over are a power of two, so no pair straddles two of a lane's channel blocks); their
+    * weights are 9 words apart, so in the two weight banks (even and odd addresses) at once. The 1x1 conv and
+    * the classifier keep one. */
+  def paired(p: Pass): Boolean = macsPerLane == 2 && p.kind == ConvKind
+  /** CONV's cycles a pixel: its taps, or with pairs 9 a pair of channels and 9 for the time channel. */
+  def convCycles(p: Pass): Int =
+    if (paired(p)) 9 * ((if (p.time.isDefined) 1 else 0) + (p.cin + 1) / 2) else p.taps
   def maxPixels: Int = program.filter(p => p.kind == ConvKind || p.kind == Conv1x1Kind).map(_.outPixels).max
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
   def normShifts: Seq[Int] = program.flatMap(p => p.kind.averages(p)).distinct.sorted
@@ -200,7 +221,7 @@ case class NetworkHwConfig(
   def kDepth(l: Int): Int = program.filter(_.update.isDefined)
     .map(p => laneShare(p.cout, p.outSize, p.outCols, l)).max.max(1)
   /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, APPLY's residual add, write. */
-  def timing: LaneTiming = LaneTiming(mulq, postStages = 1)
+  def timing: LaneTiming = LaneTiming(mulq, postStages = 1, sumStages = macsPerLane - 1)
   /** Cycles from an issued command to its write-back. */
   def pipelineDepth: Int = timing.depth
   def drain: Int = timing.drain
@@ -208,12 +229,12 @@ case class NetworkHwConfig(
   def normWait: Int = LaneTiming.normWait(format)
 
   def macs: Long = program.map(_.macs).sum
-  def macBoundCycles: Long = (macs + lanes - 1) / lanes
+  def macBoundCycles: Long = (macs + lanes * macsPerLane - 1) / (lanes * macsPerLane)
 
   /** The phases of one image as the sequencer goes through them, from the START write to the last logit
     * accepted: INPUT (the image, one word a cycle), then per pass FETCH 1 and its kind's phases
     * ([[LayerKind.schedule]]), with every weight load finished before its group starts (the DDR reader
-    * prefetches a slot ahead). */
+    * prefetches one slot ahead, or two: [[slots]]). */
   def schedule: Seq[Span] = Span(NetworkPhases.INPUT, imageWords) +:
     program.flatMap(p => Span(NetworkPhases.FETCH, 1) +: p.kind.schedule(p, this))
   /** Cycles of one image: the schedule's, which the harness and the regressions check against CYCLES. */

@@ -33,8 +33,18 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     r
   }
 
-  // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2
+  // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2; with two multiply-adds a
+  // lane, a second a slice, the pair's second channel (zero when the cycle has none)
   val broadcast2 = Vec(SInt(W bits), cfg.slices)
+  private val pairs = cfg.macsPerLane == 2
+  val broadcast2b = pairs generate Vec(SInt(W bits), cfg.slices)
+  // the two weight banks (even, odd addresses) read the command's word and, with pairs, the word 9 after it
+  // (cmd.wAddr9), which is in the other bank
+  private val wHalf = (cmd.wAddr |>> 1).resize(wBits - 1)
+  val wBankAddr = if (cfg.weightBanks == 1) Seq() else if (!pairs) Seq(wHalf, wHalf) else {
+    val half9 = (cmd.wAddr9 |>> 1).resize(wBits - 1)
+    Seq(Mux(cmd.wAddr(0), half9, wHalf), Mux(cmd.wAddr(0), wHalf, half9))
+  }
   private val sliceCounts = cfg.program.flatMap(p => p.kind.slices(p, L)).distinct.sorted
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
@@ -77,10 +87,12 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
         rams(b).io.we(l % 2) := enable
       case None => bufs(b).write(addr.resize(bufAddrBits), data, enable)
     }
-    val wOut = if (cfg.weightBanks == 1) weights.head.readSync(cmd.wAddr) else {
-      val outs = weights.map(_.readSync((cmd.wAddr |>> 1).resize(wBits - 1)))
-      Mux(RegNext(cmd.wAddr(0)), outs(1), outs(0))
-    }
+    private val wOuts = if (cfg.weightBanks == 1) Seq(weights.head.readSync(cmd.wAddr))
+      else weights.zip(wBankAddr).map { case (m, a) => m.readSync(a) }
+    private val oddFirst1 = RegNext(cmd.wAddr(0))
+    val wOut = if (cfg.weightBanks == 1) wOuts.head else Mux(oddFirst1, wOuts(1), wOuts(0))
+    // the pair's second weight, in the other bank
+    val wOut1 = pairs generate Mux(oddFirst1, wOuts(0), wOuts(1))
     val bcOut = pick(bufOut, cur.bc)
     val xOut = pick(bufOut, cur.x)
     val rOut = pick(bufOut, cur.r)
@@ -90,13 +102,22 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     val bc2 = SInt(W bits)
     bc2 := broadcast2(0)
     for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2 := broadcast2(l / (L / n)) }
+    val bc2b = pairs generate SInt(W bits)
+    if (pairs) {
+      bc2b := broadcast2b(0)
+      for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2b := broadcast2b(l / (L / n)) }
+    }
 
-    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName)(pipe.stage(_).op,
+    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName, pairs)(pipe.stage(_).op,
       s5.first)
     core.wOut := wOut
     core.paramWord := wOut
     core.xOut := xOut
     core.broadcast := bc2
+    if (pairs) {
+      core.broadcast1 := bc2b
+      core.wOut1 := wOut1
+    }
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
     // the norm's all-reduce over the slices: the partner lane's sum and variance (assigned below the lanes)
     val sumPartner = SInt(cfg.sumWidth bits)
@@ -219,6 +240,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   for (sl <- 0 until cfg.slices) {
     val word = if (sl == 0) source else pick(lanes.map(_.bcOut), s1.banks(sl))
     broadcast2(sl) := RegNext(Mux(s1.pads(sl), S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
+    // the pair's second channel: the lane after the first's (its bank is even), or zero
+    if (pairs) broadcast2b(sl) := RegNext(Mux(s1.pads(sl) || !s1.pair1, S(0, W bits),
+      pick(lanes.map(_.bcOut), s1.banks(sl) | 1)))
   }
 
   // the norm's all-reduce: step j adds lane l ^ (lanes >> (j + 1)), so that after log2(slices) steps every

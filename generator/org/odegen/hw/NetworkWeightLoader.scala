@@ -17,7 +17,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
   val pc = Reg(UInt(pcBits bits)) init 0
   val pass = Reg(PassDesc(cfg))
   val load = Reg(UInt(8 bits)) init 0
-  val slot = RegInit(False)
+  val slot = Reg(UInt(slotBits bits)) init 0
   val part = Reg(UInt(2 bits)) init 0 // 0 weights, 1 norm A, 2 norm B (or the bias)
   val wPtr, aPtr, bPtr = Reg(UInt(24 bits)) init 0
   val lane = Reg(UInt(laneBits bits)) init 0
@@ -102,7 +102,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
       }
     }
     is(State.WAIT_SLOT) {
-      when(!slotFull(slot.asUInt)) {
+      when(!slotFull(slot)) {
         part := 0
         state := State.ISSUE
       }
@@ -146,8 +146,8 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
             part := part + 1
             state := State.ISSUE
           } otherwise {
-            slotFull(slot.asUInt) := True
-            slot := !slot
+            slotFull(slot) := True
+            slot := nextSlot(slot)
             load := load + 1
             wPtr := wPtr + pass.wordsPerLoad
             aPtr := aPtr + pass.rowsPerLoad.resize(24)

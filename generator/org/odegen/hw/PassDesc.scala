@@ -10,6 +10,8 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   val cout = UInt(8 bits)
   val time = Bool()
   val taps = UInt(12 bits)
+  val convCycles = UInt(12 bits) // CONV's cycles a pixel: taps, or fewer where the lanes take channel pairs
+  val paired = Bool()
   val log2In = UInt(3 bits) // log2 of the input's columns, a row's words (where a power of two)
   val inCols = UInt(7 bits)
   val inRows = UInt(7 bits)
@@ -68,6 +70,8 @@ object PassDesc {
     d.cout := p.cout
     d.time := Bool(p.time.isDefined)
     d.taps := p.taps
+    d.convCycles := cfg.convCycles(p)
+    d.paired := Bool(cfg.paired(p))
     d.log2In := log2Up(p.inCols)
     d.inCols := p.inCols
     d.inRows := p.inSize

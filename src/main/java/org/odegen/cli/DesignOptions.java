@@ -20,6 +20,11 @@ final class DesignOptions {
     @Option(names = "--lanes", defaultValue = "16", description = "multiply-add lanes: a power of two dividing the channels, at most 64")
     String lanes;
 
+    // null when not given: the ODEBlock refuses it given, whatever its value
+    @Option(names = "--macs-per-lane", description = "network engine: multiply-adds a lane a cycle, 1 or 2 (two input "
+            + "channels of a 3x3 conv at once; formats of at most 18 bits; default: 1)")
+    String macsPerLane;
+
     @Option(names = "--norm", defaultValue = "batch-stats", description = "batch-stats or folded (default: ${DEFAULT-VALUE})")
     String norm;
 
@@ -40,6 +45,10 @@ final class DesignOptions {
     String timeChannel;
 
     OdeBlockDesign design() {
+        if (macsPerLane != null) {
+            throw new IllegalArgumentException("--macs-per-lane is the network engine's (with --network or --model); the "
+                    + "ODEBlock does one multiply-add a lane");
+        }
         PaperLayer l = PaperLayer.parse(layer);
         int n;
         try {
@@ -82,7 +91,8 @@ final class DesignOptions {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("depth '" + depth + "' is not a number; valid: 20, 32, 44, 56");
         }
-        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm), OdeSolver.parse(solver));
+        return new NetworkDesign(NetworkSpec.of(v, d), n, format(), NormMode.parse(norm), OdeSolver.parse(solver),
+                macsPerLane());
     }
 
     /**
@@ -90,7 +100,18 @@ final class DesignOptions {
      * the engine cannot run yet is refused when its hardware is configured, naming the layer and the rule.
      */
     NetworkDesign network(NetworkDescription d, Path file) {
-        return new NetworkDesign(d, lanes(), format());
+        return new NetworkDesign(d, lanes(), format(), macsPerLane());
+    }
+
+    private int macsPerLane() {
+        if (macsPerLane == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(macsPerLane.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("macs-per-lane '" + macsPerLane + "' is not a number; valid: 1, 2");
+        }
     }
 
     private int lanes() {

@@ -14,7 +14,8 @@ import org.apache.maven.plugin.MojoFailureException;
 
 /**
  * {@code odegen:generate}, the Maven plugin a user's own project calls: the parameters of {@code mvn generate} (layer,
- * network, depth, lanes, out, norm, format, width, frac, timeChannel, solver, estimate, model, weights, force), from
+ * network, depth, lanes, macsPerLane, out, norm, format, width, frac, timeChannel, solver, estimate, model, weights,
+ * force), from
  * the plugin's {@code <configuration>} or as {@code -D} properties, run as {@code odegen generate}; relative files are
  * the project's, and the default folder is the project's {@code target/generated/<design>}. Its descriptor is
  * {@code src/main/plugin/plugin.xml} (written by hand: the parameters are these fields, all strings, so that one not
@@ -25,6 +26,7 @@ public class GenerateMojo extends AbstractMojo {
     private String network;
     private String depth;
     private String lanes;
+    private String macsPerLane;
     private String out;
     private String norm;
     private String format;
@@ -40,8 +42,8 @@ public class GenerateMojo extends AbstractMojo {
 
     /** The parameters given, by their names (MavenGenerate.PROPERTIES's), in its order. */
     Map<String, String> given() {
-        String[] values = {layer, network, depth, lanes, out, norm, format, width, frac, timeChannel, solver, estimate,
-            model, weights, force};
+        String[] values = {layer, network, depth, lanes, macsPerLane, out, norm, format, width, frac, timeChannel, solver,
+            estimate, model, weights, force};
         Map<String, String> g = new LinkedHashMap<>();
         int i = 0;
         for (String name : MavenGenerate.PROPERTIES.keySet()) {

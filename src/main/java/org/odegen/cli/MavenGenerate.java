@@ -22,9 +22,9 @@ public final class MavenGenerate {
     static final Map<String, String> PROPERTIES = new LinkedHashMap<>();
 
     static {
-        for (String p : new String[] {"layer", "network", "depth", "lanes", "out", "norm", "format", "width", "frac",
-            "timeChannel", "solver", "estimate", "model", "weights", "force"}) {
-            PROPERTIES.put(p, p.equals("timeChannel") ? "--time-channel" : "--" + p);
+        for (String p : new String[] {"layer", "network", "depth", "lanes", "macsPerLane", "out", "norm", "format", "width",
+            "frac", "timeChannel", "solver", "estimate", "model", "weights", "force"}) {
+            PROPERTIES.put(p, p.equals("timeChannel") ? "--time-channel" : p.equals("macsPerLane") ? "--macs-per-lane" : "--" + p);
         }
     }
 

@@ -14,12 +14,16 @@ import org.odegen.net.Variant;
 /**
  * A buildable description of one network engine (NETWORK.md): which network (its {@link NetworkDescription}: a zoo
  * network or any other of MODEL.md), its number format and its parallelism (lanes: output channels computed at
- * once, one multiply-add unit each). The norm mode and the ODE layers' solvers are the description's. Only valid
- * designs exist: the constructor refuses the others with one message naming the valid choices.
+ * once, one multiply-add unit each) and the multiply-adds each lane does a cycle (1, or 2: two input channels of a
+ * 3x3 conv at once, on a second DSP48E1 a lane, for formats of at most 18 bits). The norm mode and the ODE layers'
+ * solvers are the description's. Only valid designs exist: the constructor refuses the others with one message
+ * naming the valid choices.
  */
-public record NetworkDesign(NetworkDescription description, int lanes, QFormat format) {
+public record NetworkDesign(NetworkDescription description, int lanes, QFormat format, int macsPerLane) {
 
     public static final int MAX_LANES = 64;
+    /** The widest format whose multiply-add is one DSP48E1 (25 x 18) and whose weights are two banks a lane. */
+    public static final int MAX_PAIRED_WIDTH = 18;
 
     public NetworkDesign {
         if (description == null) {
@@ -32,11 +36,28 @@ public record NetworkDesign(NetworkDescription description, int lanes, QFormat f
         if (format == null) {
             throw new IllegalArgumentException("the number format is missing");
         }
+        if (macsPerLane != 1 && macsPerLane != 2) {
+            throw new IllegalArgumentException("macs-per-lane = " + macsPerLane + " cannot be used; valid: 1, 2");
+        }
+        if (macsPerLane == 2 && format.width() > MAX_PAIRED_WIDTH) {
+            throw new IllegalArgumentException("two multiply-adds a lane need a format of at most " + MAX_PAIRED_WIDTH
+                    + " bits, not " + format + "; use --format Q16.10 (or another of W <= 18), or macs-per-lane 1");
+        }
+    }
+
+    /** One multiply-add a lane. */
+    public NetworkDesign(NetworkDescription description, int lanes, QFormat format) {
+        this(description, lanes, format, 1);
     }
 
     /** The zoo network {@code spec} with its norms in {@code norm} and its ODEBlocks run by {@code solver}. */
     public NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, OdeSolver solver) {
-        this(zoo(spec, norm, solver), lanes, format);
+        this(zoo(spec, norm, solver), lanes, format, 1);
+    }
+
+    /** The same, with {@code macsPerLane} multiply-adds a lane. */
+    public NetworkDesign(NetworkSpec spec, int lanes, QFormat format, NormMode norm, OdeSolver solver, int macsPerLane) {
+        this(zoo(spec, norm, solver), lanes, format, macsPerLane);
     }
 
     private static NetworkDescription zoo(NetworkSpec spec, NormMode norm, OdeSolver solver) {
@@ -92,17 +113,24 @@ public record NetworkDesign(NetworkDescription description, int lanes, QFormat f
     }
 
     /**
-     * {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those): this configuration's output folder;
-     * {@code custom-1a2b3c4d_x16} for a custom network (its NETWORK_ID).
+     * {@code rodenet-3-20_x16} ({@code _heun}, {@code _rk4} after it for those, then {@code _mac2} with two
+     * multiply-adds a lane): this configuration's output folder; {@code custom-1a2b3c4d_x16} for a custom network (its
+     * NETWORK_ID).
      */
     public String id() {
         return zoo().map(s -> s.variant().id() + "-" + s.depth() + "_x" + lanes + (solver() == OdeSolver.EULER ? ""
-                : "_" + solver().id())).orElse(String.format(Locale.ROOT, "custom-%08x_x%d", description.networkId(), lanes));
+                : "_" + solver().id())).orElse(String.format(Locale.ROOT, "custom-%08x_x%d", description.networkId(), lanes))
+                + macsSuffix();
+    }
+
+    /** {@code _mac2} with two multiply-adds a lane, else nothing: folders and top modules of the two differ. */
+    public String macsSuffix() {
+        return macsPerLane == 1 ? "" : "_mac" + macsPerLane;
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s, %d lanes, %s, %s, %s", name(), lanes, format, norm().id(),
-                description.solverId());
+        return String.format(Locale.ROOT, "%s, %d lanes%s, %s, %s, %s", name(), lanes,
+                macsPerLane == 1 ? "" : " of " + macsPerLane + " multiply-adds", format, norm().id(), description.solverId());
     }
 }

@@ -43,12 +43,14 @@ public final class NetworkGenerator {
 
     /** The hardware configuration of a design (its layer program and schedule). */
     public static NetworkHwConfig hardware(NetworkDesign d) {
+        NetworkHwConfig hw;
         if (d.zoo().isPresent()) {
-            return Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.solver());
+            hw = Hardware.networkConfig(d.spec(), d.lanes(), d.format(), d.norm(), d.solver());
+            return Hardware.withMacsPerLane(hw, d.macsPerLane(), hw.name() + d.macsSuffix());
         }
-        // a custom network's top: OdeNetwork_custom_<NETWORK_ID>_x<lanes>
-        return Hardware.networkConfig(d.description(), d.lanes(), d.format(),
-                "OdeNetwork_" + d.id().replace('-', '_'));
+        // a custom network's top: OdeNetwork_custom_<NETWORK_ID>_x<lanes>[_mac2]
+        hw = Hardware.networkConfig(d.description(), d.lanes(), d.format(), "OdeNetwork_" + d.id().replace('-', '_'));
+        return Hardware.withMacsPerLane(hw, d.macsPerLane(), hw.name());
     }
 
     /** The design's hardware, refused when it does not fit the XC7Z020 (its DSP48E1s and block RAMs, planned). */
@@ -147,6 +149,7 @@ public final class NetworkGenerator {
         params.put("variant", d.zoo().map(s -> s.variant().id()).orElse("custom"));
         params.put("depth", d.zoo().map(NetworkSpec::depth).orElse(0));
         params.put("lanes", d.lanes());
+        params.put("macsPerLane", d.macsPerLane());
         params.put("dataWidth", d.format().width());
         params.put("fracBits", d.format().frac());
         params.put("norm", d.norm().id());

@@ -17,6 +17,8 @@ final class NetworkReport {
         sb.append("| parameter | value |\n| --- | --- |\n");
         row(sb, "network", d.name());
         row(sb, "lanes (multiply-add units)", Integer.toString(d.lanes()));
+        row(sb, "multiply-adds a lane a cycle", d.macsPerLane() == 1 ? "1"
+                : d.macsPerLane() + " (a 3x3 conv's input channels in pairs; a DSP48E1 each)");
         row(sb, "number format", d.format().toString());
         row(sb, "norm mode", d.norm().id());
         row(sb, "solver", d.zoo().isPresent() ? d.solver().id() : d.description().solverId());
@@ -26,8 +28,8 @@ final class NetworkReport {
         sb.append("\n## Cycles per image\n\n| | cycles | ms at 100 MHz |\n| --- | --- | --- |\n");
         long bound = hw.macBoundCycles();
         long cycles = hw.scheduleCycles();
-        sb.append(String.format(Locale.ROOT, "| multiply-add bound (%,d multiply-adds / lanes) | %,d | %.2f |%n",
-                hw.macs(), bound, bound / 1e5));
+        sb.append(String.format(Locale.ROOT, "| multiply-add bound (%,d multiply-adds / %s) | %,d | %.2f |%n",
+                hw.macs(), d.macsPerLane() == 1 ? "lanes" : "(lanes x " + d.macsPerLane() + ")", bound, bound / 1e5));
         sb.append(String.format(Locale.ROOT,
                 "| this engine (the sequencer's schedule; the harness checks it against CYCLES) | %,d | %.2f |%n",
                 cycles, cycles / 1e5));

@@ -100,6 +100,12 @@ class BadInputCatalogueTest {
             new Case("a model file that is not JSON", List.of("--model", badJson.toString(), "--out", out), "bad.json"),
             new Case("a model with a network", List.of("--model", badJson.toString(), "--network", "rodenet-3",
                     "--out", out), "--network and --model do not go together"),
+            new Case("multiply-adds a lane not 1 or 2", List.of("--network", "rodenet-3", "--format", "Q16.10",
+                    "--macs-per-lane", "3", "--out", out), "valid: 1, 2"),
+            new Case("two multiply-adds a lane of a wide format", List.of("--network", "rodenet-3", "--macs-per-lane", "2",
+                    "--out", out), "at most 18 bits, not Q32.20"),
+            new Case("multiply-adds a lane with a layer", List.of("--layer", "layer1", "--macs-per-lane", "2",
+                    "--out", out), "--macs-per-lane is the network engine's"),
             new Case("an engine the chip cannot hold", List.of("--network", "rodenet-3", "--lanes", "64", "--out", out),
                     "DSP48E1"));
     }
@@ -165,12 +171,17 @@ class BadInputCatalogueTest {
         }
     }
 
+    /** An option's property: its name, but for the two of two words. */
+    private static String property(String option) {
+        return option.equals("time-channel") ? "timeChannel" : option.equals("macs-per-lane") ? "macsPerLane" : option;
+    }
+
     /** {@code --name value} pairs as mvn generate's {@code -Dname=value}, --time-channel as -DtimeChannel. */
     private static List<String> properties(List<String> args) {
         List<String> d = new ArrayList<>();
         for (int i = 0; i < args.size(); i += 2) {
             String name = args.get(i).substring(2);
-            d.add((name.equals("time-channel") ? "timeChannel" : name) + "=" + args.get(i + 1));
+            d.add(property(name) + "=" + args.get(i + 1));
         }
         return d;
     }
@@ -182,7 +193,8 @@ class BadInputCatalogueTest {
             Map<String, String> before = snapshot();
             MavenGenerateTest.Run r = MavenGenerateTest.mvnGenerate(props.toArray(String[]::new));
             // Maven names the properties: -Dlayer for --layer
-            String says = c.says().replaceAll("--([a-z-]+)", "-D$1").replace("-Dtime-channel", "-DtimeChannel");
+            String says = c.says().replaceAll("--([a-z-]+)", "-D$1").replace("-Dtime-channel", "-DtimeChannel")
+                    .replace("-Dmacs-per-lane", "-DmacsPerLane");
             check("mvn generate", new Case(c.what(), props, says), r.exit(), r.err(), before);
         }
     }

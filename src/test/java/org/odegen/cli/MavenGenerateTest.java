@@ -66,7 +66,7 @@ class MavenGenerateTest {
         Run r = mvnGenerate("netwok=rodenet-3", "depth=20", "lanes=16", "out=" + out);
         assertEquals(2, r.exit(), r.err());
         assertEquals("odegen generate: error: unknown property -Dnetwok (did you mean -Dnetwork?); the properties are: "
-                + "layer, network, depth, lanes, out, norm, format, width, frac, timeChannel, solver, estimate, model, weights, force "
+                + "layer, network, depth, lanes, macsPerLane, out, norm, format, width, frac, timeChannel, solver, estimate, model, weights, force "
                 + "(and Maven's: any name with a dot, skipTests, test, argLine, failIfNoTests, trimStackTrace, revision, "
                 + "changelist, sha1)", r.err().strip());
         assertFalse(Files.exists(out), "no folder after an unknown property");

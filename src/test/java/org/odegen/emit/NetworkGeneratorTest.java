@@ -106,13 +106,40 @@ class NetworkGeneratorTest {
 
     @Test
     void theChipLimitEngineIsLintCleanToo() throws Exception {
-        // 64 lanes in Q16.10 with RK4: four slices and their all-reduce, the two-lane buffer RAMs (inline
-        // Verilog), the even and odd weight banks and the k bank, none of which x16 Q32.20 Euler has
+        // 64 lanes in Q16.10 with RK4 and two multiply-adds a lane: four slices and their all-reduce, the two-lane
+        // buffer RAMs (inline Verilog), the even and odd weight banks read at two addresses, the second broadcast
+        // buses and multipliers, three weight slots and the k bank, none of which x16 Q32.20 Euler has
         NetworkDesign d = new NetworkDesign(org.odegen.net.NetworkSpec.of(Variant.RODENET_3, 20), 64,
-                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, org.odegen.model.OdeSolver.RK4);
+                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, org.odegen.model.OdeSolver.RK4, 2);
         var g = NetworkGenerator.generate(d, dir.resolve("x64"), false);
+        assertEquals("OdeNetwork_rodenet_3_20_x64_rk4_mac2", g.top());
         assertTrue(g.verilog().contains("rtl/" + g.top() + "_LanePairRam.v"), g.verilog().toString());
         VerilogLint.lint(g.folder(), g.top(), g.verilog());
+    }
+
+    @Test
+    void twoMultiplyAddsALaneHalveTheConvsOfEveryVariant() {
+        // a 3x3 conv's input channels in pairs: the time channel alone, the stem's three as a pair and one; the
+        // 1x1 convs and the classifier keep one a cycle. Every variant at N = 20 and 64 lanes stays above 85% of
+        // the bound of its 128 multipliers (the time channel's half-empty cycles: 17 of 18 slots a pixel in
+        // layer1), and takes at most 0.55 of the cycles of one multiply-add a lane (rODENet-1-20: 0.547, its
+        // ODEBlock in layer1, 17 channels in)
+        var q = org.odegen.fixed.QFormat.parse("Q16.10");
+        for (Variant v : Variant.values()) {
+            var spec = org.odegen.net.NetworkSpec.of(v, 20);
+            var one = NetworkGenerator.hardware(new NetworkDesign(spec, 64, q, org.odegen.model.NormMode.BATCH_STATS,
+                    org.odegen.model.OdeSolver.EULER, 1));
+            var two = NetworkGenerator.hardware(new NetworkDesign(spec, 64, q, org.odegen.model.NormMode.BATCH_STATS,
+                    org.odegen.model.OdeSolver.EULER, 2));
+            assertEquals(128, org.odegen.hw.NetworkFit.dsps(two), v + ": a DSP48E1 a multiply-add");
+            assertEquals(3, two.slots(), "a third weight slot");
+            assertEquals(one.macs(), two.macs());
+            assertEquals((one.macs() + 127) / 128, two.macBoundCycles());
+            double ofBound = two.macBoundCycles() / (double) two.scheduleCycles();
+            assertTrue(ofBound >= 0.85, v + ": " + ofBound + " of the bound");
+            assertTrue(two.scheduleCycles() <= 0.55 * one.scheduleCycles(), v + ": " + two.scheduleCycles() + " vs "
+                    + one.scheduleCycles());
+        }
     }
 
     @Test

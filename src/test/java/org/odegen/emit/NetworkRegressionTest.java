@@ -50,20 +50,24 @@ class NetworkRegressionTest {
             String s = line.strip();
             if (!s.isEmpty() && !s.startsWith("#")) {
                 String[] r = s.split("\\s*,\\s*");
-                // the seventh column, the solver, is optional: Euler where it is left out
-                rows.add(r.length == 6 ? new String[] {r[0], r[1], r[2], r[3], r[4], r[5], "euler"} : r);
+                // the seventh column, the solver, is optional (Euler where it is left out), and the eighth, the
+                // multiply-adds a lane (1 where it is left out)
+                String[] full = {r[0], r[1], r[2], r[3], r[4], r[5], "euler", "1"};
+                System.arraycopy(r, 6, full, 6, r.length - 6);
+                rows.add(full);
             }
         }
         return rows.stream();
     }
 
-    @ParameterizedTest(name = "{0}-{1} x{2} {3} {4} {6}")
+    @ParameterizedTest(name = "{0}-{1} x{2} {3} {4} {6} mac{7}")
     @MethodSource("configurations")
     void bitExactAgainstTheFixedPointTwin(String variant, String depth, String lanes, String norm, String format,
-            String gaps, String solver) throws Exception {
+            String gaps, String solver, String macs) throws Exception {
         long start = System.nanoTime();
         NetworkDesign d = new NetworkDesign(NetworkSpec.of(Variant.parse(variant), Integer.parseInt(depth)),
-                Integer.parseInt(lanes), QFormat.parse(format), NormMode.parse(norm), OdeSolver.parse(solver));
+                Integer.parseInt(lanes), QFormat.parse(format), NormMode.parse(norm), OdeSolver.parse(solver),
+                Integer.parseInt(macs));
         String id = d.id() + "_" + norm + "_" + format;
         var g = NetworkGenerator.generate(d, ROOT.resolve(id), false);
         var timed = NetworkHarness.run(g.folder(), g.top(), VerilatorHarness.CACHE, 1, false, List.of("--images=1"));
@@ -92,9 +96,9 @@ class NetworkRegressionTest {
         }
         synchronized (ROWS) {
             double ratio = measured / (double) g.macBoundCycles();
-            ROWS.put(id, String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %,d | %,d | %.2f | %.1f%% |",
-                    d.spec().name(), d.lanes(), norm, format, solver, measured, g.macBoundCycles(), measured / 1e5,
-                    100 / ratio));
+            ROWS.put(id, String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %,d | %,d | %.2f | %.1f%% |",
+                    d.spec().name(), d.lanes(), d.macsPerLane(), norm, format, solver, measured, g.macBoundCycles(),
+                    measured / 1e5, 100 / ratio));
             done++;
             System.out.printf(Locale.ROOT, "[network regression %d/%d] %s: bit-exact, %,d cycles per image "
                     + "(%.2f ms at 100 MHz, %.1f%% of the multiply-add bound)%s, %.0f s%s%n", done,
@@ -125,8 +129,9 @@ class NetworkRegressionTest {
         if (ROWS.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder("| network | lanes | norm | format | solver | cycles per image (measured) "
-                + "| multiply-add bound | ms at 100 MHz | of the bound |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        StringBuilder sb = new StringBuilder("| network | lanes | multiply-adds a lane | norm | format | solver | cycles per "
+                + "image (measured) | multiply-add bound | ms at 100 MHz | of the bound |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         ROWS.values().forEach(r -> sb.append(r).append('\n'));
         Files.createDirectories(ROOT);
         Files.writeString(ROOT.resolve("cycles.md"), sb.toString());

@@ -29,9 +29,9 @@ object NetworkEngineSim {
     out.toArray
   }
 
-  def run(variant: String, depth: Int, lanes: Int, seed: Long, workspace: String): (Array[Int], Array[Int], Long, Long) = {
+  def run(variant: String, depth: Int, lanes: Int, seed: Long, workspace: String, q: QFormat = QFormat.Q32_20,
+      macsPerLane: Int = 1): (Array[Int], Array[Int], Long, Long) = {
     val spec = NetworkSpec.of(Variant.parse(variant), depth)
-    val q = QFormat.Q32_20
     val weights = Weights.random(spec, seed)
     val net = new Network(weights, NormMode.BATCH_STATS, q)
     val rnd = new Random(seed)
@@ -40,7 +40,7 @@ object NetworkEngineSim {
     val golden = net.forwardFixed(fixedImg, Network.GOLDEN)
     val words = blob(weights, spec, q)
     require(words.length == spec.params, s"blob ${words.length} vs ${spec.params}")
-    val cfg = NetworkHwConfig.of(spec, lanes, q, NormMode.BATCH_STATS)
+    val cfg = NetworkHwConfig.of(spec, lanes, q, NormMode.BATCH_STATS).copy(macsPerLane = macsPerLane)
     var got: Array[Int] = null
     var cycles = 0L
     SimBuild.engine(cfg, workspace).doSim("net", seed.toInt) { dut =>
@@ -71,7 +71,8 @@ object NetworkEngineSim {
   }
 
   def main(args: Array[String]): Unit = {
-    val (g, r, c, s) = run(args(0), args(1).toInt, args(2).toInt, 1, "target/netsim")
+    val (g, r, c, s) = run(args(0), args(1).toInt, args(2).toInt, 1, "target/netsim",
+      if (args.length > 3) QFormat.parse(args(3)) else QFormat.Q32_20, if (args.length > 4) args(4).toInt else 1)
     val bad = g.indices.filter(i => g(i) != r(i))
     println(s"cycles $c schedule $s; ${bad.size} bad logits; first: ${bad.headOption.map(i => s"$i: ${g(i)} vs ${r(i)}")}")
   }

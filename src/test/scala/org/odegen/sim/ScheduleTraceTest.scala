@@ -16,8 +16,18 @@ import scala.util.Random
   * a residual add), a stride-1 option-B block (the 1x1 conv), an ODEBlock's Euler step (the time channel, the
   * update), the pooling, the classifier. */
 class ScheduleTraceTest {
-  @Test def everyKindsPhasesAreItsSchedule(): Unit = {
-    val cfg = ScheduleTraceTest.engine
+  @Test def everyKindsPhasesAreItsSchedule(): Unit = traceIsSchedule(ScheduleTraceTest.engine)
+
+  /** The same engine in Q16.10 with two multiply-adds a lane: the 3x3 convs' CONV in pairs (the stem's three
+    * channels a pair and one, the ODEBlock's time channel alone), the 1x1 conv and the classifier one a cycle,
+    * three weight slots, the deeper pipeline's drains. */
+  @Test def everyKindsPhasesAreItsScheduleWithTwoMultiplyAddsALane(): Unit = {
+    val one = ScheduleTraceTest.engine
+    traceIsSchedule(one.copy(name = "OdeNetwork_trace_x8_mac2", dataWidth = 16, frac = 10, macsPerLane = 2,
+      program = one.program.map(p => p.copy(update = p.update.map(_ => 1L << 10)))))
+  }
+
+  private def traceIsSchedule(cfg: NetworkHwConfig): Unit = {
     val expected = Span.normalize(cfg.schedule.dropWhile(_.phase != NetworkPhases.FETCH.name))
     val trace = ScheduleTraceTest.trace(cfg)
     val firstOff = expected.zip(trace).indexWhere { case (e, t) => e != t }
