@@ -134,6 +134,11 @@ case class NetworkHwConfig(
   require(macsPerLane == 1 || macsPerLane == 2, s"macsPerLane = $macsPerLane must be 1 or 2")
   require(macsPerLane == 1 || dataWidth <= 18,
     s"two multiply-adds a lane need a format of at most 18 bits (its two weight banks), not $dataWidth")
+  // a pair's channels are in two lanes at one address: a map spread over one lane keeps its channels at
+  // different addresses of that lane (only a map of one channel may be, whose pair is one and a padding zero)
+  for (p <- program if paired(p))
+    require(p.inLanes(lanes) >= 2 || p.cin == 1, s"${p.label}: two multiply-adds a lane need its ${p.cin} input " +
+      s"channels over at least 2 lanes, not ${p.inLanes(lanes)}")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
     s"normShare = $normShare lanes a norm unit must be a power of two in 1..$lanes")
   format // validates Q(W,F)

@@ -39,6 +39,10 @@ public record NetworkDesign(NetworkDescription description, int lanes, QFormat f
         if (macsPerLane != 1 && macsPerLane != 2) {
             throw new IllegalArgumentException("macs-per-lane = " + macsPerLane + " cannot be used; valid: 1, 2");
         }
+        if (macsPerLane == 2 && lanes < 2) {
+            throw new IllegalArgumentException("two multiply-adds a lane need at least 2 lanes (a pair's channels are "
+                    + "in two lanes); use --lanes 2 or more, or macs-per-lane 1");
+        }
         if (macsPerLane == 2 && format.width() > MAX_PAIRED_WIDTH) {
             throw new IllegalArgumentException("two multiply-adds a lane need a format of at most " + MAX_PAIRED_WIDTH
                     + " bits, not " + format + "; use --format Q16.10 (or another of W <= 18), or macs-per-lane 1");

@@ -104,6 +104,8 @@ class BadInputCatalogueTest {
                     "--macs-per-lane", "3", "--out", out), "valid: 1, 2"),
             new Case("two multiply-adds a lane of a wide format", List.of("--network", "rodenet-3", "--macs-per-lane", "2",
                     "--out", out), "at most 18 bits, not Q32.20"),
+            new Case("two multiply-adds on one lane", List.of("--network", "rodenet-3", "--lanes", "1", "--format",
+                    "Q16.10", "--macs-per-lane", "2", "--out", out), "at least 2 lanes"),
             new Case("multiply-adds a lane with a layer", List.of("--layer", "layer1", "--macs-per-lane", "2",
                     "--out", out), "--macs-per-lane is the network engine's"),
             new Case("an engine the chip cannot hold", List.of("--network", "rodenet-3", "--lanes", "64", "--out", out),
