@@ -102,7 +102,7 @@ object ConvKind extends LayerKind("conv") {
     // two multiply-adds a lane (NetworkHwConfig.paired): `wRd` is the weight of the pair's first channel, `wRd9`
     // its second's, 9 words on, registers stepped each cycle (and over the second channel's 9 words after each
     // pair), so that each bank's address is a choice of the two, not a sum (it was x64's slowest path)
-    private val pairs = cfg.macsPerLane == 2
+    private val pairs = cfg.pairs
     val wRd, wRd9 = pairs generate (Reg(UInt(wBits bits)) init 0)
     private def restartPairs(): Unit = if (pairs) {
       wRd := wBase

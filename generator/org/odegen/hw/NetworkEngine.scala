@@ -16,8 +16,8 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   val dstLane = UInt(HwUtil.addrWidth(cfg.lanes) bits) // COPY: the lane that writes
   // two multiply-adds a lane: the second broadcast bus of each slice carries the pair's second channel (the
   // lane after the first's), its weight 9 words after the first's; else a zero
-  val pair1 = (cfg.macsPerLane == 2) generate Bool()
-  val wAddr9 = (cfg.macsPerLane == 2) generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
+  val pair1 = cfg.pairs generate Bool()
+  val wAddr9 = cfg.pairs generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
 }
 
 /** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,

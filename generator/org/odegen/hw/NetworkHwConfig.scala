@@ -179,7 +179,7 @@ case class NetworkHwConfig(
     * takes to load it (rODENet's layer3 at 64 lanes), and a pass of few weights before one of many (its first
     * conv, 32 channels in, before the second, 64) leaves it a load behind with two slots (4,534 cycles waited,
     * measured). The third slot's words still fit each bank's RAMB18 at 64 lanes (881 of 1024). */
-  def slots: Int = if (macsPerLane == 2) 3 else 2
+  def slots: Int = if (pairs) 3 else 2
   def weightDepth: Int = slots * slotDepth
   /** Weight memories a lane: narrow formats split them into even and odd addresses, so that the loader
     * writes both words of a 64-bit beat at once (a bank of W <= 18 bits still fills one RAMB18); at 64
@@ -192,7 +192,9 @@ case class NetworkHwConfig(
     * lanes a map is spread over are a power of two, so no pair straddles two of a lane's channel blocks); their
     * weights are 9 words apart, so in the two weight banks (even and odd addresses) at once. The 1x1 conv and
     * the classifier keep one. */
-  def paired(p: Pass): Boolean = macsPerLane == 2 && p.kind == ConvKind
+  def paired(p: Pass): Boolean = pairs && p.kind == ConvKind
+  /** The lanes have the second multiplier, buses and weight reads of the pairs ([[paired]]). */
+  def pairs: Boolean = macsPerLane == 2
   /** CONV's cycles a pixel: its taps, or with pairs 9 a pair of channels and 9 for the time channel. */
   def convCycles(p: Pass): Int =
     if (paired(p)) 9 * ((if (p.time.isDefined) 1 else 0) + (p.cin + 1) / 2) else p.taps

@@ -36,7 +36,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2; with two multiply-adds a
   // lane, a second a slice, the pair's second channel (zero when the cycle has none)
   val broadcast2 = Vec(SInt(W bits), cfg.slices)
-  private val pairs = cfg.macsPerLane == 2
+  private val pairs = cfg.pairs
   val broadcast2b = pairs generate Vec(SInt(W bits), cfg.slices)
   // the two weight banks (even, odd addresses) read the command's word and, with pairs, the word 9 after it
   // (cmd.wAddr9), which is in the other bank

@@ -173,9 +173,10 @@ class BadInputCatalogueTest {
         }
     }
 
-    /** An option's property: its name, but for the two of two words. */
+    /** An option's property, as MavenGenerate names it. */
     private static String property(String option) {
-        return option.equals("time-channel") ? "timeChannel" : option.equals("macs-per-lane") ? "macsPerLane" : option;
+        return MavenGenerate.PROPERTIES.entrySet().stream().filter(e -> e.getValue().equals("--" + option))
+                .map(Map.Entry::getKey).findFirst().orElse(option);
     }
 
     /** {@code --name value} pairs as mvn generate's {@code -Dname=value}, --time-channel as -DtimeChannel. */
@@ -195,8 +196,8 @@ class BadInputCatalogueTest {
             Map<String, String> before = snapshot();
             MavenGenerateTest.Run r = MavenGenerateTest.mvnGenerate(props.toArray(String[]::new));
             // Maven names the properties: -Dlayer for --layer
-            String says = c.says().replaceAll("--([a-z-]+)", "-D$1").replace("-Dtime-channel", "-DtimeChannel")
-                    .replace("-Dmacs-per-lane", "-DmacsPerLane");
+            String says = java.util.regex.Pattern.compile("--([a-z-]+)").matcher(c.says())
+                    .replaceAll(m -> "-D" + property(m.group(1)));
             check("mvn generate", new Case(c.what(), props, says), r.exit(), r.err(), before);
         }
     }
