@@ -187,6 +187,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   }
   when(host.start) {
     clear(c, p, dstLane, dstBase)
+    pc := 0 // the sequencer's row is the ROM's first by the end of INPUT
     phase := Phase.INPUT
     slotR := 0
     for (s <- slotFull) s := False
@@ -221,7 +222,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
       phase := Phase.IDLE
       loader.state := loader.State.IDLE
     } {
-      pc := 0
       phase := Phase.FETCH
     }
   }

@@ -185,14 +185,13 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       when(reduceVar) { core.acc := core.accNext }
     }
     core.updAddend := r5
-    val convOut = core.convOut
     val normed = core.normed
 
     val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
     val wrBuf = UInt(2 bits)
     wr.valid := False
     wr.payload.addr := s5.wrAddr.resized
-    wr.payload.data := convOut
+    wr.payload.data := normed // CONV's word is the accumulator's, saturated at stage 6 (data6)
     wrBuf := cur.w
     switch(s5.op) {
       for (k <- LayerKinds.all) k.writeBack(NetworkLanes.this)(this)
@@ -203,32 +202,39 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     wr6.valid.init(False)
     val wrBuf6 = RegNext(wrBuf)
     val r6 = RegNext(r5)
+    // CONV's word: the accumulator saturated a stage after its last add (stage 5 holds the next pixel's first
+    // tap, which replaces it only at the end of this cycle); the add and the saturation in one cycle, after the
+    // all-reduce partner's select, were x64's slowest path (7.54 ns)
+    val data6 = Mux(s6Conv, fmt.sat(core.acc), wr6.payload.data)
     val added = Mux(cur.residual, fmt.sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1)), wr6.payload.data)
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
     // one adder for the norm's channel sum (CONV, of the words written) and the pooling sum (POOL), at
     // stage 6: after the accumulator's adder and saturation, it was the next slowest path
     val sumNext = Mux(s6First, S(0, cfg.sumWidth bits), sum) +
-      (if (cfg.slices > 1) Mux(reduceSum, sumPartner, wr6.payload.data.resize(cfg.sumWidth))
-       else wr6.payload.data.resize(cfg.sumWidth))
+      (if (cfg.slices > 1) Mux(reduceSum, sumPartner, data6.resize(cfg.sumWidth))
+       else data6.resize(cfg.sumWidth))
     when((s6Conv && s6Last) || s6Pool || (if (cfg.slices > 1) reduceSum else False)) {
       sum := sumNext
     }
     // stage 7: write back (registered), or the image
     val wr7 = RegNext(wr6)
     wr7.valid.init(False)
+    wr7.payload.data.allowOverride()
+    wr7.payload.data := data6
     when(s6Apply) {
       wr7.payload.data := applied
     }
-    when(s6Pool) {
-      wr7.payload.data := shiftBy(sumNext, cur.log2Out).resize(W)
-    }
+    // POOL's word: the sum register shifted at stage 7, the cycle after its last add (the shift after the add in
+    // one cycle, with CONV's saturation before the add, was x64's slowest path left, 7.5 ns)
+    val s7Pool = RegNext(s6Pool) init False
+    val data7 = Mux(s7Pool, shiftBy(sum, cur.log2Out).resize(W), wr7.payload.data)
     val wrBuf7 = RegNext(wrBuf6)
     val imageHere = inputWrite && imageLane === l
     for (b <- 0 until buffers) {
       val img = if (b == 0) imageHere else False
       // the address is every lane's (a pair's lanes share it): the image's while it arrives (no write-back then)
       writeBuf(b, Mux(inputWrite, imageAddr.resize(wr7.payload.addr.getWidth), wr7.payload.addr),
-        Mux(img, inWord, wr7.payload.data), img || (wr7.valid && wrBuf7 === b))
+        Mux(img, inWord, data7), img || (wr7.valid && wrBuf7 === b))
     }
     private val weightHere = (U(l, laneBits bits) & loader.wr.mask) === loader.wr.lane
     for ((m, b) <- weights.zipWithIndex) m.write(loader.wr.addr(b), loader.wr.data(b), loader.wr.en(b) && weightHere)

@@ -20,20 +20,24 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
   def afterDrain(k: PhaseKey): Unit = waits.afterDrain := Phase(k)
   /** The pass is done: FETCH the next. */
   def nextPass(): Unit = {
-    pc := pc + 1
     phase := Phase.FETCH
   }
   /** The pass is done once its last writes land: DRAIN, then FETCH the next. */
   def drainToNextPass(): Unit = {
-    pc := pc + 1
     waits.drainTo(Phase.FETCH)
   }
 
   val kinds = LayerKinds.all.map(k => k -> k.sequencer(this).setName(k.name)).toMap
 
-  val row = if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc) // pc reaches `passes`: 2^k rows
+  // the pass FETCH loads: a register of the ROM's row at pc, which FETCH steps to the pass after it, so that pc
+  // is stable from the cycle after a FETCH (a pass issues at least one command) and from START (INPUT takes at
+  // least a cycle) to the next. Stepped where a pass ended, pc's next value came from the phases' last-cycle
+  // compares, and the ROM after them (Yosys moves pc's register into its read port) was x64's slowest path
+  // (7.5 ns). pc reaches `passes`: 2^k rows
+  val row = RegNext(if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc))
   switch(phase) {
     is(Phase.FETCH) {
+      pc := pc + 1
       cur := row
       isFc := row.kind === LayerKinds.code(FcKind)
       clear(g, gl, gBase, gChan, p, c, ox)
