@@ -43,7 +43,8 @@ abstract class LaneCmd extends Bundle {
   *    APPLY `mulq(d, scale)`, SCALE `mulq(inv, A)` (batch stats: scale = sat of it), UPDATE the top's `updA`,
   *    `updB` (the coefficient and the stage's k);
   *  - the post-ops (stage 5): CONV and VAR accumulate, `accNext = (first ? accStart : acc) + accAddend` and
-  *    `convOut = sat(accNext)`; one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
+  *    `convOut = sat(accNext)` (the ODEBlock's word; the engine saturates `acc` a stage later, off this adder's
+  *    path); one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
   *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`), `normed`.
   * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins).
   * With `pairs` (the engine's two multiply-adds a lane) a second `mulq` takes CONV's second channel, and
