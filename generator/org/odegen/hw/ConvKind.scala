@@ -224,8 +224,9 @@ object ConvKind extends LayerKind("conv") {
           countOn(p, p === cur.regionPixels - 1) {
             wBase := wBase + cur.taps.resize(wBits)
             when(gl === cur.groupsPerLoad - 1) {
-              // the slot's last read is this cycle's: the reader may refill it from the next cycle on
-              slotFull(slotR) := False
+              // the slot's last read is this cycle's: the reader may refill it from the next cycle on, unless
+              // a later pass reads the same weights (an ODEBlock's next step: WeightSlotPlan)
+              if (cfg.keepsWeights) { when(!cur.keep) { slotFull(slotR) := False } } else slotFull(slotR) := False
               slotR := nextSlot(slotR)
             }
             when(isFc) {

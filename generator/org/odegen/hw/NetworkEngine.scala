@@ -103,7 +103,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   io.interrupt := host.interrupt
 
   // ---------------------------------------------------------------- the layer program
-  val rom = Vec(cfg.program.map(p => describe(cfg, p)))
+  val rom = Vec(cfg.program.zip(cfg.slotPlan).map { case (p, use) => describe(cfg, p, use) })
   private[hw] val passes = cfg.program.size
   private[hw] val pcBits = log2Up(passes + 1)
 

@@ -180,6 +180,11 @@ case class NetworkHwConfig(
     * conv, 32 channels in, before the second, 64) leaves it a load behind with two slots (4,534 cycles waited,
     * measured). The third slot's words still fit each bank's RAMB18 at 64 lanes (881 of 1024). */
   def slots: Int = if (pairs) 3 else 2
+  /** Each pass's weight slot, and the slots that keep an ODEBlock's weights from one step to the next. */
+  lazy val slotPlan: Seq[SlotUse] = WeightSlotPlan(program, lanes, slots)
+  /** Some slot keeps its weights for a later pass: the compute and the loader take each pass's slot from the ROM
+    * (without, the turn of the slots is the plan, and they keep it themselves). */
+  def keepsWeights: Boolean = slotPlan.exists(_.keep)
   def weightDepth: Int = slots * slotDepth
   /** Weight memories a lane: narrow formats split them into even and odd addresses, so that the loader
     * writes both words of a 64-bit beat at once (a bank of W <= 18 bits still fills one RAMB18); at 64

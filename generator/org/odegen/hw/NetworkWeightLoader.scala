@@ -90,8 +90,11 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     is(State.SCAN) {
       when(pc === passes) {
         state := State.DONE
-      }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.of(cfg).filter(_.hasWeights))) {
+      }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.of(cfg).filter(_.hasWeights)) &&
+        (if (cfg.keepsWeights) !row.reuse else True)) {
+        // a pass whose weights a slot kept (WeightSlotPlan) loads nothing: the scan goes on past it
         pass := row
+        if (cfg.keepsWeights) slot := row.slot
         load := 0
         wPtr := row.weightsAt
         aPtr := row.normAAt

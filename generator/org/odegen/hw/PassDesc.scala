@@ -54,11 +54,16 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   // mean_N over pixels that are not a power of two (MeanDivider): N
   val divide = Bool()
   val avgPixels = UInt(12 bits)
+  // the weight slot the pass reads (its first load's), its weights already there, the slot kept after it
+  // (WeightSlotPlan): read only where the plan keeps a slot (NetworkHwConfig.keepsWeights)
+  val slot = UInt(spinal.core.log2Up(cfg.slots) bits)
+  val reuse = Bool()
+  val keep = Bool()
 }
 
 object PassDesc {
   /** The ROM entry of a pass. */
-  def describe(cfg: NetworkHwConfig, p: Pass): PassDesc = {
+  def describe(cfg: NetworkHwConfig, p: Pass, use: SlotUse): PassDesc = {
     val d = PassDesc(cfg)
     val l = cfg.lanes
     d.kind := LayerKinds.code(p.kind)
@@ -114,6 +119,9 @@ object PassDesc {
     d.log2Slices := log2Up(p.outRegions(l))
     d.divide := Bool(p.kind.divides(p))
     d.avgPixels := p.kind.averagedPixels(p).getOrElse(1)
+    d.slot := use.slot
+    d.reuse := Bool(use.reuse)
+    d.keep := Bool(use.keep)
     d
   }
 }
