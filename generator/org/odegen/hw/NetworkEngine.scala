@@ -62,9 +62,10 @@ object NetworkEngine {
   * weight (one multiply-add per lane per cycle: the multiply-add bound; with `macsPerLane` 2 a second bus a slice
   * carries the next input channel to a second multiplier a lane); norm, ReLU, the residual add and
   * the Euler update run per lane on its own channels (and rows). A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
-  * Weights are not kept: a reader walks the same program one weight slot ahead of the compute (two with
-  * `macsPerLane` 2: three slots) and fills the slots the compute is not reading from DDR, so that loading costs
-  * no cycles once the first slot is in.
+  * Weights are not kept across images: a reader walks the same program one weight slot ahead of the compute (two
+  * with `macsPerLane` 2: three slots) and fills the slots the compute is not reading from DDR, so that loading
+  * costs no cycles once the first slot is in; an ODEBlock's convs whose weights are one load keep their slots from
+  * its first step to its last ([[WeightSlotPlan]]), so they are read once an image.
   *
   * `interruptPort` is NETWORK.md's `interrupt` except in SpinalSim builds (see OdeBlockTop). */
 case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrupt") extends Component {
