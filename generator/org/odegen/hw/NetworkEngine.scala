@@ -194,6 +194,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     for (s <- slotFull) s := False
     loader.state := loader.State.SCAN
     loader.pc := 0
+    loader.stale := True
     loader.slot := 0
   }
 

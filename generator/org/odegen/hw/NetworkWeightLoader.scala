@@ -85,10 +85,17 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)
   }
 
-  val row = if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc) // pc reaches `passes`: 2^k rows
+  // the ROM's row at pc, a register a cycle behind pc (SCAN waits while `stale`): read straight from pc, pc's
+  // next value (the reader's jobDone, START's reset) came before the ROM, since Yosys moves pc's register into
+  // its read port (x64's slowest path but one, 7.35 ns). pc reaches `passes`: 2^k rows
+  val row = RegNext(if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc))
+  val stale = RegInit(False)
+  stale := False
   switch(state) {
     is(State.SCAN) {
-      when(pc === passes) {
+      when(stale) {
+        // the row is pc's from the next cycle on
+      }.elsewhen(pc === passes) {
         state := State.DONE
       }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.of(cfg).filter(_.hasWeights)) &&
         (if (cfg.keepsWeights) !row.reuse else True)) {
@@ -102,6 +109,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
         state := State.WAIT_SLOT
       } otherwise {
         pc := pc + 1
+        stale := True
       }
     }
     is(State.WAIT_SLOT) {
@@ -158,6 +166,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
             state := State.WAIT_SLOT
             when(lastLoad) {
               pc := pc + 1
+              stale := True
               state := State.SCAN
             }
           }
