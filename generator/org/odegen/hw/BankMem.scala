@@ -24,11 +24,13 @@ case class BankMem(depth: Int, width: Int, distributedBelow: Int = 0) extends Ar
     (if (base == 0) True else addr >= base) && (if (last) True else addr < base + size)
   }
 
-  def readSync(addr: UInt): SInt = {
-    val outs = chunks.zip(mems).map { case ((_, size), m) => m.readSync(local(addr, size)) }
+  /** The word at `addr`, `latency` cycles later: 1, or 2 with the block RAM's output register (DOA_REG) on, which
+    * takes the RAM's clock-to-out off the paths after it. */
+  def readSync(addr: UInt, latency: Int = BankMem.readLatency): SInt = {
+    val outs = chunks.zip(mems).map { case ((_, size), m) => Delay(m.readSync(local(addr, size)), latency - 1) }
     if (outs.size == 1) outs.head
     else {
-      val which = RegNext(Vec(chunks.map { case (b, s) => inChunk(addr, b, s) }).asBits)
+      val which = Delay(Vec(chunks.map { case (b, s) => inChunk(addr, b, s) }).asBits, latency)
       MuxOH(which, outs)
     }
   }
@@ -73,7 +75,8 @@ object BankMem {
   * RAMs' byte enables). For narrow formats, whose lanes' buffers would each take a RAMB18 a quarter full: two
   * lanes then fill one as 512 x 36. Inline Verilog, since SpinalHDL writes a masked `Mem` as one memory a
   * half, which Yosys maps to two block RAMs. */
-case class LanePairRam(depth: Int, width: Int, moduleName: String) extends BlackBox {
+case class LanePairRam(depth: Int, width: Int, moduleName: String, latency: Int = BankMem.readLatency) extends BlackBox {
+  require(latency == 1 || latency == 2, s"latency $latency: 1, or 2 with the output register")
   private val aw = log2Up(depth) max 1
   addGeneric("DEPTH", depth)
   addGeneric("AW", aw)
@@ -89,6 +92,9 @@ case class LanePairRam(depth: Int, width: Int, moduleName: String) extends Black
   noIoPrefix()
   mapClockDomain(clock = io.clk)
   setDefinitionName(moduleName)
+  // latency 2: the block RAM's output register (DOA_REG), a second register after the read
+  private val outReg = if (latency == 1) "    rd <= mem[ra];" else "    rd1 <= mem[ra];\n    rd <= rd1;"
+  private val outDecl = if (latency == 1) "" else "  reg [2*W-1:0] rd1;\n"
   setInlineVerilog(
     s"""
        |module $moduleName #(parameter DEPTH = 2, parameter AW = 1, parameter W = 1) (
@@ -100,10 +106,10 @@ case class LanePairRam(depth: Int, width: Int, moduleName: String) extends Black
        |  input [1:0] we
        |);
        |  reg [2*W-1:0] mem [0:DEPTH-1];
-       |  always @(posedge clk) begin
+       |$outDecl  always @(posedge clk) begin
        |    if (we[0]) mem[wa][W-1:0] <= wd[W-1:0];
        |    if (we[1]) mem[wa][2*W-1:W] <= wd[2*W-1:W];
-       |    rd <= mem[ra];
+       |$outReg
        |  end
        |endmodule
        |""".stripMargin)

@@ -5,15 +5,16 @@ import spinal.lib._
 
 /** Where a command is in the lanes' pipeline, cycle by cycle after the sequencer issues it (stage 0), named
   * from the parts that set it, so that every delay, the drain and the cycle model derive from one place:
-  *  - stage `readLatency` (1): the words it read from the banks;
+  *  - stage `readLatency` (1, or 2 where the memories' output registers are on: the engine at 64 lanes): the words
+  *    it read from the banks;
   *  - `operandStage` (2): the multiplier's operands, registered;
   *  - `resultStage` (5): the `mulq` result, `mulq.latency` later (and `sumStages`, one where a lane adds two
   *    products first), and the post-op (accumulate, the norm's add, the update's add), then `postStages` more
   *    (the engine's residual add and ReLU: one);
   *  - `writeStage`: the write-back, registered; its word is in the bank a cycle later (`depth`).
   * The ODEBlock and the network engine share it; they differ only in `postStages`. */
-case class LaneTiming(mulq: MulqConfig, postStages: Int, sumStages: Int = 0) {
-  def readLatency: Int = BankMem.readLatency
+case class LaneTiming(mulq: MulqConfig, postStages: Int, sumStages: Int = 0, readLatency: Int = BankMem.readLatency) {
+  require(readLatency == 1 || readLatency == 2, s"readLatency $readLatency: a block RAM's read takes 1 or 2 cycles")
   def operandStage: Int = readLatency + 1
   def resultStage: Int = operandStage + mulq.latency + sumStages
   def writeStage: Int = resultStage + postStages + 1

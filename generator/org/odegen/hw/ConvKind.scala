@@ -221,9 +221,9 @@ object ConvKind extends LayerKind("conv") {
             ixBase := -1
             iyBase := iyBase + cur.stride.resize(9).asSInt
           }
-          countOn(p, p === cur.regionPixels - 1) {
+          countOn(p, p === cur.lastRegionPixel) {
             wBase := wBase + cur.taps.resize(wBits)
-            when(gl === cur.groupsPerLoad - 1) {
+            when(gl === cur.lastGroupOfLoad) {
               // the slot's last read is this cycle's: the reader may refill it from the next cycle on, unless
               // a later pass reads the same weights (an ODEBlock's next step: WeightSlotPlan)
               if (cfg.keepsWeights) { when(!cur.keep) { slotFull(slotR) := False } } else slotFull(slotR) := False
@@ -262,7 +262,7 @@ object ConvKind extends LayerKind("conv") {
         cmd.op := LaneOp.VAR
         cmd.rdAddr := (gBase + p.resize(bufBits)).resized
         cmd.first := p === 0
-        countOn(p, p === cur.regionPixels - 1) {
+        countOn(p, p === cur.lastRegionPixel) {
           drainTo(NORM_START)
           when(cur.log2Slices =/= 0) {
             afterDrain(REDUCE_VAR)
@@ -301,7 +301,7 @@ object ConvKind extends LayerKind("conv") {
         cmd.op := op
         cmd.rdAddr := (gBase + p.resize(bufBits)).resized
         cmd.wrAddr := (gBase + p.resize(bufBits)).resized
-        countOn(p, p === cur.regionPixels - 1) {
+        countOn(p, p === cur.lastRegionPixel) {
           if (key == APPLY) {
             when(cur.update) {
               drainTo(UPDATE)
@@ -316,9 +316,9 @@ object ConvKind extends LayerKind("conv") {
         gl := gl + 1
         gBase := gBase + cur.regionPixels.resize(bufBits)
         gChan := gChan + (cur.groupLaneMask.resize(9) + 1)
-        when(g === cur.groups - 1) {
+        when(g === cur.lastGroup) {
           nextPass()
-        }.elsewhen(gl === cur.groupsPerLoad - 1) {
+        }.elsewhen(gl === cur.lastGroupOfLoad) {
           gl := 0
           go(WAIT_W)
         } otherwise {

@@ -46,7 +46,7 @@ object CopyKind extends LayerKind("copy") {
           else U(2, 12 bits))
         if (copiesAtStrideOne(cfg)) when(atOne) { copyQ := copyQ + 1 } // the next row follows
       }
-      countOn(p, p === cur.outPixels - 1) {
+      countOn(p, p === cur.lastOutPixel) {
         copyQ := 0
         c := c + 1
         cs := cs + 1
@@ -60,7 +60,7 @@ object CopyKind extends LayerKind("copy") {
             fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
           }
         }
-        when(c === cur.cout - 1) {
+        when(c === cur.lastChannel) {
           drainToNextPass()
         }
       }

@@ -233,7 +233,12 @@ case class NetworkHwConfig(
   def kDepth(l: Int): Int = program.filter(_.update.isDefined)
     .map(p => laneShare(p.cout, p.outSize, p.outCols, l)).max.max(1)
   /** The lanes' pipeline (LaneTiming): read, operands, mulq, post-op, APPLY's residual add, write. */
-  def timing: LaneTiming = LaneTiming(mulq, postStages = 1, sumStages = macsPerLane - 1)
+  def timing: LaneTiming = LaneTiming(mulq, postStages = 1, sumStages = macsPerLane - 1, readLatency = readLatency)
+  /** Cycles of a lane memory's read: 2 at 64 lanes, with the block RAMs' output registers on, since the broadcast
+    * bus picks one of 64 lanes' words in the cycle after the read (the RAM's clock-to-out, the lane's buffer, the
+    * 64:1 and the padding: x64's slowest path, 7.36 ns, the only one over 142.857 MHz); 1 below, where the pick is
+    * shorter and the pipeline (so every drain, and CYCLES) stays as it was. */
+  def readLatency: Int = if (lanes >= 64) 2 else 1
   /** Cycles from an issued command to its write-back. */
   def pipelineDepth: Int = timing.depth
   def drain: Int = timing.drain

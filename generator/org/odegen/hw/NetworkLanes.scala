@@ -63,7 +63,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   val bufferPairs = (0 until L / 2).map { pr =>
     val d = cfg.bufferDepth(2 * pr) max cfg.bufferDepth(2 * pr + 1)
     if (W <= 18 && d > 64 && d <= 512)
-      Some((0 until buffers).map(_ => LanePairRam(d, W, cfg.definitionName + "_LanePairRam")))
+      Some((0 until buffers).map(_ => LanePairRam(d, W, cfg.definitionName + "_LanePairRam", t.readLatency)))
     else None
   }
   /** Lane `index`: its memories, its LaneCore, its write-back (each kind's, [[LayerKind.writeBack]]). */
@@ -78,7 +78,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       case Some(rams) =>
         if (l % 2 == 0) for ((r, b) <- rams.zipWithIndex) r.io.ra := bufRdAddr(b).resized
         rams.map(_.half(l % 2))
-      case None => bufs.zipWithIndex.map { case (m, b) => m.readSync(bufRdAddr(b).resize(bufAddrBits)) }
+      case None => bufs.zipWithIndex.map { case (m, b) => m.readSync(bufRdAddr(b).resize(bufAddrBits), t.readLatency) }
     }
     private def writeBuf(b: Int, addr: UInt, data: SInt, enable: Bool): Unit = pair match {
       case Some(rams) =>
@@ -87,9 +87,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
         rams(b).io.we(l % 2) := enable
       case None => bufs(b).write(addr.resize(bufAddrBits), data, enable)
     }
-    private val wOuts = if (cfg.weightBanks == 1) Seq(weights.head.readSync(cmd.wAddr))
-      else weights.zip(wBankAddr).map { case (m, a) => m.readSync(a) }
-    private val oddFirst1 = RegNext(cmd.wAddr(0))
+    private val wOuts = if (cfg.weightBanks == 1) Seq(weights.head.readSync(cmd.wAddr, t.readLatency))
+      else weights.zip(wBankAddr).map { case (m, a) => m.readSync(a, t.readLatency) }
+    private val oddFirst1 = Delay(cmd.wAddr(0), t.readLatency)
     val wOut = if (cfg.weightBanks == 1) wOuts.head else Mux(oddFirst1, wOuts(1), wOuts(0))
     // the pair's second weight, in the other bank
     val wOut1 = pairs generate Mux(oddFirst1, wOuts(0), wOuts(1))
@@ -144,7 +144,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       // input fewer); the next group's LATCH_MEAN sets it again
       core.mean := 0
     }
-    // read late (bufRdAddr): POOL's x and the residual's or the update's r arrive at stage 4
+    // read late (bufRdAddr): POOL's x and the residual's or the update's r arrive a stage before the result
     val x5 = RegNext(xOut)
     val r5 = RegNext(rOut)
 
@@ -153,7 +153,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     private val bW = cfg.mulq.b
     val stage = cfg.multiStage generate new Area {
       val kBank = BankMem(cfg.kDepth(l), cfg.kWidth, distributedBelow = 64)
-      val kOut = kBank.readSync(cmd.rdAddr.resize(addrWidth(cfg.kDepth(l))))
+      val kOut = kBank.readSync(cmd.rdAddr.resize(addrWidth(cfg.kDepth(l))), t.readLatency)
       val k = xOut.resize(cfg.kWidth + 1)
       val kSum = kOut.resize(cfg.kWidth + 1) + k
       val operand = SInt(bW bits)

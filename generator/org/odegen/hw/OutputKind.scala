@@ -9,10 +9,10 @@ object OutputKind extends LayerKind("output") {
   def phases: Seq[PhaseKey] = Seq(OUTPUT)
 
   /** The logits' reads, one a cycle, then the cycles until the last is accepted (`m_axis` ready throughout):
-    * its push into the FIFO a cycle after its read, and the FIFO's two cycles (ScheduleTraceTest measures
+    * its push into the FIFO the read's latency after it, and the FIFO's two cycles (ScheduleTraceTest measures
     * it). */
-  def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] = Seq(Span(OUTPUT, p.cout.toLong + latency))
-  val latency = 3
+  def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] = Seq(Span(OUTPUT, p.cout.toLong + latency(cfg)))
+  def latency(cfg: NetworkHwConfig): Int = cfg.timing.readLatency + 2
 
   def sequencer(s: NetworkSequencer): KindSequencer = new KindSequencer {
     import s._
@@ -23,7 +23,7 @@ object OutputKind extends LayerKind("output") {
         cmd.op := LaneOp.OUT
         cmd.rdAddr := dstBase
         cmd.banks(0) := dstLane
-        cmd.outLast := outIssued === cur.cout - 1
+        cmd.outLast := outIssued === cur.lastChannel
         outIssued := outIssued + 1
         dstLane := wrapLane(dstLane)
         when(dstLane === L - 1) {

@@ -29,7 +29,7 @@ object PoolKind extends LayerKind("pool") {
     private def nextGroup(): Unit = {
       g := g + 1
       gBase := gBase + cur.inPixels.resize(bufBits)
-      when(g === cur.groups - 1) {
+      when(g === cur.lastGroup) {
         drainToNextPass()
       }
     }
@@ -40,9 +40,9 @@ object PoolKind extends LayerKind("pool") {
         cmd.rdAddr := (gBase + p.resize(bufBits)).resized
         cmd.wrAddr := g.resized
         cmd.first := p === 0
-        cmd.last := p === cur.inPixels - 1
+        cmd.last := p === cur.lastInPixel
         if (cfg.divides) when(cur.divide) { cmd.last := False } // the quotient is written instead (MEAN)
-        countOn(p, p === cur.inPixels - 1) {
+        countOn(p, p === cur.lastInPixel) {
           if (cfg.divides) {
             when(cur.divide) {
               drainTo(POOL_MEAN) // the sums complete
@@ -60,7 +60,7 @@ object PoolKind extends LayerKind("pool") {
           cmd.op := LaneOp.MEAN
           cmd.wrAddr := g.resized
           nextGroup()
-          when(g =/= cur.groups - 1) {
+          when(g =/= cur.lastGroup) {
             go(POOL)
           }
         }
