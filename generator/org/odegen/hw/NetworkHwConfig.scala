@@ -238,7 +238,7 @@ case class NetworkHwConfig(
     * bus picks one of 64 lanes' words in the cycle after the read (the RAM's clock-to-out, the lane's buffer, the
     * 64:1 and the padding: x64's slowest path, 7.36 ns, the only one over 142.857 MHz); 1 below, where the pick is
     * shorter and the pipeline (so every drain, and CYCLES) stays as it was. */
-  def readLatency: Int = if (lanes >= 64) 2 else 1
+  def readLatency: Int = if (lanes >= 64) BankMem.readLatency + 1 else BankMem.readLatency
   /** Cycles from an issued command to its write-back. */
   def pipelineDepth: Int = timing.depth
   def drain: Int = timing.drain

@@ -10,8 +10,8 @@ case class SlotUse(slot: Int, reuse: Boolean, keep: Boolean)
   * read from DDR once an image instead of once a conv pass: every Euler step (and every Heun or RK4 stage) runs
   * the same two convs, and where each conv's weights are one load (its output channels at most the lanes, as
   * rODENet's layer3 at 64 lanes) they stay in their slot from the first step to the last. The compute and the
-  * loader take each pass's slot from the ROM ([[PassDesc]]); without a kept slot the plan is the turn the
-  * two kept before it (slot after slot), and the engine takes its slots by that turn as before.
+  * loader take each pass's slot from the ROM ([[PassDesc]]); without a kept slot the plan is the slots' turn
+  * (slot after slot), which the engine keeps by itself, as before.
   *
   * A pass keeps its weights where a later pass reads the same weights (the same blob words) and every pass with
   * weights between them is one load; at least one slot stays free for the loads between, unless there are none
