@@ -92,7 +92,8 @@ object ConvKind extends LayerKind("conv") {
     private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
     val sliceRegion = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
     val slicePad = sliceRegion.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
-    val sliceBank = sliceRegion.map(r => fiLane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes))
+    private def bankOf(lane: UInt, r: SInt): UInt = lane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes)
+    val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
     // the norm's A and B words of the group (gl) in its slot: registers, set at WAIT_W from the slot (a choice of
     // constants) and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing to the weight
@@ -102,14 +103,18 @@ object ConvKind extends LayerKind("conv") {
     // two multiply-adds a lane (NetworkHwConfig.paired): `wRd` is the weight of the pair's first channel, `wRd9`
     // its second's, 9 words on, registers stepped each cycle (and over the second channel's 9 words after each
     // pair), so that each bank's address is a choice of the two, not a sum (it was x64's slowest path)
-    private val pairs = cfg.pairs
+    // (three, NetworkHwConfig.triples: ConvTriples has the third's)
+    private val pairs = cfg.multiMac
     val wRd, wRd9 = pairs generate (Reg(UInt(wBits bits)) init 0)
     private def restartPairs(): Unit = if (pairs) {
       wRd := wBase
       wRd9 := (wBase + 9).resized
+      if (cfg.triples) triple.restart()
     }
     // the pair's second channel exists (the first is ci - time): it is not the time channel's, nor past cin
     private val secondExists = !isTimeTap && Mux(cur.time, ci.resize(9), ci.resize(9) + 1) < cur.cin.resize(9)
+    // three multiply-adds a lane: the channels in triples (ConvTriples)
+    private val triple = cfg.triples generate new ConvTriples(top, isTimeTap, wRd, wRd9)
 
     /** mean_N over pixels that are not a power of two: the lanes' dividers start on the channel sum or the
       * variance sum, DRAIN waits for them, and `back` comes again with `divided` set. */
@@ -133,7 +138,7 @@ object ConvKind extends LayerKind("conv") {
       on(WAIT_W) {
         wBase := slotBase(slotR)
         aAddr := slotBase(slotR, cfg.slotTaps)
-        bAddr := slotBase(slotR, cfg.slotTaps + cfg.slotParams)
+        bAddr := slotBase(slotR, cfg.slotTaps + cfg.slotParamWords)
         when(slotFull(slotR)) {
           go(PARAM_A)
         }
@@ -162,13 +167,13 @@ object ConvKind extends LayerKind("conv") {
         if (pairs) {
           cmd.wAddr := wRd
           cmd.wAddr9 := wRd9
-          cmd.pair1 := cur.paired && secondExists
+          if (cfg.pairs) cmd.pair1 := cur.paired && secondExists
         } else cmd.wAddr := (wBase + inner.resize(wBits)).resized
-        for (sl <- 0 until cfg.slices) {
-          cmd.banks(sl) := sliceBank(sl)
-          cmd.pads(sl) := slicePad(sl)
-        }
-        cmd.isTime := isTimeTap
+        for (sl <- 0 until cfg.slices) cmd.pads(sl) := slicePad(sl)
+        if (!cfg.triples) {
+          for (sl <- 0 until cfg.slices) cmd.banks(sl) := sliceBank(sl)
+          cmd.isTime := isTimeTap
+        } else triple.issue(bankOf, sliceRegion)
         val lastTap = innerLast
         cmd.first := inner === 0
         cmd.last := lastTap
@@ -188,7 +193,7 @@ object ConvKind extends LayerKind("conv") {
               fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
             }
           }
-          if (pairs) when(cur.paired && !isTimeTap) {
+          if (cfg.pairs) when(cur.paired && !isTimeTap) {
             // a pair: two channels, the next pair's lane two on (the lanes of a map are a power of two, so the
             // pair's lanes are the block's last two where it wraps), its weights past the second's
             val lastPair = (fiLane | 1) === (cur.inLaneMask | 1)
@@ -199,6 +204,9 @@ object ConvKind extends LayerKind("conv") {
             when(lastPair) {
               fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
             }
+          }
+          if (cfg.triples) when(cur.paired) {
+            triple.step()
           }
         }
         when(Conv1x1Kind.oneTap(top)) {
@@ -322,8 +330,8 @@ object ConvKind extends LayerKind("conv") {
           gl := 0
           go(WAIT_W)
         } otherwise {
-          aAddr := aAddr + 1
-          bAddr := bAddr + 1
+          aAddr := aAddr + cfg.paramStride
+          bAddr := bAddr + cfg.paramStride
           go(PARAM_A)
         }
       }

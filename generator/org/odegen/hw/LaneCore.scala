@@ -47,10 +47,11 @@ abstract class LaneCmd extends Bundle {
   *    path); one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
   *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`), `normed`.
   * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins).
-  * With `pairs` (the engine's two multiply-adds a lane) a second `mulq` takes CONV's second channel, and
-  * `result` is the two products' sum, a stage later (`timing.sumStages`). */
+  * With `macs` 2 (the engine's two multiply-adds a lane) a second `mulq` takes CONV's second channel, and
+  * `result` is the two products' sum, a stage later (`timing.sumStages`); with `macs` 3 a third takes the third
+  * channel, and `result` is the three products' sum two stages later (the first two added, then the third). */
 class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Boolean, timing: LaneTiming,
-    definitionName: String, pairs: Boolean = false)(opAt: Int => SpinalEnumCraft[LaneOp.type], first5: Bool)
+    definitionName: String, macs: Int = 1)(opAt: Int => SpinalEnumCraft[LaneOp.type], first5: Bool)
     extends Area {
   private val W = fmt.width
   private val B = mulqCfg.b
@@ -64,10 +65,13 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val updA = SInt(W bits)
   val updB = SInt(B bits)
   val inv = batchStats generate SInt(W bits)
-  /** Two multiply-adds a lane (`pairs`), stage 1 and 2: the pair's second weight and broadcast word; zero words
-    * make its product zero in every other op. */
+  /** Two multiply-adds a lane (`macs` 2 or 3), stage 1 and 2: the pair's second weight and broadcast word; zero
+    * words make its product zero in every other op. Three: the third's. */
+  private val pairs = macs >= 2
   val wOut1 = pairs generate SInt(W bits)
   val broadcast1 = pairs generate SInt(W bits)
+  val wOut2 = (macs == 3) generate SInt(W bits)
+  val broadcast2 = (macs == 3) generate SInt(W bits)
   /** Stage 5: UPDATE's z (or the residual r), added to its product. */
   val updAddend = SInt(W bits)
 
@@ -116,17 +120,21 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   // with pairs, a second multiplier for the conv's second channel (its operands straight from the stage-2
   // broadcast register and the registered weight: no other op uses it), and its product added to the first's
   // in a stage of its own (timing.sumStages), so that the accumulator's adder stays a two-input one
-  val mul1 = pairs generate {
+  private def convMul(a: SInt, w: SInt): MulqUnit = {
     val m = MulqUnit(mulqCfg)
     m.setDefinitionName(definitionName + "_Mulq")
     m.io.operands.valid := True
-    m.io.operands.payload.a := broadcast1
-    m.io.operands.payload.b := RegNext(wOut1).resized
+    m.io.operands.payload.a := a
+    m.io.operands.payload.b := RegNext(w).resized
     m
   }
-  // stage 5: the product (or the pair's sum), and what each op does with it
-  val result = if (!pairs) mul.io.result.payload else
+  val mul1 = pairs generate convMul(broadcast1, wOut1)
+  val mul2 = (macs == 3) generate convMul(broadcast2, wOut2)
+  // stage 5: the product (or the products' sum), and what each op does with it
+  private val pairSum = pairs generate
     RegNext(mul.io.result.payload.resize(mulqCfg.resultWidth + 1) + mul1.io.result.payload)
+  val result = if (!pairs) mul.io.result.payload else if (macs == 2) pairSum else
+    RegNext(pairSum.resize(mulqCfg.resultWidth + 2) + RegNext(mul2.io.result.payload))
   val prod = result.resize(accWidth)
   // the engine overrides both (the classifier's bias, the norm's all-reduce)
   val accStart = SInt(accWidth bits).allowOverride()
@@ -137,7 +145,7 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val convOut = fmt.sat(accNext)
   // UPDATE decoded a cycle early: it selects the addend of every lane's adder
   val update5 = RegNext(opAt(timing.resultStage - 1) === LaneOp.UPDATE) init False
-  private val prodW = mulqCfg.resultWidth + 1
+  private val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
   val normed = fmt.sat(result.resize(prodW) + Mux(update5, updAddend, beta).resize(prodW))
   switch(opAt(timing.resultStage)) {
     is(LaneOp.CONV, LaneOp.VAR) {

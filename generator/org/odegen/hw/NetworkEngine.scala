@@ -17,7 +17,14 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   // two multiply-adds a lane: the second broadcast bus of each slice carries the pair's second channel (the
   // lane after the first's), its weight 9 words after the first's; else a zero
   val pair1 = cfg.pairs generate Bool()
-  val wAddr9 = cfg.pairs generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
+  val wAddr9 = cfg.multiMac generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
+  // three multiply-adds a lane (NetworkHwConfig.triples): the triple's third weight, 18 words after the first's;
+  // each slice's second and third buses' lanes, and which bus carries a channel (bus 0 is on unless `off0`), or
+  // the time channel (bus 0's `isTime`, bus 1's `time1`): the sequencer sends each bus the channel whose weight
+  // bank that bus's multiplier reads
+  val wAddr18 = cfg.triples generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
+  val banks1, banks2 = cfg.triples generate Vec(UInt(HwUtil.addrWidth(cfg.lanes) bits), cfg.slices)
+  val off0, on1, on2, time1 = cfg.triples generate Bool()
 }
 
 /** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,

@@ -17,14 +17,17 @@ object NetworkFit {
   def dsps(cfg: NetworkHwConfig): Int = cfg.lanes * cfg.macsPerLane * dspsPerLane(cfg.dataWidth)
 
   /** RAMB18s of every lane's memories as [[NetworkLanes]] builds them: three feature buffers (two lanes' in one
-    * block RAM where [[LanePairRam]] pairs them), the weight banks, and the k bank of the multi-stage solvers. */
+    * block RAM where [[LanePairRam]] pairs them), the weight banks (with triples two lanes' in one), and the k bank of
+    * the multi-stage solvers. */
   def ramb18(cfg: NetworkHwConfig): Int = {
     val w = cfg.dataWidth
     (0 until cfg.lanes).map { l =>
       val d = cfg.bufferDepth(l)
       val paired = w <= 18 && d > 64 && d <= 512 && cfg.lanes >= 2
       val buffers = if (paired) (if (l % 2 == 0) 3 else 0) else 3 * BankMem.ramb18(d, w, distributedBelow = 64)
-      val weights = cfg.weightBanks * BankMem.ramb18(cfg.weightDepth / cfg.weightBanks, w)
+      // with triples, two lanes' bank in one LanePairRam of 2W bits: counted at the pair's first lane
+      val weights = if (cfg.triples) (if (l % 2 == 0) cfg.weightBanks * ((cfg.weightDepth / 4 + 511) / 512) else 0)
+        else cfg.weightBanks * BankMem.ramb18(cfg.weightDepth / cfg.weightBanks, w)
       val k = if (cfg.multiStage) BankMem.ramb18(cfg.kDepth(l), cfg.kWidth, distributedBelow = 64) else 0
       buffers + weights + k
     }.sum

@@ -126,17 +126,19 @@ case class NetworkHwConfig(
     imageWidth: Int = 32,
     /** The ODE layers use more than one solver: `solver` is then the largest, and WIDTH's solver field 3. */
     mixedSolvers: Boolean = false,
-    /** Multiply-adds a lane does each cycle of a 3x3 conv: 1, or 2 (two input channels at once, a second
-      * DSP48E1 a lane; formats of at most 18 bits, whose two weight banks give both weights in one cycle). */
+    /** Multiply-adds a lane does each cycle of a 3x3 conv: 1, 2 (two input channels at once, a second DSP48E1 a
+      * lane; formats of at most 18 bits, whose two weight banks give both weights in one cycle) or 3 (three input
+      * channels, four weight banks: [[triples]]). */
     macsPerLane: Int = 1
 ) {
   require(isPow2(lanes) && lanes >= 1 && lanes <= 64, s"lanes = $lanes must be a power of two in 1..64")
-  require(macsPerLane == 1 || macsPerLane == 2, s"macsPerLane = $macsPerLane must be 1 or 2")
+  require(macsPerLane >= 1 && macsPerLane <= 3, s"macsPerLane = $macsPerLane must be 1, 2 or 3")
   require(macsPerLane == 1 || dataWidth <= 18,
-    s"two multiply-adds a lane need a format of at most 18 bits (its two weight banks), not $dataWidth")
+    s"$macsPerLane multiply-adds a lane need a format of at most 18 bits (its weight banks), not $dataWidth")
   // a pair's channels are in two lanes at one address: a map spread over one lane keeps its channels at
   // different addresses of that lane (only a map of one channel may be, whose pair is one and a padding zero)
-  for (p <- program if paired(p))
+  require(!triples || lanes >= 2, "three multiply-adds a lane need at least 2 lanes (two share each weight RAM)")
+  for (p <- program if pairs && paired(p))
     require(p.inLanes(lanes) >= 2 || p.cin == 1, s"${p.label}: two multiply-adds a lane need its ${p.cin} input " +
       s"channels over at least 2 lanes, not ${p.inLanes(lanes)}")
   require(isPow2(normShare) && normShare >= 1 && normShare <= lanes,
@@ -171,15 +173,22 @@ case class NetworkHwConfig(
   def slices: Int = program.flatMap(p => p.kind.slices(p, lanes)).max
 
   /** A weight slot (per lane): weights, then norm A (or nothing), then norm B (or the bias), `params` each. */
-  def slotTaps: Int = program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max
+  def slotTaps: Int = alignUp(program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max)
   def slotParams: Int = program.filter(_.hasWeights).map(_.groupsPerLoad(lanes)).max
-  def slotDepth: Int = slotTaps + 2 * slotParams
+  /** Words from one norm A (or B) word of a slot to the next: 1, or with [[triples]] 4, so that every A and B word
+    * is in weight bank 0 (slots and their A and B parts start at multiples of 4): a lane's PARAM word is then that
+    * bank's, with no choice of bank. */
+  def paramStride: Int = if (triples) 4 else 1
+  private def alignUp(n: Int): Int = (n + paramStride - 1) / paramStride * paramStride
+  /** The words of a slot's norm A (or B) part. */
+  def slotParamWords: Int = slotParams * paramStride
+  def slotDepth: Int = slotTaps + 2 * slotParamWords
   /** Weight slots a lane: the compute reads one while the loader fills the next; with two multiply-adds a lane a
     * third, so that the loader runs two loads ahead: the compute of a group then takes as long as the HP port
     * takes to load it (rODENet's layer3 at 64 lanes), and a pass of few weights before one of many (its first
     * conv, 32 channels in, before the second, 64) leaves it a load behind with two slots (4,534 cycles waited,
     * measured). The third slot's words still fit each bank's RAMB18 at 64 lanes (881 of 1024). */
-  def slots: Int = if (pairs) 3 else 2
+  def slots: Int = if (multiMac) 3 else 2
   /** Each pass's weight slot, and the slots that keep an ODEBlock's weights from one step to the next. */
   lazy val slotPlan: Seq[SlotUse] = WeightSlotPlan(program, lanes, slots)
   /** Some slot keeps its weights for a later pass: the compute and the loader take each pass's slot from the ROM
@@ -189,7 +198,7 @@ case class NetworkHwConfig(
   /** Weight memories a lane: narrow formats split them into even and odd addresses, so that the loader
     * writes both words of a 64-bit beat at once (a bank of W <= 18 bits still fills one RAMB18); at 64
     * lanes and 8 x 8 maps a group's weights are as many words as its compute has cycles. */
-  def weightBanks: Int = if (dataWidth <= 18) 2 else 1
+  def weightBanks: Int = if (triples) 4 else if (dataWidth <= 18) 2 else 1
 
   def maxTaps: Int = program.filter(_.hasWeights).map(_.taps).max
   /** The lanes take two input channels of a 3x3 conv a cycle ([[macsPerLane]] 2): the time channel alone, first,
@@ -197,12 +206,29 @@ case class NetworkHwConfig(
     * lanes a map is spread over are a power of two, so no pair straddles two of a lane's channel blocks); their
     * weights are 9 words apart, so in the two weight banks (even and odd addresses) at once. The 1x1 conv and
     * the classifier keep one. */
-  def paired(p: Pass): Boolean = pairs && p.kind == ConvKind
-  /** The lanes have the second multiplier, buses and weight reads of the pairs ([[paired]]). */
+  def paired(p: Pass): Boolean = multiMac && p.kind == ConvKind
+  /** The lanes have a second multiplier, bus and weight read ([[paired]]): two multiply-adds a lane, or three. */
+  def multiMac: Boolean = macsPerLane >= 2
+  /** Two multiply-adds a lane: channel pairs. */
   def pairs: Boolean = macsPerLane == 2
-  /** CONV's cycles a pixel: its taps, or with pairs 9 a pair of channels and 9 for the time channel. */
+  /** Three multiply-adds a lane: a 3x3 conv's input channels in triples, (0, 1, 2), (3, 4, 5), ... of each block of
+    * channels that lie at one address (a map's `inLanes` lanes; the block's last triple may be short), the time
+    * channel first with the first two channels. Their weights are at a, a + 9, a + 18: four weight banks by address mod 4 give all three
+    * in one cycle (a, a + 1, a + 2 mod 4 differ), and the loader's two words a cycle land in two of them. Each
+    * multiplier takes one of two banks (the first bank 0 or 3, the second 1 or 2, the third 2 or 0, by a mod 4),
+    * and the sequencer sends each bus the channel whose weight its multiplier takes: the products' sum is the
+    * same in any order, so no lane turns its weights around. */
+  def triples: Boolean = macsPerLane == 3
+  /** CONV's cycles a pixel: its taps, or with pairs 9 a pair of channels and 9 for the time channel, with triples
+    * 9 a triple of each block's channels (the first block's first triple the time channel and two channels). */
   def convCycles(p: Pass): Int =
-    if (paired(p)) 9 * ((if (p.time.isDefined) 1 else 0) + (p.cin + 1) / 2) else p.taps
+    if (!paired(p)) p.taps
+    else if (pairs) 9 * ((if (p.time.isDefined) 1 else 0) + (p.cin + 1) / 2)
+    else {
+      val block = p.inLanes(lanes)
+      val time = if (p.time.isDefined) 1 else 0
+      9 * (0 until p.cin by block).map(b => (math.min(p.cin - b, block) + (if (b == 0) time else 0) + 2) / 3).sum
+    }
   def maxPixels: Int = program.filter(p => p.kind == ConvKind || p.kind == Conv1x1Kind).map(_.outPixels).max
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
   def normShifts: Seq[Int] = program.flatMap(p => p.kind.averages(p)).distinct.sorted

@@ -36,12 +36,27 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // one broadcast bus a slice of the lanes (Pass.regions): slice s's word at stage 2; with two multiply-adds a
   // lane, a second a slice, the pair's second channel (zero when the cycle has none)
   val broadcast2 = Vec(SInt(W bits), cfg.slices)
-  private val pairs = cfg.pairs
+  private val pairs = cfg.multiMac
   val broadcast2b = pairs generate Vec(SInt(W bits), cfg.slices)
+  // three multiply-adds a lane: a third bus a slice (NetworkHwConfig.triples)
+  private val triples = cfg.triples
+  val broadcast2c = triples generate Vec(SInt(W bits), cfg.slices)
   // the two weight banks (even, odd addresses) read the command's word and, with pairs, the word 9 after it
   // (cmd.wAddr9), which is in the other bank
   private val wHalf = (cmd.wAddr |>> 1).resize(wBits - 1)
-  val wBankAddr = if (cfg.weightBanks == 1) Seq() else if (!pairs) Seq(wHalf, wHalf) else {
+  // (four banks, with triples: bank j reads the one of the triple's three words at a, a + 9, a + 18 that is j
+  // mod 4, member (j - a) mod 4, at its address / 4; the bank no member is in reads the first's)
+  val wBankAddr = if (cfg.weightBanks == 1) Seq() else if (triples) {
+    val s = cmd.wAddr(1 downto 0)
+    val members = Seq(cmd.wAddr, cmd.wAddr9, cmd.wAddr18).map(a => (a |>> 2).resize(wBits - 2))
+    (0 until 4).map { j =>
+      val a = cloneOf(members.head)
+      def of(v: Int) = members(if ((j - v + 4) % 4 == 3) 0 else (j - v + 4) % 4)
+      a := of(0)
+      for (v <- 1 until 4) when(s === v) { a := of(v) }
+      a
+    }
+  } else if (!pairs) Seq(wHalf, wHalf) else {
     val half9 = (cmd.wAddr9 |>> 1).resize(wBits - 1)
     Seq(Mux(cmd.wAddr(0), half9, wHalf), Mux(cmd.wAddr(0), wHalf, half9))
   }
@@ -66,6 +81,21 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       Some((0 until buffers).map(_ => LanePairRam(d, W, cfg.definitionName + "_LanePairRam", t.readLatency)))
     else None
   }
+  // with triples, lanes 2p and 2p+1 keep each weight bank in one memory (a RAMB18 as 512 x 36: all lanes read
+  // one address, the loader writes a lane's half), so that four banks take the block RAMs two took
+  val weightPairs = triples generate (0 until L / 2).map { _ =>
+    (0 until 4).map { j =>
+      val r = LanePairRam(cfg.weightDepth / 4, W, cfg.definitionName + "_LanePairRam", t.readLatency)
+      r.io.ra := wBankAddr(j).resized
+      r
+    }
+  }
+  // each multiplier's bank, by the first word's address mod 4 at the read: bus 0's bank 0 or 3, bus 1's 1 or 2,
+  // bus 2's 2 or 0 (ConvKind sends each bus its channel)
+  private val sRead = triples generate Delay(cmd.wAddr(1 downto 0), t.readLatency)
+  private val takes3 = triples generate (sRead =/= 0)
+  private val takes2For1 = triples generate (sRead === 2)
+  private val takes0For2 = triples generate sRead(1)
   /** Lane `index`: its memories, its LaneCore, its write-back (each kind's, [[LayerKind.writeBack]]). */
   class Lane(val index: Int) extends Area {
     private val l = index
@@ -73,7 +103,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     private val bufAddrBits = pair.map(_.head.io.ra.getWidth).getOrElse(addrWidth(cfg.bufferDepth(l)))
     val bufs = if (pair.isDefined) Seq() else (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
     // the weight slots: one memory, or two, of the even and the odd addresses, written two words a cycle
-    val weights = (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
+    val weights = if (triples) Seq() else (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
     val bufOut = pair match {
       case Some(rams) =>
         if (l % 2 == 0) for ((r, b) <- rams.zipWithIndex) r.io.ra := bufRdAddr(b).resized
@@ -87,12 +117,15 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
         rams(b).io.we(l % 2) := enable
       case None => bufs(b).write(addr.resize(bufAddrBits), data, enable)
     }
-    private val wOuts = if (cfg.weightBanks == 1) Seq(weights.head.readSync(cmd.wAddr, t.readLatency))
+    private val wOuts = if (triples) weightPairs(l / 2).map(_.half(l % 2))
+      else if (cfg.weightBanks == 1) Seq(weights.head.readSync(cmd.wAddr, t.readLatency))
       else weights.zip(wBankAddr).map { case (m, a) => m.readSync(a, t.readLatency) }
-    private val oddFirst1 = Delay(cmd.wAddr(0), t.readLatency)
-    val wOut = if (cfg.weightBanks == 1) wOuts.head else Mux(oddFirst1, wOuts(1), wOuts(0))
-    // the pair's second weight, in the other bank
-    val wOut1 = pairs generate Mux(oddFirst1, wOuts(0), wOuts(1))
+    private val oddFirst1 = !triples generate Delay(cmd.wAddr(0), t.readLatency)
+    val wOut = if (triples) Mux(takes3, wOuts(3), wOuts(0))
+      else if (cfg.weightBanks == 1) wOuts.head else Mux(oddFirst1, wOuts(1), wOuts(0))
+    // the pair's second weight, in the other bank (a triple's second and third: their buses' banks)
+    val wOut1 = pairs generate (if (triples) Mux(takes2For1, wOuts(2), wOuts(1)) else Mux(oddFirst1, wOuts(0), wOuts(1)))
+    val wOut2 = triples generate Mux(takes0For2, wOuts(0), wOuts(2))
     val bcOut = pick(bufOut, cur.bc)
     val xOut = pick(bufOut, cur.x)
     val rOut = pick(bufOut, cur.r)
@@ -107,16 +140,26 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       bc2b := broadcast2b(0)
       for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2b := broadcast2b(l / (L / n)) }
     }
+    val bc2c = triples generate SInt(W bits)
+    if (triples) {
+      bc2c := broadcast2c(0)
+      for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2c := broadcast2c(l / (L / n)) }
+    }
 
-    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName, pairs)(pipe.stage(_).op,
-      s5.first)
+    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName, cfg.macsPerLane)(
+      pipe.stage(_).op, s5.first)
     core.wOut := wOut
-    core.paramWord := wOut
+    // with triples every A and B word is in bank 0 (NetworkHwConfig.paramStride)
+    core.paramWord := (if (triples) wOuts(0) else wOut)
     core.xOut := xOut
     core.broadcast := bc2
     if (pairs) {
       core.broadcast1 := bc2b
       core.wOut1 := wOut1
+    }
+    if (triples) {
+      core.broadcast2 := bc2c
+      core.wOut2 := wOut2
     }
     val sum = Reg(SInt(cfg.sumWidth bits)) init 0
     // the norm's all-reduce over the slices: the partner lane's sum and variance (assigned below the lanes)
@@ -238,6 +281,11 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     }
     private val weightHere = (U(l, laneBits bits) & loader.wr.mask) === loader.wr.lane
     for ((m, b) <- weights.zipWithIndex) m.write(loader.wr.addr(b), loader.wr.data(b), loader.wr.en(b) && weightHere)
+    if (triples) for ((r, b) <- weightPairs(l / 2).zipWithIndex) {
+      if (l % 2 == 0) r.io.wa := loader.wr.addr(b).resized
+      r.io.wd(W * (l % 2) + W - 1 downto W * (l % 2)) := loader.wr.data(b).asBits
+      r.io.we(l % 2) := loader.wr.en(b) && weightHere
+    }
   }
   val lanes = for (l <- 0 until L) yield new Lane(l)
 
@@ -245,10 +293,17 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   val source = pick(lanes.map(_.bcOut), s1.banks(0))
   for (sl <- 0 until cfg.slices) {
     val word = if (sl == 0) source else pick(lanes.map(_.bcOut), s1.banks(sl))
-    broadcast2(sl) := RegNext(Mux(s1.pads(sl), S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
+    val off0 = if (triples) s1.off0 else False
+    broadcast2(sl) := RegNext(Mux(s1.pads(sl) || off0, S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
     // the pair's second channel: the lane after the first's (its bank is even), or zero
-    if (pairs) broadcast2b(sl) := RegNext(Mux(s1.pads(sl) || !s1.pair1, S(0, W bits),
+    if (cfg.pairs) broadcast2b(sl) := RegNext(Mux(s1.pads(sl) || !s1.pair1, S(0, W bits),
       pick(lanes.map(_.bcOut), s1.banks(sl) | 1)))
+    // a triple's: the channels the sequencer sent buses 1 and 2 (bus 1 may carry the time channel), or zero
+    if (triples) {
+      broadcast2b(sl) := RegNext(Mux(s1.pads(sl) || !s1.on1, S(0, W bits),
+        Mux(s1.time1, cur.tValue, pick(lanes.map(_.bcOut), s1.banks1(sl)))))
+      broadcast2c(sl) := RegNext(Mux(s1.pads(sl) || !s1.on2, S(0, W bits), pick(lanes.map(_.bcOut), s1.banks2(sl))))
+    }
   }
 
   // the norm's all-reduce: step j adds lane l ^ (lanes >> (j + 1)), so that after log2(slices) steps every

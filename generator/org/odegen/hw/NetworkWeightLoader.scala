@@ -47,7 +47,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
   val tapLast, tapSecondLast = RegInit(False)
   // two taps of one row a cycle where the weights are two banks (even and odd addresses): the load of a
   // group then takes half its compute even at 64 lanes and 8 x 8 maps (rows = pixels)
-  reader.io.takeSecond := Bool(cfg.weightBanks == 2) && part === 0 && !tapLast
+  reader.io.takeSecond := Bool(cfg.weightBanks >= 2) && part === 0 && !tapLast
   val tapThirdLast = tap === pass.taps - 3
   val tapFourthLast = tap === pass.taps - 4
   val took2 = reader.io.words.fire && reader.io.takeSecond && reader.io.words.payload.hasSecond
@@ -60,14 +60,18 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
   val writeAddr = UInt(wBits bits)
   writeAddr := (slotBase(slot) + rowBase + tap.resize(wBits)).resized
   switch(part) {
-    is(1) { writeAddr := (slotBase(slot) + U(cfg.slotTaps, wBits bits) + param).resized }
-    is(2) { writeAddr := (slotBase(slot) + U(cfg.slotTaps + cfg.slotParams, wBits bits) + param).resized }
+    // A and B words `paramStride` apart (with triples all in weight bank 0)
+    is(1) { writeAddr := (slotBase(slot) + U(cfg.slotTaps, wBits bits) + (param |<< log2Up(cfg.paramStride))).resized }
+    is(2) { writeAddr := (slotBase(slot) + U(cfg.slotTaps + cfg.slotParamWords, wBits bits) +
+      (param |<< log2Up(cfg.paramStride))).resized }
   }
   val writeLane = lane // the group's row: every slice's lane of that channel takes it
   val write = reader.io.words.fire
   // the weight write, registered (a cycle before the slot can be read: slotFull is a register too), since
   // its address arithmetic fans out to every lane: bank 0 the even addresses, bank 1 the odd (one bank:
   // bank 0 all); the first word at its address, the second (a pair) at the next, one in each bank
+  // (four banks, with triples: bank j the addresses j mod 4, at address / 4; the two words in banks a mod 4 and
+  // a + 1 mod 4, the second at (a + 1) / 4, which is a / 4 + 1 only in bank 0 where a mod 4 is 3)
   val wr = new Area {
     private val a0 = writeAddr
     private val odd = if (cfg.weightBanks == 2) a0(0) else False
@@ -76,10 +80,18 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     private val bankBits = addrWidth(cfg.weightDepth / cfg.weightBanks)
     val lane = RegNext(writeLane)
     val mask = RegNext(pass.groupLaneMask)
-    val en = Vec(RegNext(write && (!odd || took2)) init False, RegNext(write && (odd || took2)) init False)
-    val addr = Vec(RegNext((if (cfg.weightBanks == 2) (a0 + 1) |>> 1 else a0).resize(bankBits)),
-      RegNext((a0 |>> 1).resize(bankBits)))
-    val data = Vec(RegNext(Mux(odd, d1, d0)), RegNext(Mux(odd, d0, d1)))
+    val (en, addr, data) = if (cfg.weightBanks <= 2) (
+      Vec(RegNext(write && (!odd || took2)) init False, RegNext(write && (odd || took2)) init False),
+      Vec(RegNext((if (cfg.weightBanks == 2) (a0 + 1) |>> 1 else a0).resize(bankBits)),
+        RegNext((a0 |>> 1).resize(bankBits))),
+      Vec(RegNext(Mux(odd, d1, d0)), RegNext(Mux(odd, d0, d1))))
+    else {
+      val nb = cfg.weightBanks
+      val first = a0(log2Up(nb) - 1 downto 0)
+      (Vec((0 until nb).map(j => RegNext(write && (first === j || (took2 && first + 1 === j))) init False)),
+        Vec((0 until nb).map(j => RegNext(((a0 + (nb - 1 - j)) |>> log2Up(nb)).resize(bankBits)))),
+        Vec((0 until nb).map(j => RegNext(Mux(first === j, d0, d1)))))
+    }
   }
   def nextLane(): Unit = {
     lane := Mux(lane === L - 1, U(0, laneBits bits), lane + 1)

@@ -21,7 +21,7 @@ final class DesignOptions {
     String lanes;
 
     // null when not given: the ODEBlock refuses it given, whatever its value
-    @Option(names = "--macs-per-lane", description = "network engine: multiply-adds a lane a cycle, 1 or 2 (two input "
+    @Option(names = "--macs-per-lane", description = "network engine: multiply-adds a lane a cycle, 1, 2 or 3 (two or three input "
             + "channels of a 3x3 conv at once; formats of at most 18 bits; default: 1)")
     String macsPerLane;
 
@@ -110,7 +110,7 @@ final class DesignOptions {
         try {
             return Integer.parseInt(macsPerLane.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("macs-per-lane '" + macsPerLane + "' is not a number; valid: 1, 2");
+            throw new IllegalArgumentException("macs-per-lane '" + macsPerLane + "' is not a number; valid: 1, 2, 3");
         }
     }
 

@@ -14,8 +14,8 @@ import org.odegen.net.Variant;
 /**
  * A buildable description of one network engine (NETWORK.md): which network (its {@link NetworkDescription}: a zoo
  * network or any other of MODEL.md), its number format and its parallelism (lanes: output channels computed at
- * once, one multiply-add unit each) and the multiply-adds each lane does a cycle (1, or 2: two input channels of a
- * 3x3 conv at once, on a second DSP48E1 a lane, for formats of at most 18 bits). The norm mode and the ODE layers'
+ * once, one multiply-add unit each) and the multiply-adds each lane does a cycle (1; 2 or 3: two or three input
+ * channels of a 3x3 conv at once, on a DSP48E1 each, for formats of at most 18 bits). The norm mode and the ODE layers'
  * solvers are the description's. Only valid designs exist: the constructor refuses the others with one message
  * naming the valid choices.
  */
@@ -36,16 +36,17 @@ public record NetworkDesign(NetworkDescription description, int lanes, QFormat f
         if (format == null) {
             throw new IllegalArgumentException("the number format is missing");
         }
-        if (macsPerLane != 1 && macsPerLane != 2) {
-            throw new IllegalArgumentException("macs-per-lane = " + macsPerLane + " cannot be used; valid: 1, 2");
+        if (macsPerLane < 1 || macsPerLane > 3) {
+            throw new IllegalArgumentException("macs-per-lane = " + macsPerLane + " cannot be used; valid: 1, 2, 3");
         }
-        if (macsPerLane == 2 && lanes < 2) {
-            throw new IllegalArgumentException("two multiply-adds a lane need at least 2 lanes (a pair's channels are "
-                    + "in two lanes); use --lanes 2 or more, or macs-per-lane 1");
+        if (macsPerLane > 1 && lanes < 2) {
+            throw new IllegalArgumentException(macsPerLane + " multiply-adds a lane need at least 2 lanes (the "
+                    + "channels taken at once are in neighbouring lanes); use --lanes 2 or more, or macs-per-lane 1");
         }
-        if (macsPerLane == 2 && format.width() > MAX_PAIRED_WIDTH) {
-            throw new IllegalArgumentException("two multiply-adds a lane need a format of at most " + MAX_PAIRED_WIDTH
-                    + " bits, not " + format + "; use --format Q16.10 (or another of W <= 18), or macs-per-lane 1");
+        if (macsPerLane > 1 && format.width() > MAX_PAIRED_WIDTH) {
+            throw new IllegalArgumentException(macsPerLane + " multiply-adds a lane need a format of at most "
+                    + MAX_PAIRED_WIDTH + " bits, not " + format + "; use --format Q16.10 (or another of W <= 18), or "
+                    + "macs-per-lane 1");
         }
     }
 

@@ -18,7 +18,8 @@ final class NetworkReport {
         row(sb, "network", d.name());
         row(sb, "lanes (multiply-add units)", Integer.toString(d.lanes()));
         row(sb, "multiply-adds a lane a cycle", d.macsPerLane() == 1 ? "1"
-                : d.macsPerLane() + " (a 3x3 conv's input channels in pairs; a DSP48E1 each)");
+                : d.macsPerLane() + " (a 3x3 conv's input channels in " + (d.macsPerLane() == 2 ? "pairs" : "triples")
+                        + "; a DSP48E1 each)");
         row(sb, "number format", d.format().toString());
         row(sb, "norm mode", d.norm().id());
         row(sb, "solver", d.zoo().isPresent() ? d.solver().id() : d.description().solverId());

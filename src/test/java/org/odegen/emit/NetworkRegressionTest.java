@@ -39,6 +39,8 @@ class NetworkRegressionTest {
      * sends the image only after the write's B response (2 cycles measured for the first image).
      */
     static final int HANDSHAKE = 4;
+    /** The share of the schedule a "load-bound" row may wait for weight loads. */
+    static final double LOAD_WAIT = 0.03;
     private static final Map<String, String> ROWS = new TreeMap<>();
     private static final Progress PROGRESS = new Progress();
     private static int done;
@@ -50,9 +52,14 @@ class NetworkRegressionTest {
             String s = line.strip();
             if (!s.isEmpty() && !s.startsWith("#")) {
                 String[] r = s.split("\\s*,\\s*");
-                // the seventh column, the solver, is optional (Euler where it is left out), and the eighth, the
-                // multiply-adds a lane (1 where it is left out)
-                String[] full = {r[0], r[1], r[2], r[3], r[4], r[5], "euler", "1"};
+                // the seventh column, the solver, is optional (Euler where it is left out), the eighth, the
+                // multiply-adds a lane (1 where it is left out), and the ninth, whether the engine may wait for
+                // its weight loads ("hidden" where it is left out: CYCLES is the schedule's)
+                String[] full = {r[0], r[1], r[2], r[3], r[4], r[5], "euler", "1", "hidden"};
+                if (r.length > 8 && !List.of("hidden", "load-bound").contains(r[8])) {
+                    throw new IllegalArgumentException(list + ": '" + r[8] + "' in the ninth column; valid: hidden, "
+                            + "load-bound");
+                }
                 System.arraycopy(r, 6, full, 6, r.length - 6);
                 rows.add(full);
             }
@@ -60,10 +67,10 @@ class NetworkRegressionTest {
         return rows.stream();
     }
 
-    @ParameterizedTest(name = "{0}-{1} x{2} {3} {4} {6} mac{7}")
+    @ParameterizedTest(name = "{0}-{1} x{2} {3} {4} {6} mac{7} {8}")
     @MethodSource("configurations")
     void bitExactAgainstTheFixedPointTwin(String variant, String depth, String lanes, String norm, String format,
-            String gaps, String solver, String macs) throws Exception {
+            String gaps, String solver, String macs, String loads) throws Exception {
         long start = System.nanoTime();
         NetworkDesign d = new NetworkDesign(NetworkSpec.of(Variant.parse(variant), Integer.parseInt(depth)),
                 Integer.parseInt(lanes), QFormat.parse(format), NormMode.parse(norm), OdeSolver.parse(solver),
@@ -83,8 +90,13 @@ class NetworkRegressionTest {
                     + "whose ODEBlocks change the logits");
         }
         long measured = timed.cyclesPerImage();
-        assertTrue(measured >= g.cycles() && measured <= g.cycles() + HANDSHAKE, id + ": measured " + measured
-                + " cycles per image, the schedule states " + g.cycles());
+        // the schedule counts every weight load hidden behind the compute before it; a "load-bound" row's engine
+        // computes faster than the HP port brings some loads (NetworkHwConfig.triples at 64 lanes) and waits, at
+        // most LOAD_WAIT of the schedule
+        long waits = loads.equals("load-bound") ? (long) (g.cycles() * LOAD_WAIT) : 0;
+        assertTrue(measured >= g.cycles() && measured <= g.cycles() + waits + HANDSHAKE, id + ": measured " + measured
+                + " cycles per image, the schedule states " + g.cycles()
+                + (waits > 0 ? " and the row allows " + waits + " waited" : ""));
         if (d.spec().variant() == Variant.RODENET_3 && d.spec().depth() == 20 && solver.equals("euler")) {
             wrongLogitFails(g.folder(), g.top(), d.format());
         }
@@ -101,8 +113,10 @@ class NetworkRegressionTest {
                     measured / 1e5, 100 / ratio));
             done++;
             System.out.printf(Locale.ROOT, "[network regression %d/%d] %s: bit-exact, %,d cycles per image "
-                    + "(%.2f ms at 100 MHz, %.1f%% of the multiply-add bound)%s, %.0f s%s%n", done,
+                    + "(%.2f ms at 100 MHz, %.1f%% of the multiply-add bound%s)%s, %.0f s%s%n", done,
                     configurations().count(), id, measured, measured / 1e5, 100 / ratio,
+                    measured > g.cycles() + HANDSHAKE ? String.format(Locale.ROOT, "; %,d waited for weight loads",
+                            measured - g.cycles() - 1) : "",
                     gaps.equals("gaps") ? ", and with gaps" : "", (System.nanoTime() - start) / 1e9,
                     PROGRESS.left(done, (int) configurations().count()));
         }

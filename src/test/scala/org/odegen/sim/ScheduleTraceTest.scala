@@ -21,11 +21,12 @@ class ScheduleTraceTest {
   /** The same engine in Q16.10 with two multiply-adds a lane: the 3x3 convs' CONV in pairs (the stem's three
     * channels a pair and one, the ODEBlock's time channel alone), the 1x1 conv and the classifier one a cycle,
     * three weight slots, the deeper pipeline's drains. */
-  @Test def everyKindsPhasesAreItsScheduleWithTwoMultiplyAddsALane(): Unit = {
-    val one = ScheduleTraceTest.engine
-    traceIsSchedule(one.copy(name = "OdeNetwork_trace_x8_mac2", dataWidth = 16, frac = 10, macsPerLane = 2,
-      program = one.program.map(p => p.copy(update = p.update.map(_ => 1L << 10)))))
-  }
+  @Test def everyKindsPhasesAreItsScheduleWithTwoMultiplyAddsALane(): Unit = traceIsSchedule(ScheduleTraceTest.narrow(2))
+
+  /** Three multiply-adds a lane: the stem's three channels one triple, the ODEBlock's time channel alone and its 8
+    * channels as (0, 1, 2), (3, 4, 5), (6, 7), the buses routed by the weights' banks. */
+  @Test def everyKindsPhasesAreItsScheduleWithThreeMultiplyAddsALane(): Unit = traceIsSchedule(ScheduleTraceTest.narrow(3))
+
 
   private def traceIsSchedule(cfg: NetworkHwConfig): Unit = {
     val expected = Span.normalize(cfg.schedule.dropWhile(_.phase != NetworkPhases.FETCH.name))
@@ -41,6 +42,13 @@ class ScheduleTraceTest {
 }
 
 object ScheduleTraceTest {
+  /** The small engine in Q16.10 with `macs` multiply-adds a lane (its Euler step's h in Q16.10). */
+  def narrow(macs: Int): NetworkHwConfig = {
+    val one = engine
+    one.copy(name = s"OdeNetwork_trace_x8_mac$macs", dataWidth = 16, frac = 10, macsPerLane = macs,
+      program = one.program.map(p => p.copy(update = p.update.map(_ => 1L << 10))))
+  }
+
   /** A small engine of 8 lanes whose program has every layer kind (see the class). */
   def engine: NetworkHwConfig = {
     var at = 0
