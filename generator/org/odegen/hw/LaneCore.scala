@@ -6,7 +6,7 @@ import spinal.lib._
 /** What every lane does with the command of this cycle (SIMD: one command, all lanes). The ODEBlock issues
   * all but POOL and COPY, the network engine all of them. */
 object LaneOp extends SpinalEnum(binarySequential) {
-  val NONE, PARAM_A, PARAM_B, CONV, VAR, SCALE, APPLY, UPDATE, POOL, COPY, OUT, MEAN = newElement()
+  val NONE, PARAM_A, PARAM_B, CONV, VAR, SCALE, APPLY, UPDATE, POOL, COPY, OUT, MEAN, ZERO = newElement()
 }
 
 /** One command to all lanes, both tops': the op and its flags; each top adds its addresses (`OdeBlockCmd`,

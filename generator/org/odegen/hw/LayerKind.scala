@@ -15,6 +15,9 @@ import spinal.core._
 abstract class LayerKind(val name: String) {
   /** The phases it adds to the sequencer, in their encoding's order. */
   def phases: Seq[PhaseKey]
+  /** Phases added after the encoding of every kind's `phases` was fixed: encoded after all of those, so that the
+    * older phases keep their codes (and the engines that never enter these their RTL). */
+  def addedPhases: Seq[PhaseKey] = Seq()
   /** The phase FETCH sends a pass of this kind to (a kind may enter another kind's phases: the classifier). */
   def entry: PhaseKey = phases.head
 
@@ -61,4 +64,6 @@ abstract class LayerKind(val name: String) {
 abstract class KindSequencer extends Area {
   /** The clauses of its phases, `s.on(KEY) { ... }`, inside the sequencer's switch. */
   def phases(): Unit
+  /** FETCH of a pass of this kind (`row`), after the sequencer's own settings (the last assignment wins). */
+  def fetched(row: PassDesc): Unit = ()
 }

@@ -25,11 +25,17 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   val wAddr18 = cfg.triples generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   val banks1, banks2 = cfg.triples generate Vec(UInt(HwUtil.addrWidth(cfg.lanes) bits), cfg.slices)
   val off0, on1, on2, time1 = cfg.triples generate Bool()
+  // ZERO (CopyKind.zerosApart): a lane of the group writes a zero where its place in the group is below `zeroLo`,
+  // or at `zeroHi` or above and below `zeroTop` (the group's channels)
+  val zeroLo, zeroHi, zeroTop = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) + 1 bits)
 }
 
 /** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,
-  * PhaseWait's), then every layer kind's phases, `Phase(key)`, in the encoding's order. */
-class NetworkPhases(kindPhases: Seq[PhaseKey]) extends SpinalEnum(binarySequential) {
+  * PhaseWait's), then every layer kind's phases, `Phase(key)`, in the encoding's order; `oneHot` encodes them one
+  * flip-flop each, so that "the phase is CONV" is one flip-flop, not a decode of five (the engines of three
+  * multiply-adds a lane, whose slowest path began with that decode before the conv counters' next values). */
+class NetworkPhases(kindPhases: Seq[PhaseKey], oneHot: Boolean = false)
+    extends SpinalEnum(if (oneHot) binaryOneHot else binarySequential) {
   import NetworkPhases.own
   /** Each state's phase, by its encoding (for a trace: the Verilog's emitter renames VAR, INPUT, OUTPUT). */
   val keys: Seq[PhaseKey] = own ++ kindPhases
@@ -135,7 +141,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val loader = new NetworkWeightLoader(this)
 
   // ---------------------------------------------------------------- sequencer
-  val Phase = new NetworkPhases(LayerKinds.phases)
+  val Phase = new NetworkPhases(LayerKinds.phases, oneHot = cfg.triples)
   val phase = RegInit(Phase.IDLE)
   val waits = new PhaseWait(phase, Phase.IDLE, Phase.DRAIN, Phase.NORM_WAIT, cfg.drain, cfg.normWait)
   val pc = Reg(UInt(pcBits bits)) init 0

@@ -341,7 +341,7 @@ object LayerKinds {
   def code(k: LayerKind): Int = all.indexOf(k)
   def codeBits: Int = log2Up(all.size)
   /** The phases of all kinds, each once, in the kinds' order. */
-  def phases: Seq[PhaseKey] = all.flatMap(_.phases).distinct
+  def phases: Seq[PhaseKey] = (all.flatMap(_.phases) ++ all.flatMap(_.addedPhases)).distinct
   /** A ROM kind field is one of `kinds`. */
   def isOneOf(kind: UInt, kinds: Seq[LayerKind]): Bool = kinds.map(k => kind === code(k)).foldLeft(False)(_ || _)
   /** The kinds engine `cfg` builds: all but [[Conv1x1Kind]] where its program has none. */

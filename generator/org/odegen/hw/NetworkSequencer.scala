@@ -47,7 +47,10 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
       cs := -row.chanOffset.resize(10).asSInt
       clear(copyQ, fiLane, fiBase, dstLane, dstBase, outIssued)
       switch(row.kind) {
-        for (k <- LayerKinds.of(cfg) if k != OutputKind) is(LayerKinds.code(k)) { go(k.entry) }
+        for (k <- LayerKinds.of(cfg) if k != OutputKind) is(LayerKinds.code(k)) {
+          go(k.entry)
+          kinds(k).fetched(row)
+        }
         default { go(OutputKind.entry) }
       }
     }

@@ -64,6 +64,10 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   // the weight slot the pass reads (its first load's), its weights already there, the slot kept after it
   // (WeightSlotPlan): read only where the plan keeps a slot (NetworkHwConfig.keepsWeights)
   val slot = UInt(spinal.core.log2Up(cfg.slots) bits)
+  // a copy that writes its zero channels apart (CopyKind.zerosApart): the lane and the address of its first copied
+  // channel (the channel offset's)
+  val copyLane = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) bits)
+  val copyBase = CopyKind.zerosApart(cfg) generate UInt(12 bits)
   val reuse = Bool()
   val keep = Bool()
 }
@@ -104,7 +108,7 @@ object PassDesc {
     d.lastRegionPixel := (p.regionPixels(l) - 1).max(0)
     d.lastInPixel := (p.inPixels - 1).max(0)
     d.lastOutPixel := (p.outPixels - 1).max(0)
-    d.lastChannel := (p.cout - 1).max(0)
+    d.lastChannel := (if (p.kind == CopyKind && CopyKind.zerosApart(cfg)) p.chanOffset + p.cin - 1 else p.cout - 1).max(0)
     d.rowsPerLoad := p.rowsPerLoad(l).min(255)
     d.lastLoadRows := (if (p.hasWeights) p.lastLoadRows(l) else 0)
     d.wordsPerLoad := (if (p.hasWeights) p.rowsPerLoad(l) * p.taps else 0)
@@ -133,6 +137,11 @@ object PassDesc {
     d.slot := use.slot
     d.reuse := Bool(use.reuse)
     d.keep := Bool(use.keep)
+    if (CopyKind.zerosApart(cfg)) {
+      val first = if (p.kind == CopyKind) p.chanOffset else 0
+      d.copyLane := first % p.groupLanes(l)
+      d.copyBase := first / p.groupLanes(l) * p.regionPixels(l)
+    }
     d
   }
 }

@@ -114,7 +114,7 @@ object ScheduleTraceTest {
       val names = dut.Phase.keys.map(_.name)
       var running = false
       cd.onSamplings {
-        val now = names(dut.phase.toBigInt.toInt)
+        val now = names(dut.phase.toEnum.position)
         if (now == "FETCH") running = true
         if (running && now == "IDLE") running = false
         if (running) {
