@@ -17,6 +17,22 @@ object CopyKind extends LayerKind("copy") {
     * zeros (the other engines keep their RTL and their cycles). */
   def zerosApart(cfg: NetworkHwConfig): Boolean = cfg.triples
 
+  /** `program` with each copy after the conv that follows it where the two are independent (the block's conv1:
+    * both read the block's input, each writes a buffer the other neither reads nor writes). The engines of three
+    * multiply-adds a lane run it so: the conv's weight slot is free a copy sooner, and at 64 lanes the weight
+    * loader, which layer3's first loads keep busy, starts them sooner (the sum of the passes' cycles is the same). */
+  def late(program: Seq[Pass]): Seq[Pass] = {
+    val out = program.toBuffer
+    for (i <- 0 until out.size - 1) {
+      val (copy, next) = (out(i), out(i + 1))
+      if (copy.kind == this && next.kind == ConvKind && next.w != copy.w && next.w != copy.bc && next.bc != copy.w) {
+        out(i) = next
+        out(i + 1) = copy
+      }
+    }
+    out.toSeq
+  }
+
   override def writes(p: Pass): Option[(Int, Int, Int)] = Some((p.cout, p.outSize, p.outCols))
   /** The program copies at stride 1 (a shortcut A that widens without downsampling): only then has the copy's
     * counter a step of 1, so that the other engines keep their RTL. */

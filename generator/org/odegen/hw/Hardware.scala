@@ -60,8 +60,10 @@ object Hardware {
     }
 
   /** `cfg` with `macsPerLane` multiply-adds a lane and top module `name`. */
-  def withMacsPerLane(cfg: NetworkHwConfig, macsPerLane: Int, name: String): NetworkHwConfig =
-    cfg.copy(macsPerLane = macsPerLane, name = name)
+  def withMacsPerLane(cfg: NetworkHwConfig, macsPerLane: Int, name: String): NetworkHwConfig = {
+    val c = cfg.copy(macsPerLane = macsPerLane, name = name)
+    if (CopyKind.zerosApart(c)) c.copy(program = CopyKind.late(c.program)) else c
+  }
 
   /** Writes the Verilog of the network engine into `dir`; returns the top module's name. */
   def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {
