@@ -42,27 +42,10 @@ object MultiplyAddsTest {
       }
       e
     }.doSim("writes", 1) { dut =>
-      val cd = dut.clockDomain
-      val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
-      val source = new AxisSource(dut.io.s_axis, cd)
-      val sink = new AxisSink(dut.io.m_axis, cd)
-      val base = 0x10000000L
-      val ddr = new AxiReadMemory(dut.io.m_axi, cd, blob, base)
-      ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
-      BenchClock.startWithReset(cd)
-      ddr.serve()
-      cd.onSamplings {
+      ScheduleTraceTest.oneImage(dut, blob, image) {
         for ((l, i) <- dut.datapath.lanes.zipWithIndex) if (l.wr7.valid.toBoolean)
           out(i) += ((dut.pc.toInt, l.wrBuf7.toInt, l.wr7.payload.addr.toInt, l.data7.toLong))
       }
-      val R = RegisterMap.engine
-      ctrl.write(R.offset("WEIGHTS_ADDR"), base)
-      ctrl.write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
-      cd.waitSampling(2)
-      ctrl.write(R.offset("CTRL"), R.bit("CTRL", "START"))
-      source.send(image)
-      sink.receive(cfg.logits, timeout = 10000000L)
-      cd.waitSampling(4)
     }
     out
   }

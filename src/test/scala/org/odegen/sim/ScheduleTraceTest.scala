@@ -102,18 +102,9 @@ object ScheduleTraceTest {
     val image = Array.fill(cfg.imageWords)(rnd.nextInt(1 << 21) - (1 << 20))
     val spans = mutable.ArrayBuffer[Span]()
     SimBuild.engine(cfg, "target/spinal-sim").doSim("trace", 1) { dut =>
-      val cd = dut.clockDomain
-      val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
-      val source = new AxisSource(dut.io.s_axis, cd)
-      val sink = new AxisSink(dut.io.m_axis, cd)
-      val base = 0x10000000L
-      val ddr = new AxiReadMemory(dut.io.m_axi, cd, blob, base)
-      ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
-      BenchClock.startWithReset(cd)
-      ddr.serve()
       val names = dut.Phase.keys.map(_.name)
       var running = false
-      cd.onSamplings {
+      oneImage(dut, blob, image) {
         val now = names(dut.phase.toEnum.position)
         if (now == "FETCH") running = true
         if (running && now == "IDLE") running = false
@@ -122,15 +113,30 @@ object ScheduleTraceTest {
           else spans += Span(now, 1)
         }
       }
-      val R = RegisterMap.engine
-      ctrl.write(R.offset("WEIGHTS_ADDR"), base)
-      ctrl.write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
-      cd.waitSampling(2)
-      ctrl.write(R.offset("CTRL"), R.bit("CTRL", "START"))
-      source.send(image)
-      sink.receive(cfg.logits, timeout = 10000000L)
-      cd.waitSampling(4)
     }
     spans.toSeq
+  }
+
+  /** Runs `dut` on one image: the DDR model holding `blob`, LOAD, START, the image, its logits taken; `sample`
+    * at every clock edge from before LOAD to the end. */
+  def oneImage(dut: NetworkEngine, blob: Array[Int], image: Array[Int])(sample: => Unit): Unit = {
+    val cd = dut.clockDomain
+    val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
+    val source = new AxisSource(dut.io.s_axis, cd)
+    val sink = new AxisSink(dut.io.m_axis, cd)
+    val base = 0x10000000L
+    val ddr = new AxiReadMemory(dut.io.m_axi, cd, blob, base)
+    ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
+    BenchClock.startWithReset(cd)
+    ddr.serve()
+    cd.onSamplings(sample)
+    val R = RegisterMap.engine
+    ctrl.write(R.offset("WEIGHTS_ADDR"), base)
+    ctrl.write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
+    cd.waitSampling(2)
+    ctrl.write(R.offset("CTRL"), R.bit("CTRL", "START"))
+    source.send(image)
+    sink.receive(dut.cfg.logits, timeout = 10000000L)
+    cd.waitSampling(4)
   }
 }
