@@ -72,11 +72,11 @@ object NetworkEngine {
   * output channels `c % lanes == l` of every map, in three feature buffers (a map of fewer channels than
   * lanes also spreads its rows over the lanes: [[Pass.regions]]); a convolution broadcasts one input word a
   * cycle to all lanes (to each slice of them, where a map is in regions), each multiplying it by its own
-  * weight (one multiply-add per lane per cycle: the multiply-add bound; with `macsPerLane` 2 a second bus a slice
+  * weight (one multiply-add per lane per cycle: the multiply-add bound; with `macsPerLane` 2 or 3 a second (third) bus a slice
   * carries the next input channel to a second multiplier a lane); norm, ReLU, the residual add and
   * the Euler update run per lane on its own channels (and rows). A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
   * Weights are not kept across images: a reader walks the same program one weight slot ahead of the compute (two
-  * with `macsPerLane` 2: three slots) and fills the slots the compute is not reading from DDR, so that loading
+  * with `macsPerLane` 2 or 3: three slots) and fills the slots the compute is not reading from DDR, so that loading
   * costs no cycles once the first slot is in; an ODEBlock's convs whose weights are one load keep their slots from
   * its first step to its last ([[WeightSlotPlan]]), so they are read once an image.
   *

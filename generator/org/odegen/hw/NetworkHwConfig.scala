@@ -183,7 +183,7 @@ case class NetworkHwConfig(
   /** The words of a slot's norm A (or B) part. */
   def slotParamWords: Int = slotParams * paramStride
   def slotDepth: Int = slotTaps + 2 * slotParamWords
-  /** Weight slots a lane: the compute reads one while the loader fills the next; with two multiply-adds a lane a
+  /** Weight slots a lane: the compute reads one while the loader fills the next; with two (or three) multiply-adds a lane a
     * third, so that the loader runs two loads ahead: the compute of a group then takes as long as the HP port
     * takes to load it (rODENet's layer3 at 64 lanes), and a pass of few weights before one of many (its first
     * conv, 32 channels in, before the second, 64) leaves it a load behind with two slots (4,534 cycles waited,
