@@ -69,8 +69,25 @@ object Hardware {
   def emitNetwork(cfg: NetworkHwConfig, dir: String): String = {
     val report = HardwareConfig.spinal(dir).generateVerilog(NetworkEngine(cfg))
     cleanUp(dir)
-    waiveCppWords(new java.io.File(dir, report.toplevelName + ".v"), report.toplevelName)
+    val top = new java.io.File(dir, report.toplevelName + ".v")
+    waiveCppWords(top, report.toplevelName)
+    dropUnusedStateIds(top)
     report.toplevelName
+  }
+
+  /** SpinalHDL writes a `localparam <STATE>_OH_ID` for every state of a one-hot enum (the engine's phases with
+    * three multiply-adds a lane), also for the states no logic tests (IDLE is only assigned; a kind's phase the
+    * network never enters), which Verilator's -Wall flags (UNUSEDPARAM): those lines go. */
+  private def dropUnusedStateIds(file: java.io.File): Unit = {
+    val text = new String(java.nio.file.Files.readAllBytes(file.toPath), java.nio.charset.StandardCharsets.UTF_8)
+    val id = raw"\s*localparam (\w+_OH_ID) = \d+;".r
+    val lines = text.split("\n", -1)
+    val kept = lines.filter {
+      case id(name) => raw"\b${name}\b".r.findAllIn(text).size > 1
+      case _ => true
+    }
+    if (kept.length != lines.length)
+      java.nio.file.Files.write(file.toPath, kept.mkString("\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))
   }
 
   /** INTERFACE.md names a port `interrupt`, which Verilator flags as a C++ word (SYMRSVDWORD) although

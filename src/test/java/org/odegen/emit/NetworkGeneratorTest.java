@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.net.NetworkDescription;
@@ -104,15 +106,18 @@ class NetworkGeneratorTest {
         }
     }
 
-    @Test
-    void theChipLimitEngineIsLintCleanToo() throws Exception {
+    @ParameterizedTest(name = "x64 rk4 mac{0}")
+    @ValueSource(ints = {2, 3})
+    void theChipLimitEnginesAreLintCleanToo(int macs) throws Exception {
         // 64 lanes in Q16.10 with RK4 and two multiply-adds a lane: four slices and their all-reduce, the two-lane
         // buffer RAMs (inline Verilog), the even and odd weight banks read at two addresses, the second broadcast
-        // buses and multipliers, three weight slots and the k bank, none of which x16 Q32.20 Euler has
+        // buses and multipliers, three weight slots and the k bank, none of which x16 Q32.20 Euler has; with
+        // three: four weight banks two lanes a RAM, the third buses routed, the one-hot phases, ZERO
         NetworkDesign d = new NetworkDesign(org.odegen.net.NetworkSpec.of(Variant.RODENET_3, 20), 64,
-                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, org.odegen.model.OdeSolver.RK4, 2);
+                org.odegen.fixed.QFormat.parse("Q16.10"), org.odegen.model.NormMode.BATCH_STATS, org.odegen.model.OdeSolver.RK4,
+                macs);
         var g = NetworkGenerator.generate(d, dir.resolve("x64"), false);
-        assertEquals("OdeNetwork_rodenet_3_20_x64_rk4_mac2", g.top());
+        assertEquals("OdeNetwork_rodenet_3_20_x64_rk4_mac" + macs, g.top());
         assertTrue(g.verilog().contains("rtl/" + g.top() + "_LanePairRam.v"), g.verilog().toString());
         VerilogLint.lint(g.folder(), g.top(), g.verilog());
     }
