@@ -26,8 +26,9 @@ object NetworkFit {
       val paired = w <= 18 && d > 64 && d <= 512 && cfg.lanes >= 2
       val buffers = if (paired) (if (l % 2 == 0) 3 else 0) else 3 * BankMem.ramb18(d, w, distributedBelow = 64)
       // with triples, two lanes' bank in one LanePairRam of 2W bits: counted at the pair's first lane
-      val weights = if (cfg.triples) (if (l % 2 == 0) cfg.weightBanks * ((cfg.weightDepth / 4 + 511) / 512) else 0)
-        else cfg.weightBanks * BankMem.ramb18(cfg.weightDepth / cfg.weightBanks, w)
+      val bankWords = cfg.weightDepth / cfg.weightBanks
+      val weights = if (cfg.triples) (if (l % 2 == 0) cfg.weightBanks * BankMem.ramb18(bankWords, 2 * w) else 0)
+        else cfg.weightBanks * BankMem.ramb18(bankWords, w)
       val k = if (cfg.multiStage) BankMem.ramb18(cfg.kDepth(l), cfg.kWidth, distributedBelow = 64) else 0
       buffers + weights + k
     }.sum

@@ -85,7 +85,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // one address, the loader writes a lane's half), so that four banks take the block RAMs two took
   val weightPairs = triples generate (0 until L / 2).map { _ =>
     (0 until 4).map { j =>
-      val r = LanePairRam(cfg.weightDepth / 4, W, cfg.definitionName + "_LanePairRam", t.readLatency)
+      val r = LanePairRam(cfg.weightDepth / cfg.weightBanks, W, cfg.definitionName + "_LanePairRam", t.readLatency)
       r.io.ra := wBankAddr(j).resized
       r
     }
