@@ -6,7 +6,7 @@ import spinal.core._
   * (y, x)): the conv's machinery with one tap a channel, the centre's, as the classifier runs it ([[FcKind]]),
   * over a map and followed by the conv's norm, without ReLU; so it adds no phase and runs on the conv's
   * ([[ConvKind]]), whose CONV reads `oneTap` where it differs. Its weights `[out][in][1][1]` are a row of
-  * `cin` words an output channel, loaded a group a slot as a conv's. */
+  * `cin` words an output channel, loaded a group a load as a conv's. */
 object Conv1x1Kind extends LayerKind("conv1x1") {
   def phases: Seq[PhaseKey] = Seq()
   override def entry: PhaseKey = ConvKind.WAIT_W

@@ -5,7 +5,7 @@ import spinal.lib._
 
 /** conv3x3 (stride 1 or 2, with or without the time channel) of all output channels, group by group, each
   * group followed by its norm (and ReLU, the residual add, the ODEBlock's update as the pass flags): the
-  * engine's main layer kind. Per group (`pixels` a region's): WAIT_W for its weight slot, PARAM_A, PARAM_B,
+  * engine's main layer kind. Per group (`pixels` a region's): WAIT_W for its weight load, PARAM_A, PARAM_B,
   * CONV `pixels * taps`, then with batch statistics the norm (the all-reduce over the slices REDUCE_SUM,
   * LATCH_MEAN, VAR, REDUCE_VAR, the shared units NORM_START and NORM_WAIT, SCALE), APPLY, [UPDATE],
   * NEXT_GROUP. The classifier and the 1x1 conv ([[FcKind]], [[Conv1x1Kind]]) run on these same phases. */
@@ -95,10 +95,10 @@ object ConvKind extends LayerKind("conv") {
     private def bankOf(lane: UInt, r: SInt): UInt = lane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes)
     val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
-    // the norm's A and B words of the group (gl) in its slot: registers, set at WAIT_W from the slot (a choice of
-    // constants) and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing to the weight
-    // banks' address (the slot's base plus its offset plus gl there, and with pairs the bank's own add after it,
-    // was x64's slowest path, 8.02 ns)
+    // the norm's A and B words of the group (gl) in its load: registers, set at WAIT_W from the load's base (a ROM of
+    // constants) and the pass's offsets, and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing
+    // to the weight banks' address (the base plus its offset plus gl there, and with pairs the bank's own add after
+    // it, was x64's slowest path, 8.02 ns)
     val aAddr, bAddr = Reg(UInt(wBits bits)) init 0
     // two multiply-adds a lane (NetworkHwConfig.paired): `wRd` is the weight of the pair's first channel, `wRd9`
     // its second's, 9 words on, registers stepped each cycle (and over the second channel's 9 words after each
@@ -136,10 +136,10 @@ object ConvKind extends LayerKind("conv") {
 
     def phases(): Unit = {
       on(WAIT_W) {
-        wBase := slotBase(slotR)
-        aAddr := slotBase(slotR, cfg.slotTaps)
-        bAddr := slotBase(slotR, cfg.slotTaps + cfg.slotParamWords)
-        when(slotFull(slotR)) {
+        wBase := loadBase(loadR)
+        aAddr := (loadBase(loadR) + cur.normAOffset).resized
+        bAddr := (loadBase(loadR) + cur.normBOffset).resized
+        when(loaded > loadR) {
           go(PARAM_A)
         }
       }
@@ -232,10 +232,10 @@ object ConvKind extends LayerKind("conv") {
           countOn(p, p === cur.lastRegionPixel) {
             wBase := wBase + cur.taps.resize(wBits)
             when(gl === cur.lastGroupOfLoad) {
-              // the slot's last read is this cycle's: the reader may refill it from the next cycle on, unless
-              // a later pass reads the same weights (an ODEBlock's next step: WeightSlotPlan)
-              if (cfg.keepsWeights) { when(!cur.keep) { slotFull(slotR) := False } } else slotFull(slotR) := False
-              slotR := nextSlot(slotR)
+              // the load's last read is this cycle's: the loader may overwrite its words from the next cycle on,
+              // where the plan says so (a kept load's words wait for a later pass's reads: WeightRing)
+              reads := reads + 1
+              loadR := loadR + 1
             }
             when(isFc) {
               drainTo(NEXT_GROUP)

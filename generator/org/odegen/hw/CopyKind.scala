@@ -19,7 +19,7 @@ object CopyKind extends LayerKind("copy") {
 
   /** `program` with each copy after the conv that follows it where the two are independent (the block's conv1:
     * both read the block's input, each writes a buffer the other neither reads nor writes). The engines of three
-    * multiply-adds a lane run it so: the conv's weight slot is free a copy sooner, and at 64 lanes the weight
+    * multiply-adds a lane run it so: the conv's weight load is read a copy sooner, and at 64 lanes the weight
     * loader, which layer3's first loads keep busy, starts them sooner (the sum of the passes' cycles is the same). */
   def late(program: Seq[Pass]): Seq[Pass] = {
     val out = program.toBuffer

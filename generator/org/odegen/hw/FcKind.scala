@@ -4,7 +4,7 @@ import spinal.core._
 
 /** The classifier, `sat(SUM mulq(x_i, w[j][i]) + b[j])`: in hardware a conv over a 1x1 map with one tap a
   * channel, so it adds no phase and runs on the conv's ([[ConvKind]]: WAIT_W, PARAM_A, PARAM_B, CONV,
-  * NEXT_GROUP; the conv's phases read `isFc` where they differ). All its weight rows load into one slot (its
+  * NEXT_GROUP; the conv's phases read `isFc` where they differ). All its weight rows are one load (its
   * compute is too short to hide a load a group behind); its bias stands where a conv's norm B does. */
 object FcKind extends LayerKind("fc") {
   def phases: Seq[PhaseKey] = Seq()

@@ -21,7 +21,7 @@ abstract class LayerKind(val name: String) {
   /** The phase FETCH sends a pass of this kind to (a kind may enter another kind's phases: the classifier). */
   def entry: PhaseKey = phases.head
 
-  /** Its passes read parameters (a weight slot per load, filled from DDR by the weight loader). */
+  /** Its passes read parameters (weight loads into the weight ring, from DDR by the weight loader). */
   def hasWeights: Boolean = false
   /** Multiply-adds of one output pixel of one output channel. */
   def taps(p: Pass): Int = 0
@@ -29,7 +29,7 @@ abstract class LayerKind(val name: String) {
   def loads(p: Pass, lanes: Int): Int = p.groups(lanes)
   def groupsPerLoad(p: Pass, lanes: Int): Int = 1
   def rowsPerLoad(p: Pass, lanes: Int): Int = p.groupLanes(lanes)
-  /** A load reads norm A words into the slot (the classifier has none). */
+  /** A load reads norm A words (the classifier has none). */
   def loadsNormA: Boolean = true
 
   /** The map a pass writes, (channels, height, width): a feature buffer holds the largest. */

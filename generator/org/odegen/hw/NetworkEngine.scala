@@ -75,10 +75,10 @@ object NetworkEngine {
   * weight (one multiply-add per lane per cycle: the multiply-add bound; with `macsPerLane` 2 or 3 a second (third) bus a slice
   * carries the next input channel to a second multiplier a lane); norm, ReLU, the residual add and
   * the Euler update run per lane on its own channels (and rows). A layer program in ROM (one entry a pass: [[NetworkProgram]]) drives the sequencer.
-  * Weights are not kept across images: a reader walks the same program one weight slot ahead of the compute (two
-  * with `macsPerLane` 2 or 3: three slots) and fills the slots the compute is not reading from DDR, so that loading
-  * costs no cycles once the first slot is in; an ODEBlock's convs whose weights are one load keep their slots from
-  * its first step to its last ([[WeightSlotPlan]]), so they are read once an image.
+  * Weights are not kept across images: a reader walks the same program ahead of the compute and fills each lane's
+  * weight ring from DDR where the compute has read what it overwrites ([[WeightRing]], planned at generation), so
+  * that loading costs no cycles once the first load is in; an ODEBlock's convs whose weights are one load keep
+  * their words from its first step to its last, so they are read once an image.
   *
   * `interruptPort` is NETWORK.md's `interrupt` except in SpinalSim builds (see OdeBlockTop). */
 case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrupt") extends Component {
@@ -117,26 +117,32 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   io.interrupt := host.interrupt
 
   // ---------------------------------------------------------------- the layer program
-  val rom = Vec(cfg.program.zip(cfg.slotPlan).map { case (p, use) => describe(cfg, p, use) })
+  val rom = Vec(cfg.program.zip(cfg.weightRing.passes).map { case (p, use) => describe(cfg, p, use) })
   private[hw] val passes = cfg.program.size
   private[hw] val pcBits = log2Up(passes + 1)
 
-  // ---------------------------------------------------------------- weight slots and their reader
+  // ---------------------------------------------------------------- the weight ring and its reader
   val reader = ParamReader()
   reader.setDefinitionName(cfg.definitionName + "_ParamReader")
   reader.fifo.setDefinitionName(cfg.definitionName + "_BeatFifo")
   reader.io.base := weightsAddr
   io.m_axi <> reader.io.axi
-  val slotFull = Vec(RegInit(False), cfg.slots)
-  private[hw] val slotBits = log2Up(cfg.slots)
-  /** Word `offset` of slot `s`: a choice of constants. */
-  private[hw] def slotBase(s: UInt, offset: Int = 0): UInt = {
-    val base = U(offset, wBits bits)
-    for (k <- 1 until cfg.slots) when(s === k) { base := U(k * cfg.slotDepth + offset, wBits bits) }
-    base
-  }
-  /** The slot after `s`, in turn. */
-  private[hw] def nextSlot(s: UInt): UInt = if (isPow2(cfg.slots)) s + 1 else Mux(s === cfg.slots - 1, U(0), s + 1)
+  // the weight ring (WeightRing): each load's first word and the reads it waits for, by load; two counters keep the
+  // loader and the compute in step, the loads done (the compute waits for its load) and the weight reads done (a
+  // load waits for the reads of the words it overwrites)
+  private val ring = cfg.weightRing
+  private[hw] val loadBits = addrWidth(ring.loads.size + 1)
+  private[hw] val readBits = addrWidth(ring.reads + 1)
+  val loaded = Reg(UInt(loadBits bits)) init 0
+  val reads = Reg(UInt(readBits bits)) init 0
+  private val loadBases = Vec(ring.loads.map(l => U(l.base, wBits bits)))
+  private val loadWaits = Vec(ring.loads.map(l => U(l.waitReads, readBits bits)))
+  private def byLoad(v: Vec[UInt], load: UInt): UInt =
+    if (v.size == 1) v.head else v.read(load.resize(log2Up(v.size)))
+  /** The first word of load `load` in every lane's weight memory. */
+  private[hw] def loadBase(load: UInt): UInt = byLoad(loadBases, load)
+  /** The weight reads load `load` waits for. */
+  private[hw] def loadWait(load: UInt): UInt = byLoad(loadWaits, load)
 
   val loader = new NetworkWeightLoader(this)
 
@@ -146,7 +152,7 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val waits = new PhaseWait(phase, Phase.IDLE, Phase.DRAIN, Phase.NORM_WAIT, cfg.drain, cfg.normWait)
   val pc = Reg(UInt(pcBits bits)) init 0
   val cur = Reg(PassDesc(cfg))
-  val slotR = Reg(UInt(slotBits bits)) init 0
+  val loadR = Reg(UInt(loadBits bits)) init 0 // the load the compute's group reads
   val g = Reg(UInt(8 bits)) init 0 // group of output channels
   val gl = Reg(UInt(8 bits)) init 0 // group within its weight load
   val gBase = Reg(UInt(bufBits bits)) init 0 // g * pixels: the group's place in a lane's buffer
@@ -203,12 +209,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     clear(c, p, dstLane, dstBase)
     pc := 0 // the sequencer's row is the ROM's first by the end of INPUT
     phase := Phase.INPUT
-    slotR := 0
-    for (s <- slotFull) s := False
+    loadR := 0
+    loaded := 0
+    reads := 0
     loader.state := loader.State.SCAN
     loader.pc := 0
     loader.stale := True
-    loader.slot := 0
   }
 
   // the image, in buffer 0, laid out in regions like every map (Pass.regions): channel c's pixel p to lane

@@ -172,29 +172,32 @@ case class NetworkHwConfig(
   /** The most slices a conv cuts the lanes into: the broadcast buses the engine has. */
   def slices: Int = program.flatMap(p => p.kind.slices(p, lanes)).max
 
-  /** A weight slot (per lane): weights, then norm A (or nothing), then norm B (or the bias), `params` each. */
+  /** The largest load's weights a lane, and its norm A (or B) words: the weight ring is sized by them. */
   def slotTaps: Int = alignUp(program.filter(_.hasWeights).map(p => p.groupsPerLoad(lanes) * p.taps).max)
   def slotParams: Int = program.filter(_.hasWeights).map(_.groupsPerLoad(lanes)).max
-  /** Words from one norm A (or B) word of a slot to the next: 1, or with [[triples]] 4, so that every A and B word
-    * is in weight bank 0 (slots and their A and B parts start at multiples of 4): a lane's PARAM word is then that
+  /** Words from one norm A (or B) word of a load to the next: 1, or with [[triples]] 4, so that every A and B word
+    * is in weight bank 0 (loads and their A and B parts start at multiples of 4): a lane's PARAM word is then that
     * bank's, with no choice of bank. */
   def paramStride: Int = if (triples) 4 else 1
   private def alignUp(n: Int): Int = (n + paramStride - 1) / paramStride * paramStride
-  /** The words of a slot's norm A (or B) part. */
   def slotParamWords: Int = slotParams * paramStride
   def slotDepth: Int = slotTaps + 2 * slotParamWords
-  /** Weight slots a lane: the compute reads one while the loader fills the next; with two (or three) multiply-adds a lane a
-    * third, so that the loader runs two loads ahead: the compute of a group then takes as long as the HP port
-    * takes to load it (rODENet's layer3 at 64 lanes), and a pass of few weights before one of many (its first
-    * conv, 32 channels in, before the second, 64) leaves it a load behind with two slots (4,534 cycles waited,
-    * measured). The third slot's words still fit each bank's RAMB18 at 64 lanes (881 of 1024). */
+  /** Loads of the largest size the weight ring holds: the compute reads one while the loader fills the next; with
+    * two (or three) multiply-adds a lane a third, so that the loader runs two loads ahead: the compute of a group
+    * then takes as long as the HP port takes to load it (rODENet's layer3 at 64 lanes), and a pass of few weights
+    * before one of many (its first conv, 32 channels in, before the second, 64) leaves it a load behind with two
+    * (4,534 cycles waited, measured with two fixed slots). */
   def slots: Int = if (multiMac) 3 else 2
-  /** Each pass's weight slot, and the slots that keep an ODEBlock's weights from one step to the next. */
-  lazy val slotPlan: Seq[SlotUse] = WeightSlotPlan(program, lanes, slots)
-  /** Some slot keeps its weights for a later pass: the compute and the loader take each pass's slot from the ROM
-    * (without, the turn of the slots is the plan, and they keep it themselves). */
-  def keepsWeights: Boolean = slotPlan.exists(_.keep)
-  def weightDepth: Int = slots * slotDepth
+  /** Where every load lies in the weight ring, and the passes that read kept weights ([[WeightRing]]). */
+  lazy val weightRing: WeightRing = WeightRing(program, lanes, weightDepth, paramStride, slotDepth)
+  /** Some pass reads weights kept for it: the loader skips it. */
+  def keepsWeights: Boolean = weightRing.keeps
+  /** The weight ring's words a lane: `slots` of the largest load, or with [[triples]] all of each pair RAM's depth
+    * (a power of two: at 64 lanes 4 x 512, where three loads of layer3 take 1,812), which lets layer3's loads lie
+    * beside layer2's and hides them all. */
+  def weightDepth: Int =
+    if (triples) weightBanks * (1 << log2Up((slots * slotDepth + weightBanks - 1) / weightBanks))
+    else slots * slotDepth
   /** Weight memories a lane: narrow formats split them into even and odd addresses, so that the loader
     * writes both words of a 64-bit beat at once (a bank of W <= 18 bits still fills one RAMB18); at 64
     * lanes and 8 x 8 maps a group's weights are as many words as its compute has cycles. */

@@ -102,7 +102,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     private val pair = if (L >= 2) bufferPairs(l / 2) else None
     private val bufAddrBits = pair.map(_.head.io.ra.getWidth).getOrElse(addrWidth(cfg.bufferDepth(l)))
     val bufs = if (pair.isDefined) Seq() else (0 until buffers).map(_ => BankMem(cfg.bufferDepth(l), W, distributedBelow = 64))
-    // the weight slots: one memory, or two, of the even and the odd addresses, written two words a cycle
+    // the weight ring: one memory, or two, of the even and the odd addresses, written two words a cycle
     val weights = if (triples) Seq() else (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
     val bufOut = pair match {
       case Some(rams) =>

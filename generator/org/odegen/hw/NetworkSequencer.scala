@@ -39,8 +39,8 @@ class NetworkSequencer(val top: NetworkEngine) extends Area {
     is(Phase.FETCH) {
       pc := pc + 1
       cur := row
-      // kept weights (WeightSlotPlan): the pass's slot is the plan's, not the turn's
-      if (cfg.keepsWeights) slotR := row.slot
+      // the load its first group reads (WeightRing): an earlier pass's where the weights were kept
+      loadR := row.firstLoad
       isFc := row.kind === LayerKinds.code(FcKind)
       clear(g, gl, gBase, gChan, p, c, ox)
       oxLast := row.outCols === 1

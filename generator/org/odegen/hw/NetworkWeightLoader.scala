@@ -3,21 +3,22 @@ package org.odegen.hw
 import spinal.core._
 import spinal.lib._
 
-/** The network engine's weight loader (NetworkEngine): it walks the layer program one weight slot ahead of
-  * the compute and fills the free slot from DDR through the parameter reader, a group's rows to every lane of
-  * the group (every slice's lane of a channel), weights two words a cycle where the weights are two banks. */
+/** The network engine's weight loader (NetworkEngine): it walks the layer program ahead of the compute and writes
+  * each load from DDR through the parameter reader where the weight ring puts it ([[WeightRing]]), once the compute
+  * has read the words it overwrites; a group's rows to every lane of the group (every slice's lane of a channel),
+  * weights two words a cycle where the weights are two banks. */
 class NetworkWeightLoader(top: NetworkEngine) extends Area {
   import top._
   import HwUtil._
 
   object State extends SpinalEnum(binarySequential) {
-    val IDLE, SCAN, WAIT_SLOT, ISSUE, RECEIVE, DONE = newElement()
+    val IDLE, SCAN, WAIT_ROOM, ISSUE, RECEIVE, DONE = newElement()
   }
   val state = RegInit(State.IDLE)
   val pc = Reg(UInt(pcBits bits)) init 0
   val pass = Reg(PassDesc(cfg))
   val load = Reg(UInt(8 bits)) init 0
-  val slot = Reg(UInt(slotBits bits)) init 0
+  val base = Reg(UInt(wBits bits)) init 0 // the load's first word (`loaded` is its index)
   val part = Reg(UInt(2 bits)) init 0 // 0 weights, 1 norm A, 2 norm B (or the bias)
   val wPtr, aPtr, bPtr = Reg(UInt(24 bits)) init 0
   val lane = Reg(UInt(laneBits bits)) init 0
@@ -33,7 +34,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
   switch(part) {
     is(1) {
       reader.io.job.payload.at := aPtr
-      // a kind without norm A (the classifier) leaves its slot's A words unused
+      // a kind without norm A (the classifier) leaves its load's A words unused
       val noNormA = LayerKinds.isOneOf(pass.kind, LayerKinds.of(cfg).filter(k => k.hasWeights && !k.loadsNormA))
       reader.io.job.payload.count := Mux(noNormA, U(0, 8 bits), rows).resized
     }
@@ -58,16 +59,15 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     tapSecondLast := v === pass.taps - 2
   }
   val writeAddr = UInt(wBits bits)
-  writeAddr := (slotBase(slot) + rowBase + tap.resize(wBits)).resized
+  writeAddr := (base + rowBase + tap.resize(wBits)).resized
   switch(part) {
     // A and B words `paramStride` apart (with triples all in weight bank 0)
-    is(1) { writeAddr := (slotBase(slot) + U(cfg.slotTaps, wBits bits) + (param |<< log2Up(cfg.paramStride))).resized }
-    is(2) { writeAddr := (slotBase(slot) + U(cfg.slotTaps + cfg.slotParamWords, wBits bits) +
-      (param |<< log2Up(cfg.paramStride))).resized }
+    is(1) { writeAddr := (base + pass.normAOffset + (param |<< log2Up(cfg.paramStride))).resized }
+    is(2) { writeAddr := (base + pass.normBOffset + (param |<< log2Up(cfg.paramStride))).resized }
   }
   val writeLane = lane // the group's row: every slice's lane of that channel takes it
   val write = reader.io.words.fire
-  // the weight write, registered (a cycle before the slot can be read: slotFull is a register too), since
+  // the weight write, registered (a cycle before the load can be read: `loaded` is a register too), since
   // its address arithmetic fans out to every lane: bank 0 the even addresses, bank 1 the odd (one bank:
   // bank 0 all); the first word at its address, the second (a pair) at the next, one in each bank
   // (four banks, with triples: bank j the addresses j mod 4, at address / 4; the two words in banks a mod 4 and
@@ -111,21 +111,22 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
         state := State.DONE
       }.elsewhen(LayerKinds.isOneOf(row.kind, LayerKinds.of(cfg).filter(_.hasWeights)) &&
         (if (cfg.keepsWeights) !row.reuse else True)) {
-        // a pass whose weights a slot kept (WeightSlotPlan) loads nothing: the scan goes on past it
+        // a pass whose weights were kept (WeightRing) loads nothing: the scan goes on past it
         pass := row
-        if (cfg.keepsWeights) slot := row.slot
         load := 0
         wPtr := row.weightsAt
         aPtr := row.normAAt
         bPtr := row.normBAt
-        state := State.WAIT_SLOT
+        state := State.WAIT_ROOM
       } otherwise {
         pc := pc + 1
         stale := True
       }
     }
-    is(State.WAIT_SLOT) {
-      when(!slotFull(slot)) {
+    is(State.WAIT_ROOM) {
+      // the compute has read every word this load overwrites
+      base := loadBase(loaded)
+      when(reads >= loadWait(loaded)) {
         part := 0
         state := State.ISSUE
       }
@@ -169,13 +170,12 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
             part := part + 1
             state := State.ISSUE
           } otherwise {
-            slotFull(slot) := True
-            slot := nextSlot(slot)
+            loaded := loaded + 1
             load := load + 1
             wPtr := wPtr + pass.wordsPerLoad
             aPtr := aPtr + pass.rowsPerLoad.resize(24)
             bPtr := bPtr + pass.rowsPerLoad.resize(24)
-            state := State.WAIT_SLOT
+            state := State.WAIT_ROOM
             when(lastLoad) {
               pc := pc + 1
               stale := True

@@ -61,20 +61,20 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   // mean_N over pixels that are not a power of two (MeanDivider): N
   val divide = Bool()
   val avgPixels = UInt(12 bits)
-  // the weight slot the pass reads (its first load's), its weights already there, the slot kept after it
-  // (WeightSlotPlan): read only where the plan keeps a slot (NetworkHwConfig.keepsWeights)
-  val slot = UInt(spinal.core.log2Up(cfg.slots) bits)
+  // the weight ring's load its first group reads, and the offsets of norm A and B in a load (WeightRing)
+  val firstLoad = UInt(HwUtil.addrWidth(cfg.weightRing.loads.size + 1) bits)
+  val normAOffset, normBOffset = UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   // a copy that writes its zero channels apart (CopyKind.zerosApart): the lane and the address of its first copied
   // channel (the channel offset's)
   val copyLane = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) bits)
   val copyBase = CopyKind.zerosApart(cfg) generate UInt(12 bits)
+  // its weights are an earlier pass's, kept: the loader skips it
   val reuse = Bool()
-  val keep = Bool()
 }
 
 object PassDesc {
   /** The ROM entry of a pass. */
-  def describe(cfg: NetworkHwConfig, p: Pass, use: SlotUse): PassDesc = {
+  def describe(cfg: NetworkHwConfig, p: Pass, use: PassWeights): PassDesc = {
     val d = PassDesc(cfg)
     val l = cfg.lanes
     d.kind := LayerKinds.code(p.kind)
@@ -134,9 +134,10 @@ object PassDesc {
     d.log2Slices := log2Up(p.outRegions(l))
     d.divide := Bool(p.kind.divides(p))
     d.avgPixels := p.kind.averagedPixels(p).getOrElse(1)
-    d.slot := use.slot
+    d.firstLoad := use.firstLoad
     d.reuse := Bool(use.reuse)
-    d.keep := Bool(use.keep)
+    d.normAOffset := (if (p.hasWeights) WeightRing.normAOffset(p, l, cfg.paramStride) else 0)
+    d.normBOffset := (if (p.hasWeights) WeightRing.normBOffset(p, l, cfg.paramStride) else 0)
     if (CopyKind.zerosApart(cfg)) {
       val first = if (p.kind == CopyKind) p.chanOffset else 0
       d.copyLane := first % p.groupLanes(l)
