@@ -4,18 +4,47 @@ import spinal.core._
 
 /** The "option A" shortcut of a ResNet block: output channel `c` from input channel `c - offset` at even
   * (y, x) at stride 2 (every (y, x) at stride 1), zeros for the channels outside the input; one word a cycle,
-  * then DRAIN. Engines that write the zeros apart ([[zerosApart]]) copy only the input's channels, then ZERO
-  * writes every zero channel of a group at once, a pixel a cycle. */
+  * then DRAIN. Engines that write the zeros apart ([[zerosApart]]) copy only the input's channels, up to three a
+  * cycle on the three broadcast buses ([[copyRounds]]), then ZERO writes every zero channel of a group at once, a
+  * pixel a cycle. */
 object CopyKind extends LayerKind("copy") {
   val COPY = PhaseKey("COPY")
   val ZERO = PhaseKey("ZERO")
   def phases: Seq[PhaseKey] = Seq(COPY)
   override def addedPhases: Seq[PhaseKey] = Seq(ZERO)
 
-  /** The copy writes its zero channels apart, all lanes at once: the engines of three multiply-adds a lane, whose
-    * convs are so fast that the copy's word a cycle was 5% of rODENet-3-20's cycles at 64 lanes, half of it
-    * zeros (the other engines keep their RTL and their cycles). */
+  /** The copy writes its zero channels apart, all lanes at once, and copies three channels a cycle: the engines of
+    * three multiply-adds a lane, whose convs are so fast that the copy's word a cycle was 5% of rODENet-3-20's
+    * cycles at 64 lanes, half of it zeros (the other engines keep their RTL and their cycles). */
   def zerosApart(cfg: NetworkHwConfig): Boolean = cfg.triples
+
+  /** One round of a copy that writes its zeros apart: its channels (1 to 3), and whether it ends a block of the
+    * input's lanes, a group of the output's and the copy. */
+  case class CopyRound(n: Int, inLast: Boolean, outLast: Boolean, last: Boolean)
+
+  /** The copy's rounds of channels: up to three at once, the input channels at one address of consecutive lanes
+    * (one block of the input's `inLanes`) going to consecutive lanes of one group of the output (`groupLanes`), so
+    * that the three buses read one address and three lanes write one; each round is a pass over the output's
+    * pixels. The sequencer steps through them in a ROM ([[roundTable]]). */
+  def rounds(p: Pass, lanes: Int): Seq[CopyRound] = {
+    val (inLanes, groupLanes) = (p.inLanes(lanes), p.groupLanes(lanes))
+    val out = Seq.newBuilder[CopyRound]
+    var cs = 0
+    while (cs < p.cin) {
+      val c = p.chanOffset + cs
+      val n = Seq(3, inLanes - cs % inLanes, groupLanes - c % groupLanes, p.cin - cs).min
+      out += CopyRound(n, (cs + n) % inLanes == 0, (c + n) % groupLanes == 0, cs + n == p.cin)
+      cs += n
+    }
+    out.result()
+  }
+  def copyRounds(p: Pass, lanes: Int): Int = rounds(p, lanes).size
+  /** Every copy's rounds, in program order: the sequencer's ROM. */
+  def roundTable(cfg: NetworkHwConfig): Seq[CopyRound] =
+    cfg.program.filter(_.kind == this).flatMap(p => rounds(p, cfg.lanes))
+  /** The ROM's first round of copy `p` (a pass of `cfg`'s program). */
+  def firstRound(cfg: NetworkHwConfig, p: Pass): Int =
+    cfg.program.take(cfg.program.indexWhere(_ eq p)).filter(_.kind == this).map(q => copyRounds(q, cfg.lanes)).sum
 
   /** `program` with each copy after the conv that follows it where the two are independent (the block's conv1:
     * both read the block's input, each writes a buffer the other neither reads nor writes). The engines of three
@@ -39,7 +68,7 @@ object CopyKind extends LayerKind("copy") {
   def copiesAtStrideOne(cfg: NetworkHwConfig): Boolean = cfg.program.exists(p => p.kind == this && p.stride == 1)
   def schedule(p: Pass, cfg: NetworkHwConfig): Seq[Span] =
     if (!zerosApart(cfg)) Seq(Span(COPY, p.cout.toLong * p.outPixels), Span(NetworkPhases.DRAIN, cfg.drain))
-    else Seq(Span(COPY, p.cin.toLong * p.outPixels)) ++
+    else Seq(Span(COPY, copyRounds(p, cfg.lanes).toLong * p.outPixels)) ++
       (if (p.cout > p.cin) Seq(Span(ZERO, p.groups(cfg.lanes).toLong * p.regionPixels(cfg.lanes))) else Seq()) :+
       Span(NetworkPhases.DRAIN, cfg.drain)
 
@@ -60,12 +89,33 @@ object CopyKind extends LayerKind("copy") {
       val top = clamp(cur.cout.resize(10).asSInt - g0)
     }
 
+    // the copy's rounds (zeros apart: rounds), a ROM of their flags, the next round's read while a round runs: from
+    // the counters, they were x64 x3's slowest path (12.6 ns into the phase's next value, then 10.1 ns)
+    private val table = zeros generate new Area {
+      private val all = roundTable(cfg)
+      // an entry more, which the last round's step reads and nothing uses (two where there is no copy: an index bit)
+      private val rom = Vec((all ++ Seq.fill(if (all.isEmpty) 2 else 1)(CopyRound(1, false, false, false))).map(r =>
+        B(Seq(r.n >= 2, r.n >= 3, r.inLast, r.outLast, r.last).zipWithIndex.map { case (b, i) => if (b) 1 << i else 0 }.sum, 5 bits)))
+      val index = Reg(UInt(log2Up(rom.size) bits)) init 0 // the next round's
+      val two, three, inLast, outLast, last = Reg(Bool()) init False
+      def load(i: UInt): Unit = {
+        val w = rom(i)
+        two := w(0)
+        three := w(1)
+        inLast := w(2)
+        outLast := w(3)
+        last := w(4)
+        index := i + 1
+      }
+    }
+
     /** FETCH of a copy that writes its zeros apart: the copy starts at the offset's channel, the input's first. */
     override def fetched(row: PassDesc): Unit = if (zeros) {
       c := row.chanOffset.resized
       cs := 0
       dstLane := row.copyLane
       dstBase := row.copyBase.resized
+      table.load(row.firstRound)
     }
 
     def phases(): Unit = {
@@ -98,9 +148,29 @@ object CopyKind extends LayerKind("copy") {
       def mask(pixels: UInt, log2: UInt): UInt =
         if (cfg.oddMaps) ((U(1, 13 bits) |<< log2) - 1).resize(12) else pixels - 1
       cmd.rdAddr := (fiBase + (q & mask(cur.inRegionPixels, cur.log2InRegionPixels)).resize(bufBits)).resized
-      cmd.banks(0) := fiLane | ((q >> cur.log2InRegionPixels).resize(laneBits) |<< cur.log2InLanes)
+      if (!zeros) cmd.banks(0) := fiLane | ((q >> cur.log2InRegionPixels).resize(laneBits) |<< cur.log2InLanes)
       cmd.pads(0) := cs < 0 || cs >= cur.cin.resize(10).asSInt
       cmd.dstLane := dstLane | ((p >> cur.log2RegionPixels).resize(laneBits) |<< cur.log2GroupLanes)
+      // three channels a round (zerosApart): the second and third if the input's block, the output's group and the
+      // channels go on that far (the round's flags, from the ROM); lane l writes bus l mod 3, so the bus of the
+      // first's lane carries it
+      val round = zeros generate new Area {
+        val n = U(1, 2 bits) + U(table.two) + U(table.three)
+        cmd.dstLane1 := cmd.dstLane + 1
+        cmd.dstLane2 := cmd.dstLane + 2
+        cmd.copy1 := table.two
+        cmd.copy2 := table.three
+        val m = Vec((0 until (1 << laneBits)).map(i => U(i % 3, 2 bits)))(cmd.dstLane)
+        val inRegion = ((q >> cur.log2InRegionPixels).resize(laneBits) |<< cur.log2InLanes)
+        val src = (0 until 3).map(k => (fiLane + k).resize(laneBits) | inRegion)
+        // bus j carries channel (j - m) mod 3 of the round
+        def busSrc(j: Int): UInt = Mux(m === j, src(0), Mux(m === (j + 2) % 3, src(1), src(2)))
+        cmd.banks(0) := busSrc(0)
+        cmd.banks1(0) := busSrc(1)
+        cmd.banks2(0) := busSrc(2)
+        cmd.on1 := True
+        cmd.on2 := True
+      }
       cmd.wrAddr := (dstBase + (p & mask(cur.regionPixels, cur.log2RegionPixels)).resize(bufBits)).resized
       ox := ox + 1
       oxLast := ox === cur.outCols - 2
@@ -114,19 +184,36 @@ object CopyKind extends LayerKind("copy") {
       }
       countOn(p, p === cur.lastOutPixel) {
         copyQ := 0
-        c := c + 1
-        cs := cs + 1
-        dstLane := wrapLane(dstLane, cur.groupLaneMask)
-        when(dstLane === cur.groupLaneMask) {
-          dstBase := dstBase + cur.regionPixels.resize(bufBits)
-        }
-        when(cs >= 0 && cs < cur.cin.resize(10).asSInt) {
-          fiLane := wrapLane(fiLane, cur.inLaneMask)
-          when(fiLane === cur.inLaneMask) {
+        if (zeros) {
+          // the next round: the channels after this one's n, the input's next block, the output's next group
+          fiLane := (fiLane + round.n).resized
+          when(table.inLast) {
+            fiLane := 0
             fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
           }
+          dstLane := (dstLane + round.n).resized
+          when(table.outLast) {
+            dstLane := 0
+            dstBase := dstBase + cur.regionPixels.resize(bufBits)
+          }
+          c := c + round.n
+          cs := cs + round.n.resize(10).asSInt
+          table.load(table.index)
+        } else {
+          c := c + 1
+          cs := cs + 1
+          dstLane := wrapLane(dstLane, cur.groupLaneMask)
+          when(dstLane === cur.groupLaneMask) {
+            dstBase := dstBase + cur.regionPixels.resize(bufBits)
+          }
+          when(cs >= 0 && cs < cur.cin.resize(10).asSInt) {
+            fiLane := wrapLane(fiLane, cur.inLaneMask)
+            when(fiLane === cur.inLaneMask) {
+              fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
+            }
+          }
         }
-        when(c === cur.lastChannel) {
+        when(if (zeros) table.last else c === cur.lastChannel) {
           if (zeros) {
             when(cur.cout =/= cur.cin) {
               go(ZERO)
@@ -139,19 +226,36 @@ object CopyKind extends LayerKind("copy") {
     }
   }
 
-  /** COPY's word (the broadcast, delayed to stage 5) is written by the one lane of its output channel; ZERO's
-    * zero by every lane whose place in the group is a zero channel's. */
+  /** COPY's word (the broadcast, delayed to stage 5) is written by the one lane of its output channel (with three
+    * a round, lane l takes bus l mod 3's word: the sequencer sent each channel on its lane's bus); ZERO's zero by
+    * every lane whose place in the group is a zero channel's. */
   override def writeBack(ln: NetworkLanes)(lane: ln.Lane): Unit = {
     import ln._
     import lane._
     is(LaneOp.COPY) {
-      wr.valid := s5.dstLane === lane.index
-      wr.payload.data := bc5
+      if (zerosApart(top.cfg)) {
+        wr.valid := writesAhead
+        wr.payload.data := Seq(bc5, bc5b, bc5c)(lane.index % 3)
+      } else {
+        wr.valid := s5.dstLane === lane.index
+        wr.payload.data := bc5
+      }
     }
     if (zerosApart(top.cfg)) is(LaneOp.ZERO) {
-      val place = (U(lane.index, top.laneBits bits) & top.cur.groupLaneMask).resize(top.laneBits + 1)
-      wr.valid := place < s5.zeroLo || (place >= s5.zeroHi && place < s5.zeroTop)
+      wr.valid := writesAhead
       wr.payload.data := 0
     }
+  }
+
+  /** Whether lane `index` writes the COPY or ZERO word of the command at `stage` (zeros apart): the lane's
+    * `writesAhead` registers it from the stage before the write-back's, since its compares after the command's
+    * shift registers were x64 x3's slowest path (7.18 ns). */
+  def writes(ln: NetworkLanes, stage: NetworkCmd, index: Int): Bool = {
+    val top = ln.top
+    val place = (U(index, top.laneBits bits) & top.cur.groupLaneMask).resize(top.laneBits + 1)
+    val copy = stage.dstLane === index || (stage.copy1 && stage.dstLane1 === index) ||
+      (stage.copy2 && stage.dstLane2 === index)
+    val zero = place < stage.zeroLo || (place >= stage.zeroHi && place < stage.zeroTop)
+    (stage.op === LaneOp.COPY && copy) || (stage.op === LaneOp.ZERO && zero)
   }
 }

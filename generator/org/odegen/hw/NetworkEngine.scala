@@ -28,6 +28,9 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   // ZERO (CopyKind.zerosApart): a lane of the group writes a zero where its place in the group is below `zeroLo`,
   // or at `zeroHi` or above and below `zeroTop` (the group's channels)
   val zeroLo, zeroHi, zeroTop = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) + 1 bits)
+  // COPY, three channels a cycle (CopyKind.zerosApart): the lanes after `dstLane` that write too (`copy1`, `copy2`)
+  val dstLane1, dstLane2 = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) bits)
+  val copy1, copy2 = CopyKind.zerosApart(cfg) generate Bool()
 }
 
 /** The states of the engine's sequencer: its own (IDLE, INPUT, FETCH) and its shared waits (DRAIN, NORM_WAIT,

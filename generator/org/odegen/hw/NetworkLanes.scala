@@ -64,6 +64,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // Heun's and RK4's stages before the last: their UPDATE writes the next stage input and K (one decode)
   val writesStageInput = cur.updateMode === UpdateMode.StageFirst || cur.updateMode === UpdateMode.StageAdd2
   val bc5 = Delay(broadcast2(0), t.operandToResult) // COPY's word at stage 5, one delay line for all lanes
+  // COPY's second and third buses (three channels a cycle, CopyKind.zerosApart): lane l writes bus l mod 3's word
+  val bc5b = CopyKind.zerosApart(cfg) generate Delay(broadcast2b(0), t.operandToResult)
+  val bc5c = CopyKind.zerosApart(cfg) generate Delay(broadcast2c(0), t.operandToResult)
   // the operands wanted at stage 5, not stage 1 (POOL's x, the residual's or the update's r), are read
   // `lateRead` cycles late and registered once: one delay line of the address for all lanes, not one of the
   // word in every lane (the register keeps the block RAM's clock-to-out off the norm's adder)
@@ -230,6 +233,8 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     core.updAddend := r5
     val normed = core.normed
 
+    // COPY's and ZERO's write in this lane, decided a stage early (CopyKind.writes)
+    val writesAhead = CopyKind.zerosApart(cfg) generate (RegNext(CopyKind.writes(NetworkLanes.this, s4, l)) init False)
     val wr = Flow(LaneWrite(cfg.bufferDepth(l), W))
     val wrBuf = UInt(2 bits)
     wr.valid := False

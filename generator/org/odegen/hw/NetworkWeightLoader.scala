@@ -103,6 +103,13 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
   val row = RegNext(if (log2Up(rom.size) < pc.getWidth) rom(pc.resize(log2Up(rom.size))) else rom(pc))
   val stale = RegInit(False)
   stale := False
+  // the ring's base and wait of load `loaded`, registered: read straight from `loaded`, whose next value (the
+  // reader's jobDone) came before the ROM, they were x64 x3's slowest path (7.12 ns); WAIT_ROOM right after a
+  // load's end waits a cycle for them (`ringStale`), SCAN's first cycle is one already
+  val ringBase = RegNext(loadBase(loaded))
+  val ringWait = RegNext(loadWait(loaded))
+  val ringStale = RegInit(False)
+  ringStale := False
   switch(state) {
     is(State.SCAN) {
       when(stale) {
@@ -125,8 +132,10 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
     }
     is(State.WAIT_ROOM) {
       // the compute has read every word this load overwrites
-      base := loadBase(loaded)
-      when(reads >= loadWait(loaded)) {
+      base := ringBase
+      when(ringStale) {
+        // the ring's words are `loaded`'s from the next cycle on
+      }.elsewhen(reads >= ringWait) {
         part := 0
         state := State.ISSUE
       }
@@ -171,6 +180,7 @@ class NetworkWeightLoader(top: NetworkEngine) extends Area {
             state := State.ISSUE
           } otherwise {
             loaded := loaded + 1
+            ringStale := True
             load := load + 1
             wPtr := wPtr + pass.wordsPerLoad
             aPtr := aPtr + pass.rowsPerLoad.resize(24)

@@ -68,6 +68,8 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   // channel (the channel offset's)
   val copyLane = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) bits)
   val copyBase = CopyKind.zerosApart(cfg) generate UInt(12 bits)
+  // the copy's first round in the sequencer's ROM of rounds (CopyKind.roundTable)
+  val firstRound = CopyKind.zerosApart(cfg) generate UInt(log2Up(CopyKind.roundTable(cfg).size + 1).max(1) bits)
   // its weights are an earlier pass's, kept: the loader skips it
   val reuse = Bool()
 }
@@ -142,6 +144,7 @@ object PassDesc {
       val first = if (p.kind == CopyKind) p.chanOffset else 0
       d.copyLane := first % p.groupLanes(l)
       d.copyBase := first / p.groupLanes(l) * p.regionPixels(l)
+      d.firstRound := (if (p.kind == CopyKind) CopyKind.firstRound(cfg, p) else 0)
     }
     d
   }
