@@ -144,8 +144,7 @@ public final class TimingEstimate {
             StringBuilder sb = new StringBuilder();
             PlClock clock = PlClock.supportedBy(fmaxMhz());
             String build = "builds at " + clock.text() + " MHz (its `-clock MHZ`), " + (fmaxMhz() >= clock.mhz()
-                    ? "the fastest clock the PS7 makes exactly (" + PlClock.IO_PLL_MHZ + " MHz / " + clock.divider()
-                    + ") that this estimate supports"
+                    ? "the fastest clock the PS7 makes exactly (" + clock.made() + ") that this estimate supports"
                     : "which this estimate does not support: give `-clock` at most " + (int) Math.floor(fmaxMhz()));
             sb.append(String.format(Locale.ROOT, "**Estimated Fmax: %.0f MHz** (worst register-to-register path %.2f ns, "
                     + "%d LUT levels). `vivado/build.tcl` %s. "

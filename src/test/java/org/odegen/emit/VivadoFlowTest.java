@@ -87,6 +87,8 @@ class VivadoFlowTest {
         }
         String ps7 = r.lines().get(psConfig);
         assertTrue(ps7.contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 100") && ps7.contains("CONFIG.PCW_USE_S_AXI_HP0 1")
+                && ps7.contains("CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {IO PLL}")
+                && ps7.contains("CONFIG.PCW_UIPARAM_DDR_FREQ_MHZ 525")
                 && ps7.contains("MT41K256M16 RE-125") && ps7.contains("CONFIG.PCW_IRQ_F2P_INTR 1"), ps7);
         assertTrue(r.lines().get(dmaConfig).contains("CONFIG.c_m_axis_mm2s_tdata_width 32")
                 && r.lines().get(dmaConfig).contains("CONFIG.c_s_axis_s2mm_tdata_width 32"), r.lines().get(dmaConfig));
@@ -101,6 +103,12 @@ class VivadoFlowTest {
         Run r = tclsh(Map.of(), "-jobs", "4", "-clock", "125");
         assertEquals(0, r.exit(), r.text());
         assertTrue(r.text().contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 125"), r.text());
+        assertTrue(r.text().contains("CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {IO PLL}"), r.text());
+        // 150 MHz is not 1000 / d: the DDR PLL's 1050 MHz / 7
+        Run ddr = tclsh(Map.of(), "-clock", "150");
+        assertEquals(0, ddr.exit(), ddr.text());
+        assertTrue(ddr.text().contains("CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {DDR PLL}")
+                && ddr.text().contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 150"), ddr.text());
         // the module's clock pin takes the PS7's frequency after the connection, before validation
         int freq = r.index("CALL set_property CONFIG.FREQ_HZ FREQ_HZ_OF_ps7/FCLK_CLK0 ode/clk");
         assertTrue(freq > r.index("CALL connect_bd_net ps7/FCLK_CLK0 ode/clk") && freq < r.index("CALL validate_bd_design"),
