@@ -42,7 +42,7 @@ object MultiplyAddsTest {
       }
       e
     }.doSim("writes", 1) { dut =>
-      ScheduleTraceTest.oneImage(dut, blob, image) {
+      NetworkEngineSim.oneImage(dut, blob, image) {
         for ((l, i) <- dut.datapath.lanes.zipWithIndex) if (l.wr7.valid.toBoolean)
           out(i) += ((dut.pc.toInt, l.wrBuf7.toInt, l.wr7.payload.addr.toInt, l.data7.toLong))
       }

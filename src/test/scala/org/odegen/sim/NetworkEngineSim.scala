@@ -1,7 +1,7 @@
 package org.odegen.sim
 
 import org.odegen.fixed.QFormat
-import org.odegen.hw.{NetworkHwConfig, RegisterMap}
+import org.odegen.hw.{NetworkEngine, NetworkHwConfig, RegisterMap}
 import org.odegen.model.{FloatMap, NormMode}
 import org.odegen.net._
 import spinal.core.sim._
@@ -44,30 +44,38 @@ object NetworkEngineSim {
     var got: Array[Int] = null
     var cycles = 0L
     SimBuild.engine(cfg, workspace).doSim("net", seed.toInt) { dut =>
-      val cd = dut.clockDomain
-      val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
-      import ctrl.{read, write}
-      val source = new AxisSource(dut.io.s_axis, cd)
-      val sink = new AxisSink(dut.io.m_axis, cd)
-      val base = 0x10000000L
-      val ddr = new AxiReadMemory(dut.io.m_axi, cd, words, base)
-      ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
-      BenchClock.startWithReset(cd)
-      ddr.serve()
-      val R = RegisterMap.engine
-      write(R.offset("WEIGHTS_ADDR"), base)
-      write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
-      cd.waitSampling(2)
-      assert((read(R.offset("STATUS")) & 0xf) == R.bit("STATUS", "LOADED"), "LOADED")
-      write(R.offset("CTRL"), R.bit("CTRL", "START"))
-      source.send(fixedImg.data())
-      val (out, _) = sink.receive(100, timeout = 50000000L)
-      cd.waitSampling(2)
+      val (out, c) = oneImage(dut, words, fixedImg.data(), timeout = 50000000L)(())
       got = out
-      cycles = read(R.offset("CYCLES"))
-      println(s"status ${read(R.offset("STATUS"))}")
+      cycles = c
     }
     (golden, got, cycles, cfg.scheduleCycles)
+  }
+
+  /** Runs `dut` on one image: the DDR model holding `blob`, LOAD (STATUS then LOADED), START, the image, its logits
+    * taken within `timeout` cycles; `sample` at every clock edge from before LOAD to the end. Returns the logits
+    * and CYCLES. */
+  def oneImage(dut: NetworkEngine, blob: Array[Int], image: Array[Int], timeout: Long = 10000000L)(
+      sample: => Unit): (Array[Int], Long) = {
+    val cd = dut.clockDomain
+    val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
+    val source = new AxisSource(dut.io.s_axis, cd)
+    val sink = new AxisSink(dut.io.m_axis, cd)
+    val base = 0x10000000L
+    val ddr = new AxiReadMemory(dut.io.m_axi, cd, blob, base)
+    ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
+    BenchClock.startWithReset(cd)
+    ddr.serve()
+    cd.onSamplings(sample)
+    val R = RegisterMap.engine
+    ctrl.write(R.offset("WEIGHTS_ADDR"), base)
+    ctrl.write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
+    cd.waitSampling(2)
+    assert((ctrl.read(R.offset("STATUS")) & 0xf) == R.bit("STATUS", "LOADED"), "LOADED")
+    ctrl.write(R.offset("CTRL"), R.bit("CTRL", "START"))
+    source.send(image)
+    val (logits, _) = sink.receive(dut.cfg.logits, timeout = timeout)
+    cd.waitSampling(4)
+    (logits, ctrl.read(R.offset("CYCLES")))
   }
 
   def main(args: Array[String]): Unit = {

@@ -104,7 +104,7 @@ object ScheduleTraceTest {
     SimBuild.engine(cfg, "target/spinal-sim").doSim("trace", 1) { dut =>
       val names = dut.Phase.keys.map(_.name)
       var running = false
-      oneImage(dut, blob, image) {
+      NetworkEngineSim.oneImage(dut, blob, image) {
         val now = names(dut.phase.toEnum.position)
         if (now == "FETCH") running = true
         if (running && now == "IDLE") running = false
@@ -115,28 +115,5 @@ object ScheduleTraceTest {
       }
     }
     spans.toSeq
-  }
-
-  /** Runs `dut` on one image: the DDR model holding `blob`, LOAD, START, the image, its logits taken; `sample`
-    * at every clock edge from before LOAD to the end. */
-  def oneImage(dut: NetworkEngine, blob: Array[Int], image: Array[Int])(sample: => Unit): Unit = {
-    val cd = dut.clockDomain
-    val ctrl = new AxiLite4Master(dut.io.s_axi_ctrl, cd)
-    val source = new AxisSource(dut.io.s_axis, cd)
-    val sink = new AxisSink(dut.io.m_axis, cd)
-    val base = 0x10000000L
-    val ddr = new AxiReadMemory(dut.io.m_axi, cd, blob, base)
-    ctrl.idle(); source.idle(); sink.idle(); ddr.idle()
-    BenchClock.startWithReset(cd)
-    ddr.serve()
-    cd.onSamplings(sample)
-    val R = RegisterMap.engine
-    ctrl.write(R.offset("WEIGHTS_ADDR"), base)
-    ctrl.write(R.offset("CTRL"), R.bit("CTRL", "LOAD"))
-    cd.waitSampling(2)
-    ctrl.write(R.offset("CTRL"), R.bit("CTRL", "START"))
-    source.send(image)
-    sink.receive(dut.cfg.logits, timeout = 10000000L)
-    cd.waitSampling(4)
   }
 }
