@@ -30,8 +30,6 @@ public record PlClock(Pll pll, int divider) {
         }
     }
 
-    /** The PS7's IO PLL on the PYNQ-Z2 (its board preset), MHz. */
-    public static final int IO_PLL_MHZ = Pll.IO.mhz;
     /** The clock without an estimate, and the slowest this picks: 1000 / 10. */
     public static final int DEFAULT_MHZ = 100;
     /** The fastest this picks: faster than any path a DSP48E1 or block RAM of the -1 part makes. */
@@ -50,7 +48,7 @@ public record PlClock(Pll pll, int divider) {
         this(Pll.IO, divider);
     }
 
-    public static final PlClock DEFAULT = new PlClock(IO_PLL_MHZ / DEFAULT_MHZ);
+    public static final PlClock DEFAULT = new PlClock(Pll.IO.mhz / DEFAULT_MHZ);
 
     /** Every clock the two PLLs make between {@link #DEFAULT_MHZ} and {@link #FASTEST_MHZ}, fastest first (the IO
      * PLL's first where both make one). */
