@@ -84,7 +84,8 @@ object ConvKind extends LayerKind("conv") {
     private val rowWords = RegNext((if (cfg.oddMaps) rowNext * cur.inCols.resize(6) else rowNext.resize(bufBits) |<<
       cur.log2In).resize(bufBits)).init(0)
     private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
-    val convReadAddr = (fiBase + rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+    private val tapOffset = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+    val convReadAddr = (fiBase + tapOffset).resize(bufBits)
     val isTimeTap = cur.time && ci === 0
     // the region iy falls in, `delta` from the slice's first, registered (the shift by a region's rows is 3 LUT
     // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns); the
@@ -94,6 +95,26 @@ object ConvKind extends LayerKind("conv") {
     val slicePad = sliceRegion.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
     private def bankOf(lane: UInt, r: SInt): UInt = lane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes)
     val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
+    // three multiply-adds a lane: the next tap's row, column, regions and padding, registered as this tap's, for a
+    // triple's members in the next tap (ConvTriples); its address is block 0's
+    private val next = cfg.triples generate new Area {
+      private val kxA = kx.getAheadValue()
+      private val kyA = ky.getAheadValue()
+      private val kyN = Mux(kxA === 2, kyA + 1, kyA)
+      private val kxN = Mux(kxA === 2, U(0, kxA.getWidth bits), kxA + 1)
+      private val iyNextN = iyBase.getAheadValue() + kyN.resize(9).asSInt
+      val iy = RegNext(iyNextN) init 0
+      val ix = RegNext(ixBase.getAheadValue() + kxN.resize(9).asSInt) init 0
+      private val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
+      private val rowNextN = iyNextN.asUInt.resize(6) & cur.inRegionRowMask
+      private val rowWords = RegNext((if (cfg.oddMaps) rowNextN * cur.inCols.resize(6) else rowNextN.resize(bufBits) |<<
+        cur.log2In).resize(bufBits)).init(0)
+      private val rowPad = if (cfg.oddMaps) RegNext(iyNextN >= cur.inRows.resize(9).asSInt).init(False) else False
+      val addr = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+      private val delta = RegNext(iyNextN >> cur.log2InRegionRows) init 0
+      val region = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
+      val pads = region.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+    }
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
     // the norm's A and B words of the group (gl) in its load: registers, set at WAIT_W from the load's base (a ROM of
     // constants) and the pass's offsets, and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing
@@ -113,8 +134,8 @@ object ConvKind extends LayerKind("conv") {
     }
     // the pair's second channel exists (the first is ci - time): it is not the time channel's, nor past cin
     private val secondExists = !isTimeTap && Mux(cur.time, ci.resize(9), ci.resize(9) + 1) < cur.cin.resize(9)
-    // three multiply-adds a lane: the channels in triples (ConvTriples)
-    private val triple = cfg.triples generate new ConvTriples(top, isTimeTap, wRd, wRd9)
+    // three multiply-adds a lane: the products in triples (ConvTriples)
+    private val triple = cfg.triples generate new ConvTriples(top, wBase)
 
     /** mean_N over pixels that are not a power of two: the lanes' dividers start on the channel sum or the
       * variance sum, DRAIN waits for them, and `back` comes again with `divided` set. */
@@ -173,7 +194,11 @@ object ConvKind extends LayerKind("conv") {
         if (!cfg.triples) {
           for (sl <- 0 until cfg.slices) cmd.banks(sl) := sliceBank(sl)
           cmd.isTime := isTimeTap
-        } else triple.issue(bankOf, sliceRegion)
+        } else when(cur.paired) {
+          triple.issue(bankOf, sliceRegion, next.region, next.pads, tapOffset, next.addr)
+        } otherwise {
+          triple.issueOne(bankOf, sliceRegion, isTimeTap, wRd)
+        }
         val lastTap = innerLast
         cmd.first := inner === 0
         cmd.last := lastTap
@@ -205,15 +230,20 @@ object ConvKind extends LayerKind("conv") {
               fiBase := fiBase + cur.inRegionPixels.resize(bufBits)
             }
           }
-          if (cfg.triples) when(cur.paired) {
-            triple.step()
-          }
         }
-        when(Conv1x1Kind.oneTap(top)) {
+        def nextProduct(): Unit = when(Conv1x1Kind.oneTap(top)) {
           nextChannel()
         } otherwise {
           nextTap(ky, kx)(nextChannel())
         }
+        // triples: a triple a cycle, the tap stepped where the walk runs into the next tap's list
+        if (cfg.triples) when(cur.paired) {
+          when(triple.step()) {
+            nextTap(ky, kx)(())
+          }
+        } otherwise {
+          nextProduct()
+        } else nextProduct()
         when(lastTap) {
           clear(inner, ci, fiLane, fiBase)
           restartPairs()

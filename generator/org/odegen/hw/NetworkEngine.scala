@@ -18,13 +18,19 @@ case class NetworkCmd(cfg: NetworkHwConfig) extends LaneCmd {
   // lane after the first's), its weight 9 words after the first's; else a zero
   val pair1 = cfg.pairs generate Bool()
   val wAddr9 = cfg.multiMac generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
-  // three multiply-adds a lane (NetworkHwConfig.triples): the triple's third weight, 18 words after the first's;
-  // each slice's second and third buses' lanes, and which bus carries a channel (bus 0 is on unless `off0`), or
-  // the time channel (bus 0's `isTime`, bus 1's `time1`): the sequencer sends each bus the channel whose weight
-  // bank that bus's multiplier reads
+  // three multiply-adds a lane (NetworkHwConfig.triples): the triple's weights in the order of their banks
+  // (`wAddr`, `wAddr9`, `wAddr18`: banks s, s + 1, s + 2 mod 4); each slice's second and third buses' lanes, and
+  // which bus carries a channel (bus 0 is on unless `off0`), or the time channel (`isTime`, `time1`, `time2`): the
+  // sequencer sends each bus the member whose weight bank that bus's multiplier reads
   val wAddr18 = cfg.triples generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   val banks1, banks2 = cfg.triples generate Vec(UInt(HwUtil.addrWidth(cfg.lanes) bits), cfg.slices)
   val off0, on1, on2, time1 = cfg.triples generate Bool()
+  // a triple's members past a block's last lane or in the next tap (ConvTriples): lanes 0 and 1 of each block read
+  // `rdAddrAlt` where `alt` is set; the buses whose member is in the next tap (`next0`..`next2`) take its padding,
+  // `padsNext`, and bus 2 may carry the time channel
+  val time2, next0, next1, next2, alt = cfg.triples generate Bool()
+  val padsNext = cfg.triples generate Vec(Bool(), cfg.slices)
+  val rdAddrAlt = cfg.triples generate UInt(NetworkEngine.bufferAddrWidth(cfg) bits)
   // ZERO (CopyKind.zerosApart): a lane of the group writes a zero where its place in the group is below `zeroLo`,
   // or at `zeroHi` or above and below `zeroTop` (the group's channels)
   val zeroLo, zeroHi, zeroTop = CopyKind.zerosApart(cfg) generate UInt(HwUtil.addrWidth(cfg.lanes) + 1 bits)

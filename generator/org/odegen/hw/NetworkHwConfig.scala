@@ -138,6 +138,11 @@ case class NetworkHwConfig(
   // a pair's channels are in two lanes at one address: a map spread over one lane keeps its channels at
   // different addresses of that lane (only a map of one channel may be, whose pair is one and a padding zero)
   require(!triples || lanes >= 2, "three multiply-adds a lane need at least 2 lanes (two share each weight RAM)")
+  // a triple that runs from one block of channels into the next reads lanes 0 and 1 of the next at a second
+  // address, so that its members in the first block must be in lanes 2 and up
+  for (p <- program if triples && paired(p))
+    require(p.cin <= p.inLanes(lanes) || p.inLanes(lanes) >= 4, s"${p.label}: three multiply-adds a lane need its " +
+      s"${p.cin} input channels in one block of lanes or in blocks of at least 4, not ${p.inLanes(lanes)}")
   for (p <- program if pairs && paired(p))
     require(p.inLanes(lanes) >= 2 || p.cin == 1, s"${p.label}: two multiply-adds a lane need its ${p.cin} input " +
       s"channels over at least 2 lanes, not ${p.inLanes(lanes)}")
@@ -214,24 +219,38 @@ case class NetworkHwConfig(
   def multiMac: Boolean = macsPerLane >= 2
   /** Two multiply-adds a lane: channel pairs. */
   def pairs: Boolean = macsPerLane == 2
-  /** Three multiply-adds a lane: a 3x3 conv's input channels in triples, (0, 1, 2), (3, 4, 5), ... of each block of
-    * channels that lie at one address (a map's `inLanes` lanes; the block's last triple may be short), the time
-    * channel first with the first two channels. Their weights are at a, a + 9, a + 18: four weight banks by address mod 4 give all three
-    * in one cycle (a, a + 1, a + 2 mod 4 differ), and the loader's two words a cycle land in two of them. Each
-    * multiplier takes one of two banks (the first bank 0 or 3, the second 1 or 2, the third 2 or 0, by a mod 4),
-    * and the sequencer sends each bus the channel whose weight its multiplier takes: the products' sum is the
-    * same in any order, so no lane turns its weights around. */
+  /** Three multiply-adds a lane: a 3x3 conv's (input channel, tap) products in triples, the pixel's channels (the
+    * time channel first) taken three at a time tap by tap, a triple running on into the next tap (or the next
+    * block of channels that lie at one address, a map's `inLanes` lanes) where one ends ([[tripleList]]). A
+    * channel's weights are 9 words, so a product's weight is at 9 x channel + tap: four weight banks by address
+    * mod 4 give the three in one cycle where they are three banks, and the loader's two words a cycle land in two
+    * of them. Each multiplier takes one of two banks (the first bank 0 or 3, the second 1 or 2, the third 2 or 0,
+    * by which bank no member takes), and the sequencer sends each bus the channel whose weight its multiplier
+    * takes: the products' sum is the same in any order, so no lane turns its weights around ([[ConvTriples]]). */
   def triples: Boolean = macsPerLane == 3
+  /** With [[triples]], the members of a pixel's tap: its time channel and input channels, or with padding, more,
+    * a multiple of three. A triple then runs from one tap into the next only where its members' weights stay in
+    * three banks (`tripleSplits`); else the list is padded to a multiple of three and no triple crosses a tap. */
+  def tripleList(p: Pass): Int = {
+    val n = p.cin + p.time.size
+    if (n % 3 == 0 || tripleSplits(p)) n else (n + 2) / 3 * 3
+  }
+  /** A triple may cross a tap: the members number 0 or 1 mod 4 (a member of the next tap, 9 x list - 1 words
+    * back, is then in the bank no other member takes), and the input's last block has at least 4 channels (the
+    * next tap's first two channels are in lanes 0 and 1, which read the second address; the members left of the
+    * tap are in lanes 2 and up). */
+  def tripleSplits(p: Pass): Boolean = {
+    val n = p.cin + p.time.size
+    val block = p.inLanes(lanes)
+    val last = p.cin - (p.cin - 1) / block * block
+    n % 3 != 0 && (n % 4 == 0 || n % 4 == 1) && last >= 4
+  }
   /** CONV's cycles a pixel: its taps, or with pairs 9 a pair of channels and 9 for the time channel, with triples
-    * 9 a triple of each block's channels (the first block's first triple the time channel and two channels). */
+    * a third of the taps of [[tripleList]] members. */
   def convCycles(p: Pass): Int =
     if (!paired(p)) p.taps
     else if (pairs) 9 * ((if (p.time.isDefined) 1 else 0) + (p.cin + 1) / 2)
-    else {
-      val block = p.inLanes(lanes)
-      val time = if (p.time.isDefined) 1 else 0
-      9 * (0 until p.cin by block).map(b => (math.min(p.cin - b, block) + (if (b == 0) time else 0) + 2) / 3).sum
-    }
+    else 3 * tripleList(p)
   def maxPixels: Int = program.filter(p => p.kind == ConvKind || p.kind == Conv1x1Kind).map(_.outPixels).max
   /** log2 of the pixels a norm or pooling averages over, one per map size of the network. */
   def normShifts: Seq[Int] = program.flatMap(p => p.kind.averages(p)).distinct.sorted

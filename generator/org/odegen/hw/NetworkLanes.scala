@@ -44,8 +44,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // the two weight banks (even, odd addresses) read the command's word and, with pairs, the word 9 after it
   // (cmd.wAddr9), which is in the other bank
   private val wHalf = (cmd.wAddr |>> 1).resize(wBits - 1)
-  // (four banks, with triples: bank j reads the one of the triple's three words at a, a + 9, a + 18 that is j
-  // mod 4, member (j - a) mod 4, at its address / 4; the bank no member is in reads the first's)
+  // (four banks, with triples: the sequencer sends the triple's three words in bank order, the first's bank s =
+  // wAddr mod 4, and bank j reads member (j - s) mod 4 at its address / 4; the bank no member is in reads the
+  // first's)
   val wBankAddr = if (cfg.weightBanks == 1) Seq() else if (triples) {
     val s = cmd.wAddr(1 downto 0)
     val members = Seq(cmd.wAddr, cmd.wAddr9, cmd.wAddr18).map(a => (a |>> 2).resize(wBits - 2))
@@ -75,6 +76,14 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   val bufRdAddr = (0 until buffers).map { b =>
     val late = (isPool && cur.x === b) || ((cur.residual || cur.update) && cur.r === b)
     Mux(late, rdAddrLate, cmd.rdAddr)
+  }
+  // three multiply-adds a lane: lanes 0 and 1 of each block of a map (a pair's RAM) read the second address where a
+  // triple runs into the next block or tap (ConvTriples); the lanes that are some conv's block's first two
+  private val altBlock = if (!triples) 0 else cfg.program.filter(cfg.paired).map(_.inLanes(L)).foldLeft(L)(_ min _)
+  private def readsAlt(l: Int): Boolean = triples && l % altBlock < 2
+  private def bufRdAddrOf(l: Int): Seq[UInt] = if (!readsAlt(l)) bufRdAddr else {
+    val first = (U(l, laneBits bits) & cur.inLaneMask) < 2
+    bufRdAddr.map(a => Mux(cmd.alt && first, cmd.rdAddrAlt, a))
   }
   // lanes 2p and 2p+1 keep their feature buffers in one memory where a buffer is a block RAM below half
   // full at twice the width (narrow formats, small shares: x64's 256 words a lane)
@@ -109,9 +118,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     val weights = if (triples) Seq() else (0 until cfg.weightBanks).map(_ => BankMem(cfg.weightDepth / cfg.weightBanks, W))
     val bufOut = pair match {
       case Some(rams) =>
-        if (l % 2 == 0) for ((r, b) <- rams.zipWithIndex) r.io.ra := bufRdAddr(b).resized
+        if (l % 2 == 0) for ((r, b) <- rams.zipWithIndex) r.io.ra := bufRdAddrOf(l)(b).resized
         rams.map(_.half(l % 2))
-      case None => bufs.zipWithIndex.map { case (m, b) => m.readSync(bufRdAddr(b).resize(bufAddrBits), t.readLatency) }
+      case None => bufs.zipWithIndex.map { case (m, b) => m.readSync(bufRdAddrOf(l)(b).resize(bufAddrBits), t.readLatency) }
     }
     private def writeBuf(b: Int, addr: UInt, data: SInt, enable: Bool): Unit = pair match {
       case Some(rams) =>
@@ -298,16 +307,19 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   val source = pick(lanes.map(_.bcOut), s1.banks(0))
   for (sl <- 0 until cfg.slices) {
     val word = if (sl == 0) source else pick(lanes.map(_.bcOut), s1.banks(sl))
-    val off0 = if (triples) s1.off0 else False
-    broadcast2(sl) := RegNext(Mux(s1.pads(sl) || off0, S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
+    if (!triples) broadcast2(sl) := RegNext(Mux(s1.pads(sl), S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
     // the pair's second channel: the lane after the first's (its bank is even), or zero
     if (cfg.pairs) broadcast2b(sl) := RegNext(Mux(s1.pads(sl) || !s1.pair1, S(0, W bits),
       pick(lanes.map(_.bcOut), s1.banks(sl) | 1)))
-    // a triple's: the channels the sequencer sent buses 1 and 2 (bus 1 may carry the time channel), or zero
+    // a triple's: the members the sequencer sent each bus (any may carry the time channel), or zero; a member of
+    // the next tap takes that tap's padding (ConvTriples)
     if (triples) {
-      broadcast2b(sl) := RegNext(Mux(s1.pads(sl) || !s1.on1, S(0, W bits),
+      val pad = Seq(s1.next0, s1.next1, s1.next2).map(n => Mux(n, s1.padsNext(sl), s1.pads(sl)))
+      broadcast2(sl) := RegNext(Mux(pad(0) || s1.off0, S(0, W bits), Mux(s1.isTime, cur.tValue, word)))
+      broadcast2b(sl) := RegNext(Mux(pad(1) || !s1.on1, S(0, W bits),
         Mux(s1.time1, cur.tValue, pick(lanes.map(_.bcOut), s1.banks1(sl)))))
-      broadcast2c(sl) := RegNext(Mux(s1.pads(sl) || !s1.on2, S(0, W bits), pick(lanes.map(_.bcOut), s1.banks2(sl))))
+      broadcast2c(sl) := RegNext(Mux(pad(2) || !s1.on2, S(0, W bits),
+        Mux(s1.time2, cur.tValue, pick(lanes.map(_.bcOut), s1.banks2(sl)))))
     }
   }
 

@@ -12,6 +12,12 @@ case class PassDesc(cfg: NetworkHwConfig) extends Bundle {
   val taps = UInt(12 bits)
   val convCycles = UInt(12 bits) // CONV's cycles a pixel: taps, or fewer where the lanes take channel pairs
   val paired = Bool()
+  // three multiply-adds a lane (ConvTriples): the members of a tap's list, whether a triple crossing a tap has its
+  // bank order turned (a list of 0 mod 4), and the weight steps back to the next tap (1 - 9 x list) and of a
+  // triple into it (28 - 9 x list), modulo the ring's words
+  val tripleList = cfg.triples generate UInt(10 bits)
+  val tripleRotate = cfg.triples generate Bool()
+  val tripleBack, tripleWrapStep = cfg.triples generate UInt(HwUtil.addrWidth(cfg.weightDepth) bits)
   val log2In = UInt(3 bits) // log2 of the input's columns, a row's words (where a power of two)
   val inCols = UInt(7 bits)
   val inRows = UInt(7 bits)
@@ -90,6 +96,15 @@ object PassDesc {
     d.taps := p.taps
     d.convCycles := cfg.convCycles(p)
     d.paired := Bool(cfg.paired(p))
+    if (cfg.triples) {
+      val n = if (cfg.paired(p)) cfg.tripleList(p) else 3
+      val ring = 1 << HwUtil.addrWidth(cfg.weightDepth)
+      def modRing(v: Int) = ((v % ring) + ring) % ring
+      d.tripleList := n
+      d.tripleRotate := Bool(n % 4 == 0)
+      d.tripleBack := modRing(1 - 9 * n)
+      d.tripleWrapStep := modRing(28 - 9 * n)
+    }
     d.log2In := log2Up(p.inCols)
     d.inCols := p.inCols
     d.inRows := p.inSize

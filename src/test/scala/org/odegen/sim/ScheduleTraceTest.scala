@@ -23,8 +23,8 @@ class ScheduleTraceTest {
     * three weight slots, the deeper pipeline's drains. */
   @Test def everyKindsPhasesAreItsScheduleWithTwoMultiplyAddsALane(): Unit = traceIsSchedule(ScheduleTraceTest.narrow(2))
 
-  /** Three multiply-adds a lane: the stem's three channels one triple, the ODEBlock's time channel alone and its 8
-    * channels as (0, 1, 2), (3, 4, 5), (6, 7), the buses routed by the weights' banks. */
+  /** Three multiply-adds a lane: the stem's three channels one triple a tap, the ODEBlock's time channel and its 8
+    * channels three triples a tap, the buses routed by the weights' banks. */
   @Test def everyKindsPhasesAreItsScheduleWithThreeMultiplyAddsALane(): Unit = traceIsSchedule(ScheduleTraceTest.narrow(3))
 
 
