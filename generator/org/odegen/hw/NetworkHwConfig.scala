@@ -228,23 +228,10 @@ case class NetworkHwConfig(
     * by which bank no member takes), and the sequencer sends each bus the channel whose weight its multiplier
     * takes: the products' sum is the same in any order, so no lane turns its weights around ([[ConvTriples]]). */
   def triples: Boolean = macsPerLane == 3
-  /** With [[triples]], the members of a pixel's tap: its time channel and input channels, or with padding, more,
-    * a multiple of three. A triple then runs from one tap into the next only where its members' weights stay in
-    * three banks (`tripleSplits`); else the list is padded to a multiple of three and no triple crosses a tap. */
-  def tripleList(p: Pass): Int = {
-    val n = p.cin + p.time.size
-    if (n % 3 == 0 || tripleSplits(p)) n else (n + 2) / 3 * 3
-  }
-  /** A triple may cross a tap: the members number 0 or 1 mod 4 (a member of the next tap, 9 x list - 1 words
-    * back, is then in the bank no other member takes), and the input's last block has at least 4 channels (the
-    * next tap's first two channels are in lanes 0 and 1, which read the second address; the members left of the
-    * tap are in lanes 2 and up). */
-  def tripleSplits(p: Pass): Boolean = {
-    val n = p.cin + p.time.size
-    val block = p.inLanes(lanes)
-    val last = p.cin - (p.cin - 1) / block * block
-    n % 3 != 0 && (n % 4 == 0 || n % 4 == 1) && last >= 4
-  }
+  /** With [[triples]], the members of a pixel's tap ([[NetworkHwConfig.tripleListFor]]). */
+  def tripleList(p: Pass): Int = NetworkHwConfig.tripleListFor(p.cin, p.time.isDefined, p.inLanes(lanes))
+  /** A triple of `p` may run from one tap into the next ([[NetworkHwConfig.tripleSplitsFor]]). */
+  def tripleSplits(p: Pass): Boolean = NetworkHwConfig.tripleSplitsFor(p.cin, p.time.isDefined, p.inLanes(lanes))
   /** CONV's cycles a pixel: its taps, or with pairs 9 a pair of channels and 9 for the time channel, with triples
     * a third of the taps of [[tripleList]] members. */
   def convCycles(p: Pass): Int =
@@ -309,6 +296,24 @@ case class NetworkHwConfig(
 }
 
 object NetworkHwConfig {
+  /** With three multiply-adds a lane, the members of a pixel's tap for `cin` channels in blocks of `block` lanes:
+    * the time channel and the channels, or with padding, more, a multiple of three. A triple then runs from one
+    * tap into the next only where its members' weights stay in three banks ([[tripleSplitsFor]]); else the list
+    * is padded to a multiple of three and no triple crosses a tap. */
+  def tripleListFor(cin: Int, time: Boolean, block: Int): Int = {
+    val n = cin + (if (time) 1 else 0)
+    if (n % 3 == 0 || tripleSplitsFor(cin, time, block)) n else (n + 2) / 3 * 3
+  }
+  /** A triple may cross a tap: the members number 0 or 1 mod 4 (a member of the next tap, 9 x list - 1 words
+    * back, is then in the bank no other member takes), and the input's last block has at least 4 channels (the
+    * next tap's first two channels are in lanes 0 and 1, which read the second address; the members left of the
+    * tap are in lanes 2 and up). */
+  def tripleSplitsFor(cin: Int, time: Boolean, block: Int): Boolean = {
+    val n = cin + (if (time) 1 else 0)
+    val last = cin - (cin - 1) / block * block
+    n % 3 != 0 && (n % 4 == 0 || n % 4 == 1) && last >= 4
+  }
+
   /** Lanes per batch-stats norm unit: 4 saves 3 of every 4 units (~270 LUTs a lane) for 3 more unit
     * latencies a norm group (~0.5% of an image's cycles at 16 lanes); it lets 32 lanes of Q32.20 fit. */
   val defaultNormShare = 4
