@@ -97,14 +97,18 @@ object ConvKind extends LayerKind("conv") {
     val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
     // three multiply-adds a lane: the next tap's row, column, regions and padding, registered as this tap's, for a
     // triple's members in the next tap (ConvTriples); its address is block 0's
+    // (the next tap's counters are registers stepped with ky and kx: derived from their next values, the tap's
+    // step came before the row's add and shift, 8.00 ns at x64)
     private val next = cfg.triples generate new Area {
-      private val kxA = kx.getAheadValue()
-      private val kyA = ky.getAheadValue()
-      private val kyN = Mux(kxA === 2, kyA + 1, kyA)
-      private val kxN = Mux(kxA === 2, U(0, kxA.getWidth bits), kxA + 1)
-      private val iyNextN = iyBase.getAheadValue() + kyN.resize(9).asSInt
+      private val kyN, kxN = Reg(UInt(ky.getWidth bits)) init 0
+      def restart(): Unit = {
+        kyN := firstTap
+        kxN := firstTap + 1
+      }
+      def step(): Unit = nextTap(kyN, kxN)(())
+      private val iyNextN = iyBase.getAheadValue() + kyN.getAheadValue().resize(9).asSInt
       val iy = RegNext(iyNextN) init 0
-      val ix = RegNext(ixBase.getAheadValue() + kxN.resize(9).asSInt) init 0
+      val ix = RegNext(ixBase.getAheadValue() + kxN.getAheadValue().resize(9).asSInt) init 0
       private val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
       private val rowNextN = iyNextN.asUInt.resize(6) & cur.inRegionRowMask
       private val rowWords = RegNext((if (cfg.oddMaps) rowNextN * cur.inCols.resize(6) else rowNextN.resize(bufBits) |<<
@@ -130,7 +134,10 @@ object ConvKind extends LayerKind("conv") {
     private def restartPairs(): Unit = if (pairs) {
       wRd := wBase
       wRd9 := (wBase + 9).resized
-      if (cfg.triples) triple.restart()
+      if (cfg.triples) {
+        triple.restart()
+        next.restart()
+      }
     }
     // the pair's second channel exists (the first is ci - time): it is not the time channel's, nor past cin
     private val secondExists = !isTimeTap && Mux(cur.time, ci.resize(9), ci.resize(9) + 1) < cur.cin.resize(9)
@@ -240,6 +247,7 @@ object ConvKind extends LayerKind("conv") {
         if (cfg.triples) when(cur.paired) {
           when(triple.step()) {
             nextTap(ky, kx)(())
+            next.step()
           }
         } otherwise {
           nextProduct()

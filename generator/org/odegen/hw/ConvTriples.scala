@@ -10,29 +10,68 @@ import spinal.core._
   * pixel takes a third of its products' cycles, where triples of each block and tap took up to a third more
   * (16 channels: 6 triples a tap for 16 channels).
   *
-  * The walk's state is the triple being issued: the members left in this tap's list (`left`, and `leftReal`
-  * those that are channels), the first member's lane, whether it is the time channel, and the weight addresses
-  * of its members (each 9 words after the last, or, in the next tap, `9 x list - 1` back). What the command needs
-  * of it (each bus's lane, whether it carries a channel, the time channel, the next tap; the weight addresses in
-  * the order of their banks) is registered from the state's next value, so that the cycle that issues a triple
-  * only picks a slice's region and pads. */
+  * A triple's state ([[Walk]]) is the members left in this tap's list (`left`, and `leftReal` those that are
+  * channels), the first member's lane, whether it is the time channel, the weight addresses of its members (each
+  * 9 words after the last, or, in the next tap, `9 x list - 1` back) and its blocks' addresses. The registers hold
+  * the state of the triple after the one issued, and what the command needs of the issued one (each bus's lane,
+  * whether it carries a channel, the time channel, the next tap; the weight addresses in the order of their
+  * banks) is registered from it as it steps, so that the cycle that issues a triple only picks a slice's region
+  * and pads. (Registered from the issued triple's next state instead, the step's adds came before the members'
+  * compares and the buses' muxes: 8.47 ns at x64, the engine's slowest path.) */
 class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
   import top._
 
   private val listLen = cur.tripleList.resize(10)
   private val time = cur.time
-  // the state of the triple issued this cycle (set by restart and step)
-  val left = Reg(UInt(10 bits)) init 0 // members of this tap's list from the first member on
-  val leftReal = Reg(SInt(11 bits)) init 0 // the same, counting channels only (the list's padding is past them)
-  val firstLane = Reg(UInt(laneBits bits)) init 0 // the first member's lane, where it is a channel
-  val firstIsTime = Reg(Bool()) init False
-  // the members' weight addresses in the walk's order: a, a + 9, a + 18 in this tap, and the second and the third
-  // in the next (9 x list - 1 back: `cur.tripleBack`)
-  private val a, a9, a18, a9w, a18w = Reg(UInt(wBits bits)) init 0
-  private val fiBaseNext = Reg(UInt(bufBits bits)) init 0 // the next block's address (fiBase + its pixels)
 
-  /** The triple's members, as the state (`s` its values, this cycle's or the next's) gives them. */
-  private case class Members(left: UInt, leftReal: SInt, firstLane: UInt, firstIsTime: Bool) {
+  /** A triple's state; `next` the state of the triple after it. */
+  private case class Walk(left: UInt, leftReal: SInt, firstLane: UInt, firstIsTime: Bool, a: UInt, a9: UInt,
+      a18: UInt, a9w: UInt, a18w: UInt, fiBase: UInt, fiBaseNext: UInt) {
+    /** The triple reaches the tap's last member: the next triple is in the next tap's list. */
+    def wraps: Bool = left <= 3
+    def next: Walk = {
+      val wrap = wraps
+      val stepBy = Mux(wrap, cur.tripleWrapStep, U(27, wBits bits))
+      def on(r: UInt) = (r + stepBy).resize(wBits)
+      // the next first member: past the wrap, member 3 - left of the next tap's list; else three on
+      val nextIdx = (U(3, 2 bits) - left.resize(2)).resize(2) // 0, 1, 2 where left is 3, 2, 1
+      val laneNext = Mux(firstIsTime, U(2, laneBits + 2 bits), firstLane.resize(laneBits + 2) + 3)
+      val crosses = !wrap && laneNext > cur.inLaneMask.resize(laneBits + 2)
+      Walk(
+        left = Mux(wrap, left - 3 + listLen, left - 3),
+        leftReal = Mux(wrap, leftReal - 3 + listLen.asSInt.resize(11), leftReal - 3),
+        firstLane = Mux(wrap, (nextIdx - U(time).resize(2)).resize(laneBits), laneNext.resize(laneBits) & cur.inLaneMask),
+        firstIsTime = wrap && time && nextIdx === 0,
+        a = on(a), a9 = on(a9), a18 = on(a18), a9w = on(a9w), a18w = on(a18w),
+        fiBase = Mux(wrap, U(0, bufBits bits), Mux(crosses, fiBaseNext, fiBase)),
+        fiBaseNext = Mux(wrap || !crosses, Mux(wrap, cur.inRegionPixels.resize(bufBits), fiBaseNext),
+          (fiBaseNext + cur.inRegionPixels.resize(bufBits)).resize(bufBits)))
+    }
+  }
+
+  /** A pixel's first triple: the list's first member, its weights at `wBase`. */
+  private def first: Walk = Walk(listLen, (cur.cin.resize(11) + U(time).resize(11)).asSInt, U(0, laneBits bits), time,
+    wBase, (wBase + 9).resize(wBits), (wBase + 18).resize(wBits), (wBase + 9 + cur.tripleBack).resize(wBits),
+    (wBase + 18 + cur.tripleBack).resize(wBits), U(0, bufBits bits), cur.inRegionPixels.resize(bufBits))
+
+  // the state of the triple after the one issued (set by restart and step)
+  private val s = Walk(Reg(UInt(10 bits)) init 0, Reg(SInt(11 bits)) init 0, Reg(UInt(laneBits bits)) init 0,
+    Reg(Bool()) init False, Reg(UInt(wBits bits)) init 0, Reg(UInt(wBits bits)) init 0, Reg(UInt(wBits bits)) init 0,
+    Reg(UInt(wBits bits)) init 0, Reg(UInt(wBits bits)) init 0, Reg(UInt(bufBits bits)) init 0,
+    Reg(UInt(bufBits bits)) init 0)
+  private def load(v: Walk): Unit = {
+    s.left := v.left.resized
+    s.leftReal := v.leftReal.resized
+    s.firstLane := v.firstLane
+    s.firstIsTime := v.firstIsTime
+    for ((r, x) <- Seq(s.a, s.a9, s.a18, s.a9w, s.a18w).zip(Seq(v.a, v.a9, v.a18, v.a9w, v.a18w))) r := x.resized
+    s.fiBase := v.fiBase
+    s.fiBaseNext := v.fiBaseNext
+  }
+
+  /** The triple's members, as a state gives them. */
+  private case class Members(w: Walk) {
+    import w._
     val wraps = Seq(False, left === 1, left <= 2) // in the next tap's list
     val on = (0 until 3).map(k => if (k == 0) True else Mux(wraps(k), True, leftReal > k))
     // a member of the next tap is its list's member k - left: the time channel (0, with time), else a channel of
@@ -54,6 +93,7 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
     /** The bank order's first member: 0, or where a triple crosses a tap of a list of 0 mod 4 members, the member
       * after the bank no member takes (the one of the next tap's second, 1, or the next tap's first, 2). */
     val rotation = Mux(cur.tripleRotate && left < 3, left.resize(2), U(0, 2 bits))
+    val addrs = Seq(a, Mux(wraps(1), a9w, a9), Mux(wraps(2), a18w, a18))
   }
 
   private def rotate[T <: Data](r: UInt, of: Seq[T], i: Int): T = {
@@ -64,50 +104,64 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
     v
   }
 
-  // the next state's members, registered
-  private val ahead = Members(left.getAheadValue(), leftReal.getAheadValue(), firstLane.getAheadValue(),
-    firstIsTime.getAheadValue())
-  private val addrAhead = {
-    val w = ahead.wraps
-    Seq(a.getAheadValue(), Mux(w(1), a9w.getAheadValue(), a9.getAheadValue()),
-      Mux(w(2), a18w.getAheadValue(), a18.getAheadValue()))
-  }
+  // the issued triple's command, registered as it is stepped to
   /** The weight addresses in bank order: the first's bank is `s`, the second's s + 1, the third's s + 2 (mod 4). */
-  val bankAddr = (0 until 3).map(i => RegNext(rotate(ahead.rotation, addrAhead, i)) init 0)
-  private val rotationNow = RegNext(ahead.rotation) init 0
+  val bankAddr = Seq.fill(3)(Reg(UInt(wBits bits)) init 0)
+  val busLane = Seq.fill(3)(Reg(UInt(laneBits bits)) init 0)
+  val busOn, busTime, busNextTap = Seq.fill(3)(Reg(Bool()) init False)
+  /** Some member is read at the second address; a member of the next tap (else of the next block). */
+  val altUsed, altNextTap = Reg(Bool()) init False
+  private val wrapsNow = Reg(Bool()) init False // the issued triple reaches its tap's last member
+  private val fiBaseNext = Reg(UInt(bufBits bits)) init 0 // the issued triple's next block (fiBase + its pixels)
+
   // the bus each member goes to, by the first bank-order member's bank (s): that member's bank is s, the next's
   // s + 1, the third's s + 2, and bus 0's multiplier reads bank 0 or 3, bus 1's bank 1 or 2, bus 2's bank 2 or 0
   // (NetworkLanes): for s = 0, 1, 2, 3 bus 0 takes bank-order member 0, 2, 1, 0; bus 1 1, 0, 0, 2; bus 2 2, 1, 2, 1
   private val table = Seq(Seq(0, 2, 1, 0), Seq(1, 0, 0, 2), Seq(2, 1, 2, 1))
-  private val sAhead = rotate(ahead.rotation, addrAhead, 0)(1 downto 0)
-  private def forBus[T <: Data](bus: Int, of: Seq[T]): T = {
-    val r = cloneOf(of.head)
-    r := rotate(ahead.rotation, of, table(bus)(0))
-    for (v <- 1 until 4) when(sAhead === v) { r := rotate(ahead.rotation, of, table(bus)(v)) }
-    r
+
+  /** What the command needs of the triple `w`, to be registered the cycle before it is issued. */
+  private case class Command(w: Walk) {
+    private val m = Members(w)
+    private val sBank = rotate(m.rotation, m.addrs, 0)(1 downto 0)
+    private def forBus[T <: Data](bus: Int, of: Seq[T]): T = {
+      val r = cloneOf(of.head)
+      r := rotate(m.rotation, of, table(bus)(0))
+      for (v <- 1 until 4) when(sBank === v) { r := rotate(m.rotation, of, table(bus)(v)) }
+      r
+    }
+    val addrs = (0 until 3).map(i => rotate(m.rotation, m.addrs, i))
+    val lanes = (0 until 3).map(b => forBus(b, m.lanes))
+    val on = (0 until 3).map(b => forBus(b, m.on))
+    val isTime = (0 until 3).map(b => forBus(b, m.isTime))
+    val nextTap = (0 until 3).map(b => forBus(b, m.wraps))
+    val alt = (0 until 3).map(k => m.on(k) && m.alt(k)).reduce(_ || _)
+    /** (The caller clears `fiBase` for a pixel's first triple.) */
+    def latch(setFiBase: Boolean): Unit = {
+      for (i <- 0 until 3) {
+        bankAddr(i) := addrs(i)
+        busLane(i) := lanes(i)
+        busOn(i) := on(i)
+        busTime(i) := isTime(i)
+        busNextTap(i) := nextTap(i)
+      }
+      altUsed := alt
+      altNextTap := m.wraps(2)
+      wrapsNow := w.wraps
+      if (setFiBase) fiBase := w.fiBase
+      fiBaseNext := w.fiBaseNext
+    }
   }
-  val busLane = (0 until 3).map(b => RegNext(forBus(b, ahead.lanes)) init 0)
-  val busOn = (0 until 3).map(b => RegNext(forBus(b, ahead.on)) init False)
-  val busTime = (0 until 3).map(b => RegNext(forBus(b, ahead.isTime)) init False)
-  val busNextTap = (0 until 3).map(b => RegNext(forBus(b, ahead.wraps)) init False)
-  /** Some member is read at the second address; a member of the next tap (else of the next block). */
-  val altUsed = RegNext((0 until 3).map(k => ahead.on(k) && ahead.alt(k)).reduce(_ || _)) init False
-  val altNextTap = RegNext(ahead.wraps(2)) init False
+  // a pixel's first triple and the one after it; the triple after the issued one and the one after that
+  private val firstWalk = first
+  private val firstCommand = Command(firstWalk)
+  private val firstNext = firstWalk.next
+  private val sCommand = Command(s)
+  private val sNext = s.next
 
-  private def wrapsNow: Bool = left <= 3
-
-  /** A pixel's first triple is next (PARAM_B, and a pixel's last cycle): its weights at `wBase`. */
+  /** A pixel's first triple is next (PARAM_B, and a pixel's last cycle). */
   def restart(): Unit = {
-    left := listLen
-    leftReal := (cur.cin.resize(11) + U(time).resize(11)).asSInt
-    firstLane := 0
-    firstIsTime := time
-    a := wBase
-    a9 := (wBase + 9).resized
-    a18 := (wBase + 18).resized
-    a9w := (wBase + 9 + cur.tripleBack).resized
-    a18w := (wBase + 18 + cur.tripleBack).resized
-    fiBaseNext := cur.inRegionPixels.resized
+    firstCommand.latch(setFiBase = false)
+    load(firstNext)
   }
 
   /** CONV's command: the weights in bank order, each bus's lane in each slice (`bankOf` the lane and the slice's
@@ -139,43 +193,23 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
     * `fiLane`, the time channel where `isTimeTap`), to the bus whose multiplier reads its weight's bank, `wRd`
     * mod 4 (bus 0 where it is 0 or 3, bus 1 where 1, bus 2 where 2, as bank-order member 0 goes). */
   def issueOne(bankOf: (UInt, SInt) => UInt, sliceRegion: Seq[SInt], isTimeTap: Bool, wRd: UInt): Unit = {
-    val s = wRd(1 downto 0)
-    val first = (0 until 3).map(b => (0 until 4).filter(v => table(b)(v) == 0).map(v => s === v).foldLeft(False)(_ || _))
+    val sb = wRd(1 downto 0)
+    val firstBus = (0 until 3).map(b => (0 until 4).filter(v => table(b)(v) == 0).map(v => sb === v).foldLeft(False)(_ || _))
     val banks = Seq(cmd.banks, cmd.banks1, cmd.banks2)
     for (sl <- 0 until cfg.slices; b <- 0 until 3) banks(b)(sl) := bankOf(fiLane, sliceRegion(sl))
-    cmd.off0 := !first(0)
-    cmd.on1 := first(1)
-    cmd.on2 := first(2)
-    cmd.isTime := isTimeTap && first(0)
-    cmd.time1 := isTimeTap && first(1)
-    cmd.time2 := isTimeTap && first(2)
+    cmd.off0 := !firstBus(0)
+    cmd.on1 := firstBus(1)
+    cmd.on2 := firstBus(2)
+    cmd.isTime := isTimeTap && firstBus(0)
+    cmd.time1 := isTimeTap && firstBus(1)
+    cmd.time2 := isTimeTap && firstBus(2)
   }
 
-  /** Every CONV cycle of a paired pass: the next triple, three members on, into the next tap's list (`wrapsNow`,
-    * where the caller steps the tap) or the next block. */
+  /** Every CONV cycle of a paired pass: the next triple is issued; true where the issued one reaches its tap's
+    * last member (the caller steps the tap). */
   def step(): Bool = {
-    val wrap = wrapsNow
-    val stepBy = Mux(wrap, cur.tripleWrapStep, U(27, wBits bits))
-    for (r <- Seq(a, a9, a18, a9w, a18w)) r := r + stepBy
-    left := Mux(wrap, left - 3 + listLen, left - 3)
-    leftReal := Mux(wrap, leftReal - 3 + listLen.asSInt.resize(11), leftReal - 3)
-    // the next first member: past the wrap, member 3 - left of the next tap's list; else three on
-    val nextIdx = (U(3, 2 bits) - left.resize(2)).resize(2) // 0, 1, 2 where left is 3, 2, 1
-    val laneNext = Mux(firstIsTime, U(2, laneBits + 2 bits), firstLane.resize(laneBits + 2) + 3)
-    val crosses = laneNext > cur.inLaneMask.resize(laneBits + 2)
-    when(wrap) {
-      firstIsTime := time && nextIdx === 0
-      firstLane := (nextIdx - U(time).resize(2)).resize(laneBits)
-      fiBase := 0
-      fiBaseNext := cur.inRegionPixels.resized
-    } otherwise {
-      firstIsTime := False
-      firstLane := laneNext.resize(laneBits) & cur.inLaneMask
-      when(crosses) {
-        fiBase := fiBaseNext
-        fiBaseNext := fiBaseNext + cur.inRegionPixels.resize(bufBits)
-      }
-    }
-    wrap
+    sCommand.latch(setFiBase = true)
+    load(sNext)
+    wrapsNow
   }
 }
