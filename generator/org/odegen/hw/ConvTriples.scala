@@ -111,7 +111,7 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
   val busOn, busTime, busNextTap = Seq.fill(3)(Reg(Bool()) init False)
   /** Some member is read at the second address; a member of the next tap (else of the next block). */
   val altUsed, altNextTap = Reg(Bool()) init False
-  private val wrapsNow = Reg(Bool()) init False // the issued triple reaches its tap's last member
+  val wrapsNow = Reg(Bool()) init False // the issued triple reaches its tap's last member
   private val fiBaseNext = Reg(UInt(bufBits bits)) init 0 // the issued triple's next block (fiBase + its pixels)
 
   // the bus each member goes to, by the first bank-order member's bank (s): that member's bank is s, the next's
