@@ -97,36 +97,6 @@ object ConvKind extends LayerKind("conv") {
     val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
     // three multiply-adds a lane: the products in triples (ConvTriples)
     private val triple = cfg.triples generate new ConvTriples(top, wBase)
-    // three multiply-adds a lane: the next tap's row, column, regions and padding, registered as this tap's, for a
-    // triple's members in the next tap (ConvTriples); its address is block 0's.
-    // The next tap's counters are registers stepped with ky and kx, and its row, column and regions are registered
-    // from them and the issued triple's wrap alone, not from the phase's choice of the counters' next values (that
-    // came before the row's add and shift: 8.00 ns at x64, then 7.04 ns). So in the cycle after a pixel's restart
-    // they are a cycle late, where the pixel's first triple takes no member of the next tap (a list has at least
-    // three members, ConvTriplesTest).
-    private val next = cfg.triples generate new Area {
-      private val kyN, kxN = Reg(UInt(ky.getWidth bits)) init 0
-      def restart(): Unit = {
-        kyN := firstTap
-        kxN := firstTap + 1
-      }
-      def step(): Unit = nextTap(kyN, kxN)(())
-      private val steps = triple.wrapsNow // (in CONV of a paired pass; elsewhere the next tap is not read)
-      private val kyNextN = Mux(steps && kxN === 2, (kyN + 1).resize(kyN.getWidth), kyN)
-      private val kxNextN = Mux(steps, Mux(kxN === 2, U(0, kxN.getWidth bits), kxN + 1), kxN)
-      private val iyNextN = iyBase + kyNextN.resize(9).asSInt
-      val iy = RegNext(iyNextN) init 0
-      val ix = RegNext(ixBase + kxNextN.resize(9).asSInt) init 0
-      private val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
-      private val rowNextN = iyNextN.asUInt.resize(6) & cur.inRegionRowMask
-      private val rowWords = RegNext((if (cfg.oddMaps) rowNextN * cur.inCols.resize(6) else rowNextN.resize(bufBits) |<<
-        cur.log2In).resize(bufBits)).init(0)
-      private val rowPad = if (cfg.oddMaps) RegNext(iyNextN >= cur.inRows.resize(9).asSInt).init(False) else False
-      val addr = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
-      private val delta = RegNext(iyNextN >> cur.log2InRegionRows) init 0
-      val region = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
-      val pads = region.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
-    }
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
     // the norm's A and B words of the group (gl) in its load: registers, set at WAIT_W from the load's base (a ROM of
     // constants) and the pass's offsets, and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing
@@ -142,10 +112,7 @@ object ConvKind extends LayerKind("conv") {
     private def restartPairs(): Unit = if (pairs) {
       wRd := wBase
       wRd9 := (wBase + 9).resized
-      if (cfg.triples) {
-        triple.restart()
-        next.restart()
-      }
+      if (cfg.triples) triple.restart(firstTap)
     }
     // the pair's second channel exists (the first is ci - time): it is not the time channel's, nor past cin
     private val secondExists = !isTimeTap && Mux(cur.time, ci.resize(9), ci.resize(9) + 1) < cur.cin.resize(9)
@@ -208,7 +175,7 @@ object ConvKind extends LayerKind("conv") {
           for (sl <- 0 until cfg.slices) cmd.banks(sl) := sliceBank(sl)
           cmd.isTime := isTimeTap
         } else when(cur.paired) {
-          triple.issue(bankOf, sliceRegion, next.region, next.pads, tapOffset, next.addr)
+          triple.issue(bankOf, sliceRegion, tapOffset)
         } otherwise {
           triple.issueOne(bankOf, sliceRegion, isTimeTap, wRd)
         }
@@ -253,7 +220,6 @@ object ConvKind extends LayerKind("conv") {
         if (cfg.triples) when(cur.paired) {
           when(triple.step()) {
             nextTap(ky, kx)(())
-            next.step()
           }
         } otherwise {
           nextProduct()

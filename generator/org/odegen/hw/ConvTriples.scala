@@ -165,17 +165,20 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
   private val sCommand = Command(s)
   private val sNext = s.next
 
-  /** A pixel's first triple is next (PARAM_B, and a pixel's last cycle). */
-  def restart(): Unit = {
+  /** A pixel's first triple is next (PARAM_B, and a pixel's last cycle), at the tap `firstTap` (ConvKind's). */
+  def restart(firstTap: UInt): Unit = {
     firstCommand.latch(setFiBase = false)
     load(firstNext)
+    nextTap.restart(firstTap)
   }
 
   /** CONV's command: the weights in bank order, each bus's lane in each slice (`bankOf` the lane and the slice's
     * region, this tap's or the next's), whether it carries a channel, the time channel, the next tap's padding;
-    * the second address (the next block's at this tap's `tapOffset`, or `nextTapAddr`). */
-  def issue(bankOf: (UInt, SInt) => UInt, sliceRegion: Seq[SInt], nextRegion: Seq[SInt], nextPads: Seq[Bool],
-      tapOffset: UInt, nextTapAddr: UInt): Unit = {
+    * the second address (the next block's at this tap's `tapOffset`, or the next tap's). */
+  def issue(bankOf: (UInt, SInt) => UInt, sliceRegion: Seq[SInt], tapOffset: UInt): Unit = {
+    val nextRegion = nextTap.region
+    val nextPads = nextTap.pads
+    val nextTapAddr = nextTap.addr
     cmd.wAddr := bankAddr(0)
     cmd.wAddr9 := bankAddr(1)
     cmd.wAddr18 := bankAddr(2)
@@ -217,6 +220,39 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
   def step(): Bool = {
     sCommand.latch(setFiBase = true)
     load(sNext)
+    when(wrapsNow) { nextTap.step() }
     wrapsNow
   }
+
+  /** The next tap's row, column, regions and padding, registered as ConvKind's of this tap, for a triple's members in
+    * the next tap; its address is block 0's. Its counters are registers stepped with ky and kx, and its row, column
+    * and regions are registered from them and the issued triple's wrap alone, not from the phase's choice of the
+    * counters' next values (that came before the row's add and shift: 8.00 ns at x64, then 7.04 ns). So in the
+    * cycle after a pixel's restart they are a cycle late, where the pixel's first triple takes no member of the
+    * next tap (a list has at least three members, ConvTriplesTest). */
+  private class NextTap extends Area {
+    private val kyN, kxN = Reg(UInt(ky.getWidth bits)) init 0
+    def restart(firstTap: UInt): Unit = {
+      kyN := firstTap
+      kxN := firstTap + 1
+    }
+    def step(): Unit = HwUtil.nextTap(kyN, kxN)(())
+    private val steps = wrapsNow // (in CONV of a paired pass; elsewhere the next tap is not read)
+    private val kyNextN = Mux(steps && kxN === 2, (kyN + 1).resize(kyN.getWidth), kyN)
+    private val kxNextN = Mux(steps, Mux(kxN === 2, U(0, kxN.getWidth bits), kxN + 1), kxN)
+    private val iyNextN = iyBase + kyNextN.resize(9).asSInt
+    private val iy = RegNext(iyNextN) init 0
+    private val ix = RegNext(ixBase + kxNextN.resize(9).asSInt) init 0
+    private val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
+    private val rowNextN = iyNextN.asUInt.resize(6) & cur.inRegionRowMask
+    private val rowWords = RegNext((if (cfg.oddMaps) rowNextN * cur.inCols.resize(6) else rowNextN.resize(bufBits) |<<
+      cur.log2In).resize(bufBits)).init(0)
+    private val rowPad = if (cfg.oddMaps) RegNext(iyNextN >= cur.inRows.resize(9).asSInt).init(False) else False
+    val addr = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+    private val delta = RegNext(iyNextN >> cur.log2InRegionRows) init 0
+    val region = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
+    val pads = region.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+  }
+  // (a class, built here, after wrapsNow: an object's hardware would be built where it is first used, in a phase)
+  private val nextTap = new NextTap
 }
