@@ -44,8 +44,8 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
         firstIsTime = wrap && time && nextIdx === 0,
         a = on(a), a9 = on(a9), a18 = on(a18), a9w = on(a9w), a18w = on(a18w),
         fiBase = Mux(wrap, U(0, bufBits bits), Mux(crosses, fiBaseNext, fiBase)),
-        fiBaseNext = Mux(wrap || !crosses, Mux(wrap, cur.inRegionPixels.resize(bufBits), fiBaseNext),
-          (fiBaseNext + cur.inRegionPixels.resize(bufBits)).resize(bufBits)))
+        fiBaseNext = Mux(wrap, cur.inRegionPixels.resize(bufBits),
+          Mux(crosses, (fiBaseNext + cur.inRegionPixels.resize(bufBits)).resize(bufBits), fiBaseNext)))
     }
   }
 
