@@ -51,7 +51,8 @@ abstract class LaneCmd extends Bundle {
   * `result` is the two products' sum, a stage later (`timing.sumStages`); with `macs` 3 a third takes the third
   * channel, and `result` is the three products' sum two stages later (the first two added, then the third). */
 class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Boolean, timing: LaneTiming,
-    definitionName: String, macs: Int = 1)(opAt: Int => SpinalEnumCraft[LaneOp.type], first5: Bool)
+    definitionName: String, macs: Int = 1, addendAhead: Boolean = false)(opAt: Int => SpinalEnumCraft[LaneOp.type],
+    first5: Bool)
     extends Area {
   private val W = fmt.width
   private val B = mulqCfg.b
@@ -72,8 +73,10 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val broadcast1 = pairs generate SInt(W bits)
   val wOut2 = (macs == 3) generate SInt(W bits)
   val broadcast2 = (macs == 3) generate SInt(W bits)
-  /** Stage 5: UPDATE's z (or the residual r), added to its product. */
-  val updAddend = SInt(W bits)
+  /** Stage 5: UPDATE's z (or the residual r), added to its product; with `addendAhead` (the engine) the word at
+    * stage 4 (`updAddend4`), so that the norm's adder takes its addend, z or B, from a register. */
+  val updAddend = !addendAhead generate SInt(W bits)
+  val updAddend4 = addendAhead generate SInt(W bits)
 
   val acc = Reg(SInt(accWidth bits)) init 0
   val mean = Reg(SInt(W bits)) init 0
@@ -146,7 +149,13 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   // UPDATE decoded a cycle early: it selects the addend of every lane's adder
   val update5 = RegNext(opAt(timing.resultStage - 1) === LaneOp.UPDATE) init False
   private val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
-  val normed = fmt.sat(result.resize(prodW) + Mux(update5, updAddend, beta).resize(prodW))
+  // the addend, z or B, chosen a stage early where the top has z then (`addendAhead`): the choice ahead of the
+  // adder (its output into both the carry chain and the adder's LUTs, so not merged into them) then the adder, the
+  // saturation and the write's choice of word were x64 x3's slowest path, 6.58 ns. B is the group's from PARAM_B
+  // on, which comes at least a DRAIN after the group's last APPLY
+  private val addend = if (addendAhead) RegNext(Mux(opAt(timing.resultStage - 1) === LaneOp.UPDATE, updAddend4, beta))
+    else Mux(update5, updAddend, beta)
+  val normed = fmt.sat(result.resize(prodW) + addend.resize(prodW))
   switch(opAt(timing.resultStage)) {
     is(LaneOp.CONV, LaneOp.VAR) {
       acc := accNext

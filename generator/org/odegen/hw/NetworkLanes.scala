@@ -25,6 +25,10 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   val s6Pool = RegNext(s5Pool) init False
   val s6Last = RegNext(s5.last) init False
   val s6First = RegNext(Mux(s5Pool, s5.first, s5.firstPixel)) init False // a sum's first term
+  // CONV's channel sum adds the word written, a stage after POOL's sum (NetworkLanes.Lane.sumNext)
+  val s7ConvLast = RegNext(s6Conv && s6Last) init False
+  val s7First = RegNext(s6First) init False
+  val sumFirst = Mux(s7ConvLast, s7First, s6First)
 
   private def shiftBy(v: SInt, k: UInt): SInt = {
     val r = SInt(v.getWidth bits)
@@ -158,8 +162,8 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       for (n <- sliceCounts if n > 1) when(cur.log2Slices === log2Up(n)) { bc2c := broadcast2c(l / (L / n)) }
     }
 
-    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName, cfg.macsPerLane)(
-      pipe.stage(_).op, s5.first)
+    val core = new LaneCore(fmt, cfg.mulq, cfg.accWidth, cfg.batchStats, t, cfg.definitionName, cfg.macsPerLane,
+      addendAhead = true)(pipe.stage(_).op, s5.first)
     core.wOut := wOut
     // with triples every A and B word is in bank 0 (NetworkHwConfig.paramStride)
     core.paramWord := (if (triples) wOuts(0) else wOut)
@@ -239,7 +243,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       core.accAddend := Mux(reduceVar, accPartner, core.prod)
       when(reduceVar) { core.acc := core.accNext }
     }
-    core.updAddend := r5
+    core.updAddend4 := rOut
     val normed = core.normed
 
     // COPY's and ZERO's write in this lane, decided a stage early (CopyKind.writes)
@@ -265,14 +269,6 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     val data6 = Mux(s6Conv, fmt.sat(core.acc), wr6.payload.data)
     val added = Mux(cur.residual, fmt.sat(wr6.payload.data.resize(W + 1) + r6.resize(W + 1)), wr6.payload.data)
     val applied = Mux(cur.relu && added.msb, S(0, W bits), added)
-    // one adder for the norm's channel sum (CONV, of the words written) and the pooling sum (POOL), at
-    // stage 6: after the accumulator's adder and saturation, it was the next slowest path
-    val sumNext = Mux(s6First, S(0, cfg.sumWidth bits), sum) +
-      (if (cfg.slices > 1) Mux(reduceSum, sumPartner, data6.resize(cfg.sumWidth))
-       else data6.resize(cfg.sumWidth))
-    when((s6Conv && s6Last) || s6Pool || (if (cfg.slices > 1) reduceSum else False)) {
-      sum := sumNext
-    }
     // stage 7: write back (registered), or the image
     val wr7 = RegNext(wr6)
     wr7.valid.init(False)
@@ -280,6 +276,16 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     wr7.payload.data := data6
     when(s6Apply) {
       wr7.payload.data := applied
+    }
+    // one adder for the norm's channel sum (CONV, of the words written: wr7's, at stage 7) and the pooling sum
+    // (POOL, at stage 6), each term a register: CONV's from `data6` at stage 6 (the accumulator's saturation,
+    // then the choice of the all-reduce's partner, then the adder) was x64 x3's slowest path after the norm's
+    // adder, 6.17 ns. The channel sum is read after the DRAIN that follows the writes
+    val sumNext = Mux(sumFirst, S(0, cfg.sumWidth bits), sum) + Mux(s7ConvLast, wr7.payload.data.resize(cfg.sumWidth),
+      if (cfg.slices > 1) Mux(reduceSum, sumPartner, wr6.payload.data.resize(cfg.sumWidth))
+      else wr6.payload.data.resize(cfg.sumWidth))
+    when(s7ConvLast || s6Pool || (if (cfg.slices > 1) reduceSum else False)) {
+      sum := sumNext
     }
     // POOL's word: the sum register shifted at stage 7, the cycle after its last add (the shift after the add in
     // one cycle, with CONV's saturation before the add, was x64's slowest path left, 7.5 ns)
