@@ -76,13 +76,11 @@ object ConvKind extends LayerKind("conv") {
     val iy = RegNext(iyNext) init 0
     val ix = RegNext(ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt) init 0
     val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
-    // a map whose sides are not powers of two has one region and rows of `inCols` words: the row's first word
-    // is a product, registered from the counters' next values as iy, and a row past the map is padding
-    // (a power-of-two map: the row shifted by log2(width), registered from the next row too: masked and shifted
-    // in the cycle of the read, it fed the buffers' read address, x16's slowest path left at 7.5 ns)
-    private val rowNext = iyNext.asUInt.resize(6) & cur.inRegionRowMask
-    private val rowWords = RegNext((if (cfg.oddMaps) rowNext * cur.inCols.resize(6) else rowNext.resize(bufBits) |<<
-      cur.log2In).resize(bufBits)).init(0)
+    // the row's first word, registered from the counters' next values as iy (ConvRows; masked and shifted in the
+    // cycle of the read, it fed the buffers' read address, x16's slowest path left at 7.5 ns); in a map whose sides
+    // are not powers of two, a row past the map is padding
+    private val rows = new ConvRows(top)
+    private val rowWords = rows.wordsOf(iyNext)
     private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
     private val tapOffset = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
     val convReadAddr = (fiBase + tapOffset).resize(bufBits)
@@ -91,12 +89,12 @@ object ConvKind extends LayerKind("conv") {
     // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns); the
     // slice's first region is added in the cycle of the read, where only compares and the bank's shift follow
     private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
-    val sliceRegion = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
+    val sliceRegion = rows.regionsOf(delta)
     val slicePad = sliceRegion.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
     private def bankOf(lane: UInt, r: SInt): UInt = lane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes)
     val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
     // three multiply-adds a lane: the products in triples (ConvTriples)
-    private val triple = cfg.triples generate new ConvTriples(top, wBase)
+    private val triple = cfg.triples generate new ConvTriples(top, wBase, rows)
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
     // the norm's A and B words of the group (gl) in its load: registers, set at WAIT_W from the load's base (a ROM of
     // constants) and the pass's offsets, and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing

@@ -18,7 +18,7 @@ import spinal.core._
   * banks) is registered from it as it steps, so that the cycle that issues a triple only picks a slice's region
   * and pads. (Registered from the issued triple's next state instead, the step's adds came before the members'
   * compares and the buses' muxes: 8.47 ns at x64, the engine's slowest path.) */
-class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
+class ConvTriples(top: NetworkEngine, wBase: UInt, rows: ConvRows) extends Area {
   import top._
 
   private val listLen = cur.tripleList.resize(10)
@@ -244,13 +244,11 @@ class ConvTriples(top: NetworkEngine, wBase: UInt) extends Area {
     private val iy = RegNext(iyNextN) init 0
     private val ix = RegNext(ixBase + kxNextN.resize(9).asSInt) init 0
     private val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
-    private val rowNextN = iyNextN.asUInt.resize(6) & cur.inRegionRowMask
-    private val rowWords = RegNext((if (cfg.oddMaps) rowNextN * cur.inCols.resize(6) else rowNextN.resize(bufBits) |<<
-      cur.log2In).resize(bufBits)).init(0)
+    private val rowWords = rows.wordsOf(iyNextN)
     private val rowPad = if (cfg.oddMaps) RegNext(iyNextN >= cur.inRows.resize(9).asSInt).init(False) else False
     val addr = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
     private val delta = RegNext(iyNextN >> cur.log2InRegionRows) init 0
-    val region = (0 until cfg.slices).map(sl => (S(sl, 9 bits) |<< cur.log2SliceStep) + delta)
+    val region = rows.regionsOf(delta)
     val pads = region.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
   }
   // (a class, built here, after wrapsNow: an object's hardware would be built where it is first used, in a phase)

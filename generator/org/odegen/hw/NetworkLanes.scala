@@ -30,10 +30,14 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   val s7First = RegNext(s6First) init False
   val sumFirst = Mux(s7ConvLast, s7First, s6First)
 
-  private def shiftBy(v: SInt, k: UInt): SInt = {
+  // mean_N's shift by the pass's log2(pixels): one flag a shift, registers of the pass's (its compares before the
+  // choice of the norm unit's lane and the shift were x64 x3's slowest path into the unit's radicand, 6.56 ns);
+  // a cycle after FETCH, long before a pass's first sum
+  private val outShifts = cfg.normShifts.filter(_ > 0).map(s => s -> RegNext(cur.log2Out === s).init(False))
+  private def shiftOut(v: SInt): SInt = {
     val r = SInt(v.getWidth bits)
     r := v
-    for (s <- cfg.normShifts if s > 0) when(k === s) { r := shiftDown(v, s).resize(v.getWidth) }
+    for ((s, on) <- outShifts) when(on) { r := shiftDown(v, s).resize(v.getWidth) }
     r
   }
 
@@ -195,7 +199,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       d
     }
     when(waits.latchMean) {
-      core.mean := shiftBy(sum.resize(cfg.sumWidth), cur.log2Out).resized
+      core.mean := shiftOut(sum.resize(cfg.sumWidth)).resized
       if (cfg.divides) when(cur.divide) { core.mean := divider.io.quotient.resized }
     }
     when(cmd.op === LaneOp.UPDATE) {
@@ -290,7 +294,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
     // POOL's word: the sum register shifted at stage 7, the cycle after its last add (the shift after the add in
     // one cycle, with CONV's saturation before the add, was x64's slowest path left, 7.5 ns)
     val s7Pool = RegNext(s6Pool) init False
-    val data7 = Mux(s7Pool, shiftBy(sum, cur.log2Out).resize(W), wr7.payload.data)
+    val data7 = Mux(s7Pool, shiftOut(sum).resize(W), wr7.payload.data)
     val wrBuf7 = RegNext(wrBuf6)
     val imageHere = inputWrite && imageLane === l
     for (b <- 0 until buffers) {
@@ -351,7 +355,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       val unit = IsqrtDivUnit(fmt, cfg.eps)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := waits.normStart
-      unit.io.variance := shiftBy(pick(members.map(_.core.acc), normSel), cur.log2Out).asUInt.resized
+      unit.io.variance := shiftOut(pick(members.map(_.core.acc), normSel)).asUInt.resized
       if (cfg.divides) when(cur.divide) {
         unit.io.variance := pick(members.map(_.divider.io.quotient), normSel).asUInt.resized
       }

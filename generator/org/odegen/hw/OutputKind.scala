@@ -19,7 +19,7 @@ object OutputKind extends LayerKind("output") {
     import s.top._
 
     def phases(): Unit = on(OUTPUT) {
-      when(outIssued =/= cur.cout && outStream.room) {
+      when(outIssued =/= cur.cout && outStream.roomLate) {
         cmd.op := LaneOp.OUT
         cmd.rdAddr := dstBase
         cmd.banks(0) := dstLane
