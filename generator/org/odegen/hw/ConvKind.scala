@@ -66,35 +66,19 @@ object ConvKind extends LayerKind("conv") {
     import s.top._
     import HwUtil._
 
-    // conv addressing: input row iy (from the first row of the slice's input) and column ix of output (oy, ox)
-    // (oy within the slice) and tap (ky, kx); the input region iy falls in, `delta` regions from the slice's
-    // first, and its row there. Every slice reads the same address, each from the lanes of its own region.
-    // iy, ix and each slice's input region are registers, computed from the counters' next values, so that
-    // the cycle that issues a read only shifts and compares (the adds and the shift before them were the
-    // engine's slowest path at 64 lanes)
-    private val iyNext = iyBase.getAheadValue() + ky.getAheadValue().resize(9).asSInt
-    val iy = RegNext(iyNext) init 0
-    val ix = RegNext(ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt) init 0
-    val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
-    // the row's first word, registered from the counters' next values as iy (ConvRows; masked and shifted in the
-    // cycle of the read, it fed the buffers' read address, x16's slowest path left at 7.5 ns); in a map whose sides
-    // are not powers of two, a row past the map is padding
-    private val rows = new ConvRows(top)
-    private val rowWords = rows.wordsOf(iyNext)
-    private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
-    private val tapOffset = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+    // conv addressing (ConvTaps): this tap's, registered from the counters' next values
+    private val taps = new ConvTaps(top)
+    private val tap = new taps.Tap(iyBase.getAheadValue() + ky.getAheadValue().resize(9).asSInt,
+      ixBase.getAheadValue() + kx.getAheadValue().resize(9).asSInt)
+    private val tapOffset = tap.offset
     val convReadAddr = (fiBase + tapOffset).resize(bufBits)
     val isTimeTap = cur.time && ci === 0
-    // the region iy falls in, `delta` from the slice's first, registered (the shift by a region's rows is 3 LUT
-    // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns); the
-    // slice's first region is added in the cycle of the read, where only compares and the bank's shift follow
-    private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
-    val sliceRegion = rows.regionsOf(delta)
-    val slicePad = sliceRegion.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+    val sliceRegion = tap.regions
+    val slicePad = tap.pads
     private def bankOf(lane: UInt, r: SInt): UInt = lane | (r.asUInt.resize(laneBits) |<< cur.log2InLanes)
     val sliceBank = sliceRegion.map(r => bankOf(fiLane, r))
     // three multiply-adds a lane: the products in triples (ConvTriples)
-    private val triple = cfg.triples generate new ConvTriples(top, wBase, rows)
+    private val triple = cfg.triples generate new ConvTriples(top, wBase, taps)
     private val firstTap = Mux(Conv1x1Kind.oneTap(top), U(1, 2 bits), U(0, 2 bits)) // one tap a channel: the centre
     // the norm's A and B words of the group (gl) in its load: registers, set at WAIT_W from the load's base (a ROM of
     // constants) and the pass's offsets, and stepped at NEXT_GROUP, so that PARAM_A's and PARAM_B's reads add nothing

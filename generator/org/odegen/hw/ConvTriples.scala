@@ -18,7 +18,7 @@ import spinal.core._
   * banks) is registered from it as it steps, so that the cycle that issues a triple only picks a slice's region
   * and pads. (Registered from the issued triple's next state instead, the step's adds came before the members'
   * compares and the buses' muxes: 8.47 ns at x64, the engine's slowest path.) */
-class ConvTriples(top: NetworkEngine, wBase: UInt, rows: ConvRows) extends Area {
+class ConvTriples(top: NetworkEngine, wBase: UInt, taps: ConvTaps) extends Area {
   import top._
 
   private val listLen = cur.tripleList.resize(10)
@@ -49,8 +49,11 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, rows: ConvRows) extends Area 
     }
   }
 
+  // the list's channels, a register of the pass's (valid a cycle after FETCH, a cycle before wBase): the add before
+  // the first's next state's two, into `registered`, was x64 x3's slowest path at 166.7 MHz, 5.97 ns
+  private val listChannels = RegNext((cur.cin.resize(11) + U(time).resize(11)).asSInt) init 0
   /** A pixel's first triple: the list's first member, its weights at `wBase`. */
-  private def first: Walk = Walk(listLen, (cur.cin.resize(11) + U(time).resize(11)).asSInt, U(0, laneBits bits), time,
+  private def first: Walk = Walk(listLen, listChannels, U(0, laneBits bits), time,
     wBase, (wBase + 9).resize(wBits), (wBase + 18).resize(wBits), (wBase + 9 + cur.tripleBack).resize(wBits),
     (wBase + 18 + cur.tripleBack).resize(wBits), U(0, bufBits bits), cur.inRegionPixels.resize(bufBits))
 
@@ -224,7 +227,7 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, rows: ConvRows) extends Area 
     wrapsNow
   }
 
-  /** The next tap's row, column, regions and padding, registered as ConvKind's of this tap, for a triple's members in
+  /** The next tap's row, column, regions and padding (a ConvTaps.Tap, as ConvKind's of this tap), for a triple's members in
     * the next tap; its address is block 0's. Its counters are registers stepped with ky and kx, and its row, column
     * and regions are registered from them and the issued triple's wrap alone, not from the phase's choice of the
     * counters' next values (that came before the row's add and shift: 8.00 ns at x64, then 7.04 ns). So in the
@@ -240,16 +243,10 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, rows: ConvRows) extends Area 
     private val steps = wrapsNow // (in CONV of a paired pass; elsewhere the next tap is not read)
     private val kyNextN = Mux(steps && kxN === 2, (kyN + 1).resize(kyN.getWidth), kyN)
     private val kxNextN = Mux(steps, Mux(kxN === 2, U(0, kxN.getWidth bits), kxN + 1), kxN)
-    private val iyNextN = iyBase + kyNextN.resize(9).asSInt
-    private val iy = RegNext(iyNextN) init 0
-    private val ix = RegNext(ixBase + kxNextN.resize(9).asSInt) init 0
-    private val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
-    private val rowWords = rows.wordsOf(iyNextN)
-    private val rowPad = if (cfg.oddMaps) RegNext(iyNextN >= cur.inRows.resize(9).asSInt).init(False) else False
-    val addr = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
-    private val delta = RegNext(iyNextN >> cur.log2InRegionRows) init 0
-    val region = rows.regionsOf(delta)
-    val pads = region.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+    private val tap = new taps.Tap(iyBase + kyNextN.resize(9).asSInt, ixBase + kxNextN.resize(9).asSInt)
+    val addr = tap.offset
+    val region = tap.regions
+    val pads = tap.pads
   }
   // (a class, built here, after wrapsNow: an object's hardware would be built where it is first used, in a phase)
   private val nextTap = new NextTap

@@ -1,0 +1,49 @@
+package org.odegen.hw
+
+import spinal.core._
+
+/** Conv addressing: a tap's input row `iy` (from the first row of the slice's input) and column `ix` of output (oy, ox)
+  * (oy within the slice) and tap (ky, kx); the input region `iy` falls in, `delta` regions from the slice's first,
+  * and its row there. Every slice reads the same address, each from the lanes of its own region. One [[Tap]] is
+  * ConvKind's tap, from the conv counters' next values; with triples another is ConvTriples' next tap, from its own
+  * counters. A tap's column, row words, `delta` and padding flags are registers, computed from the row's and the
+  * column's next values, so that the cycle that issues a read only adds, shifts and compares (the adds and the
+  * shift before them were the engine's slowest path at 64 lanes).
+  *
+  * The pass's constants behind them are registers a cycle after FETCH (a conv's first tap is at PARAM_B, three
+  * cycles on): each slice's first region, and where the maps' sides are powers of two, for each of the program's row
+  * shifts `s` the region's row mask shifted by `s` where the pass's rows are `2^s` words (else 0). */
+class ConvTaps(top: NetworkEngine) extends Area {
+  import top._
+
+  private val shifts = cfg.program.map(p => log2Up(p.inCols)).distinct.sorted
+  private val masks = !cfg.oddMaps generate shifts.map(s => RegNext(Mux(cur.log2In === s,
+    (cur.inRegionRowMask.resize(bufBits) |<< s).resize(bufBits), U(0, bufBits bits))).init(0))
+  // slice sl's first region, sl * 2^log2SliceStep (shifted in the cycle of the read, before the region's add, then
+  // the bank's shift: 6.01 ns at x64 x3)
+  private val sliceFirst = (0 until cfg.slices).map(sl => RegNext(S(sl, 9 bits) |<< cur.log2SliceStep).init(0))
+
+  /** The tap whose row and column are `iyNext` and `ixNext` now: its address and regions the next cycle. */
+  class Tap(iyNext: SInt, ixNext: SInt) extends Area {
+    val ix = RegNext(ixNext) init 0
+    val colPad = ix < 0 || ix >= cur.inCols.resize(9).asSInt
+    // the row's first word (masked and shifted in the cycle of the read, it fed the buffers' read address, x16's
+    // slowest path left at 7.5 ns). Each bit is one choice among the row's bits (the mask, then a shift by the
+    // pass's `log2In`, took three LUT levels after the row's add: with the tap's next value before it, x64 x3's
+    // slowest path, 6.21 ns). A map whose sides are not powers of two has one region and rows of `inCols` words:
+    // a product, and a row past the map is padding
+    private val rowWords =
+      if (cfg.oddMaps) RegNext(((iyNext.asUInt.resize(6) & cur.inRegionRowMask) * cur.inCols.resize(6)).resize(bufBits)).init(0)
+      else RegNext(shifts.zip(masks).map { case (s, m) => m & (iyNext.asUInt.resize(bufBits) |<< s).resize(bufBits) }
+        .reduce(_ | _)).init(0)
+    private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
+    /** The tap's words from its channel's first in a lane's buffer. */
+    val offset = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+    // the region iy falls in, `delta` from the slice's first, registered (the shift by a region's rows is 3 LUT
+    // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns)
+    private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
+    /** Each slice's region, and whether the tap is padding there. */
+    val regions = sliceFirst.map(_ + delta)
+    val pads = regions.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
+  }
+}
