@@ -45,7 +45,8 @@ abstract class LaneCmd extends Bundle {
   *  - the post-ops (stage 5): CONV and VAR accumulate, `accNext = (first ? accStart : acc) + accAddend` and
   *    `convOut = sat(accNext)` (the ODEBlock's word; the engine saturates `acc` a stage later, off this adder's
   *    path); one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
-  *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`), `normed`.
+  *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`, or with `addendAhead` its `updAddend4`, a stage
+  *    early), `normed`.
   * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins).
   * With `macs` 2 (the engine's two multiply-adds a lane) a second `mulq` takes CONV's second channel, and
   * `result` is the two products' sum, a stage later (`timing.sumStages`); with `macs` 3 a third takes the third
@@ -147,7 +148,7 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val accNext = Mux(first5, accStart, acc) + accAddend
   val convOut = fmt.sat(accNext)
   // UPDATE decoded a cycle early: it selects the addend of every lane's adder
-  val update5 = RegNext(opAt(timing.resultStage - 1) === LaneOp.UPDATE) init False
+  private val update5 = !addendAhead generate (RegNext(opAt(timing.resultStage - 1) === LaneOp.UPDATE) init False)
   private val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
   // the addend, z or B, chosen a stage early where the top has z then (`addendAhead`): the choice ahead of the
   // adder (its output into both the carry chain and the adder's LUTs, so not merged into them) then the adder, the
