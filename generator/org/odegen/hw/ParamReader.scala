@@ -85,7 +85,8 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
       beatAddr := io.base + (beat(first).resize(29) @@ U"000")
       // the beats that hold words at .. at + count - 1: (at mod 2 + count + 1) / 2, one add (the last word's beat
       // less the first's, two adds in a row, was x64 x3's slowest path with the norm's adder, 6.58 ns)
-      beatsToAsk := ((job.count.resize(25) + Mux(first(0), U(2, 2 bits), U(1, 2 bits)).resize(25)) >> 1).resized
+      val wordsToBeats = job.count.resize(25) + Mux(first(0), U(2, 2 bits), U(1, 2 bits)).resize(25)
+      beatsToAsk := wordsToBeats(24 downto 1)
       wordsLeft := job.count
       oneLeft := job.count === 1
       twoLeft := job.count === 2
