@@ -10,19 +10,19 @@ import spinal.lib._
   * LATCH_MEAN, VAR, REDUCE_VAR, the shared units NORM_START and NORM_WAIT, SCALE), APPLY, [UPDATE],
   * NEXT_GROUP. The classifier and the 1x1 conv ([[FcKind]], [[Conv1x1Kind]]) run on these same phases. */
 object ConvKind extends LayerKind("conv") {
-  val WAIT_W = PhaseKey("WAIT_W")
-  val PARAM_A = PhaseKey("PARAM_A")
-  val PARAM_B = PhaseKey("PARAM_B")
-  val CONV = PhaseKey("CONV")
-  val REDUCE_SUM = PhaseKey("REDUCE_SUM")
-  val LATCH_MEAN = PhaseKey("LATCH_MEAN")
-  val VAR = PhaseKey("VAR")
-  val REDUCE_VAR = PhaseKey("REDUCE_VAR")
-  val NORM_START = PhaseKey("NORM_START")
-  val SCALE = PhaseKey("SCALE")
-  val APPLY = PhaseKey("APPLY")
-  val UPDATE = PhaseKey("UPDATE")
-  val NEXT_GROUP = PhaseKey("NEXT_GROUP")
+  val WAIT_W = PhaseKey("WAIT_W", "a group's weights in the ring")
+  val PARAM_A = PhaseKey("PARAM_A", "the norm's A (the classifier: its bias) into the lanes")
+  val PARAM_B = PhaseKey("PARAM_B", "the norm's B into the lanes")
+  val CONV = PhaseKey("CONV", "the multiply-adds of a conv or the classifier (and a list's padding)")
+  val REDUCE_SUM = PhaseKey("REDUCE_SUM", "the slices' channel sums added")
+  val LATCH_MEAN = PhaseKey("LATCH_MEAN", "the channel's mean taken")
+  val VAR = PhaseKey("VAR", "the variance: each output read again, a pixel a cycle")
+  val REDUCE_VAR = PhaseKey("REDUCE_VAR", "the slices' variances added")
+  val NORM_START = PhaseKey("NORM_START", "a norm unit started on a lane's variance")
+  val SCALE = PhaseKey("SCALE", "A times 1/std")
+  val APPLY = PhaseKey("APPLY", "the norm, ReLU and the residual on each output, a pixel a cycle")
+  val UPDATE = PhaseKey("UPDATE", "the solver's update of z, a pixel a cycle")
+  val NEXT_GROUP = PhaseKey("NEXT_GROUP", "the next group of output channels")
   def phases: Seq[PhaseKey] = Seq(WAIT_W, PARAM_A, PARAM_B, CONV, REDUCE_SUM, LATCH_MEAN, VAR, REDUCE_VAR,
     NORM_START, SCALE, APPLY, UPDATE, NEXT_GROUP)
 

@@ -8,8 +8,8 @@ import spinal.core._
   * cycle on the three broadcast buses ([[copyRounds]]), then ZERO writes every zero channel of a group at once, a
   * pixel a cycle. */
 object CopyKind extends LayerKind("copy") {
-  val COPY = PhaseKey("COPY")
-  val ZERO = PhaseKey("ZERO")
+  val COPY = PhaseKey("COPY", "a shortcut's copy of its input channels")
+  val ZERO = PhaseKey("ZERO", "a shortcut's zero channels")
   def phases: Seq[PhaseKey] = Seq(COPY)
   override def addedPhases: Seq[PhaseKey] = Seq(ZERO)
 

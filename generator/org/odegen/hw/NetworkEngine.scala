@@ -60,11 +60,11 @@ class NetworkPhases(kindPhases: Seq[PhaseKey], oneHot: Boolean = false)
 
 object NetworkPhases {
   /** The top's own phases, as the enum and the schedules name them. */
-  val IDLE = PhaseKey("IDLE")
-  val INPUT = PhaseKey("INPUT")
-  val FETCH = PhaseKey("FETCH")
-  val DRAIN = PhaseKey("DRAIN")
-  val NORM_WAIT = PhaseKey("NORM_WAIT")
+  val IDLE = PhaseKey("IDLE", "waiting for START")
+  val INPUT = PhaseKey("INPUT", "the image in from s_axis, a word a cycle")
+  val FETCH = PhaseKey("FETCH", "a pass's entry of the layer program")
+  val DRAIN = PhaseKey("DRAIN", "the lanes' pipeline emptied before a phase that reads what it writes")
+  val NORM_WAIT = PhaseKey("NORM_WAIT", "the norm units' isqrt and divide")
   val own: Seq[PhaseKey] = Seq(IDLE, INPUT, FETCH, DRAIN, NORM_WAIT)
 }
 

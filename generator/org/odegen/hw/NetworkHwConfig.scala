@@ -291,6 +291,13 @@ case class NetworkHwConfig(
     program.flatMap(p => Span(NetworkPhases.FETCH, 1) +: p.kind.schedule(p, this))
   /** Cycles of one image: the schedule's, which the harness and the regressions check against CYCLES. */
   def scheduleCycles: Long = schedule.map(_.cycles).sum
+  /** The schedule's cycles by phase, in the order of each phase's first span, none empty: where an image's cycles
+    * go (report.md). */
+  def cyclesByPhase: Seq[(PhaseKey, Long)] = {
+    val keys = (NetworkPhases.own ++ LayerKinds.phases).map(k => k.name -> k).toMap
+    val spans = schedule.filter(_.cycles > 0)
+    spans.map(_.phase).distinct.map(p => keys(p) -> spans.filter(_.phase == p).map(_.cycles).sum)
+  }
 
   def definitionName: String = name
 }

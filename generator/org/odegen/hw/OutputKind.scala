@@ -5,7 +5,7 @@ import spinal.core._
 /** The logits on `m_axis`: read one a cycle into the output stream's FIFO while it has room; the run ends
   * when the last is accepted. */
 object OutputKind extends LayerKind("output") {
-  val OUTPUT = PhaseKey("OUTPUT")
+  val OUTPUT = PhaseKey("OUTPUT", "the logits out on m_axis")
   def phases: Seq[PhaseKey] = Seq(OUTPUT)
 
   /** The logits' reads, one a cycle, then the cycles until the last is accepted (`m_axis` ready throughout):

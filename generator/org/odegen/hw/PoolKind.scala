@@ -7,8 +7,8 @@ import spinal.core._
   * `N = 2^k`; otherwise, after DRAIN, POOL_MEAN starts the lanes' dividers (MeanDivider), waits for them, and
   * comes again to write their quotients (MEAN). */
 object PoolKind extends LayerKind("pool") {
-  val POOL = PhaseKey("POOL")
-  val POOL_MEAN = PhaseKey("POOL_MEAN")
+  val POOL = PhaseKey("POOL", "the average pool's sums, a pixel a cycle")
+  val POOL_MEAN = PhaseKey("POOL_MEAN", "the pool's dividers")
   def phases: Seq[PhaseKey] = Seq(POOL, POOL_MEAN)
 
   override def writes(p: Pass): Option[(Int, Int, Int)] = Some((p.cout, 1, 1))

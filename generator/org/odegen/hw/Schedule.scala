@@ -1,7 +1,8 @@
 package org.odegen.hw
 
-/** A phase of a sequencer (the engine's kinds add theirs); `name` is its state's name in the Verilog. */
-case class PhaseKey(name: String)
+/** A phase of a sequencer (the engine's kinds add theirs); `name` is its state's name in the Verilog, `what` what
+  * the engine does in it, in a few words (report.md's "Where the cycles go"). */
+case class PhaseKey(name: String, what: String = "")
 
 /** `cycles` cycles in the sequencer's phase `phase`: a schedule is the phases a run goes through, in order,
   * and its cycles are their sum. Both tops' cycle models are these tables (`NetworkHwConfig.schedule`,

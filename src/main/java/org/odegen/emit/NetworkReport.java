@@ -3,6 +3,8 @@ package org.odegen.emit;
 import java.util.Locale;
 import org.odegen.dsl.NetworkDesign;
 import org.odegen.hw.NetworkHwConfig;
+import org.odegen.hw.PhaseKey;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** {@code report.md} of one network engine: parameters, cycles per image against the bound, resources. */
 final class NetworkReport {
@@ -35,6 +37,7 @@ final class NetworkReport {
                 "| this engine (the sequencer's schedule; the harness checks it against CYCLES) | %,d | %.2f |%n",
                 cycles, cycles / 1e5));
         sb.append(String.format(Locale.ROOT, "| multiply-add units busy | %.1f%% | |%n", 100.0 * bound / cycles));
+        sb.append(whereTheCyclesGo(hw, bound, cycles));
         sb.append("\n## Resources (XC7Z020)\n\n");
         if (est == null) {
             sb.append("Not estimated: generate with `-Destimate=true` (Yosys `synth_xilinx`).\n");
@@ -52,6 +55,25 @@ final class NetworkReport {
                 sb.append("\n## Timing estimate (from the Yosys netlist; see doc/hardware.md's delay model)\n\n");
                 sb.append(est.timing().markdown());
             }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The schedule's cycles by phase (the sequencer's states), and CONV's beyond the bound: what an engine loses to
+     * the multiply-add bound, phase by phase.
+     */
+    static String whereTheCyclesGo(NetworkHwConfig hw, long bound, long cycles) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n### Where the cycles go\n\nThe schedule by phase (the sequencer's states, summed over the passes)")
+                .append(String.format(Locale.ROOT, "; everything but the bound's %,d cycles of CONV is the %,d cycles"
+                        + " (%.1f%%) the engine takes beyond its bound.%n%n", bound, cycles - bound,
+                        100.0 * (cycles - bound) / cycles))
+                .append("| phase | what the engine does | cycles | of the image |\n| --- | --- | --- | --- |\n");
+        for (scala.Tuple2<PhaseKey, Object> p : CollectionConverters.asJava(hw.cyclesByPhase())) {
+            long c = (Long) p._2();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f%% |%n", p._1().name(), p._1().what(), c,
+                    100.0 * c / cycles));
         }
         return sb.toString();
     }

@@ -87,7 +87,20 @@ class NetworkGeneratorTest {
         }
         assertEquals(NETWORK_PORTS, BlockGeneratorTest.topPorts(Files.readString(a.folder().resolve("rtl/" + a.top() + ".v"))));
         VerilogLint.lint(a.folder(), a.top(), a.verilog());
-        assertTrue(Files.readString(a.folder().resolve("report.md")).contains("multiply-add bound"));
+        String report = Files.readString(a.folder().resolve("report.md"));
+        assertTrue(report.contains("multiply-add bound"));
+        // where the cycles go: the phases' rows add up to the schedule, and CONV holds at least the bound
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| ([A-Z_]+) \\| [^|]+ \\| ([0-9,]+) \\|")
+                .matcher(report.substring(report.indexOf("### Where the cycles go")));
+        long phases = 0;
+        long conv = 0;
+        while (row.find()) {
+            long c = Long.parseLong(row.group(2).replace(",", ""));
+            phases += c;
+            conv += row.group(1).equals("CONV") ? c : 0;
+        }
+        assertEquals(m.get("estimatedCycles").asLong(), phases, report);
+        assertTrue(conv >= bound, report);
         // the packaged IP: the wrapper with the AXI4 master, and NETWORK.md's register map, under the Vivado stubs
         assertTrue(m.get("verilog").toString().contains("rtl/" + VivadoIp.wrapperName(a.top()) + ".v"));
         Process tcl = new ProcessBuilder("tclsh", Path.of("src/test/tcl/vivado_stubs.tcl").toAbsolutePath().toString(),
