@@ -104,6 +104,45 @@ class NetworkBoardTest {
         assertTrue(slow.text().contains("timing not met at 100 MHz: WNS = -0.4 ns"), slow.text());
     }
 
+    @Test
+    void hpClockPutsTheHpPortsOnFclk1BehindInterconnects() throws Exception {
+        Run r = run(g.folder(), Map.of(), List.of("tclsh", STUBS.toString(), "vivado/build.tcl", "-clock", "166.667",
+                "-hp-clock", "150"));
+        assertEquals(0, r.exit(), r.text());
+        // FCLK_CLK1 at 150 MHz: the DDR PLL's 1050 / 7; the engine stays on FCLK_CLK0 at 166.667 (the IO PLL's / 6)
+        assertTrue(r.text().contains("CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {IO PLL}")
+                && r.text().contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 166.667"), r.text());
+        int fclk1 = r.index("CALL set_property -dict CONFIG.PCW_EN_CLK1_PORT 1 CONFIG.PCW_FCLK1_PERIPHERAL_CLKSRC {DDR PLL}"
+                + " CONFIG.PCW_FPGA1_PERIPHERAL_FREQMHZ 150 ps7");
+        int rst = r.index("CALL create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_hp");
+        int hp0 = r.index("CALL create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 s_axi_hp0_ic");
+        int master = r.index("CALL connect_bd_intf_net ode/m_axi s_axi_hp0_ic/S00_AXI");
+        int hp1 = r.index("CALL create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 s_axi_hp1_ic");
+        int dmaIn = r.index("CALL connect_bd_intf_net dma/M_AXI_MM2S s_axi_hp1_ic/S00_AXI");
+        int dmaOut = r.index("CALL connect_bd_intf_net dma/M_AXI_S2MM s_axi_hp1_ic/S01_AXI");
+        int validate = r.index("CALL validate_bd_design");
+        int[] order = {fclk1, rst, hp0, master, hp1, dmaIn, dmaOut, validate};
+        for (int i = 1; i < order.length; i++) {
+            assertTrue(order[i - 1] >= 0 && order[i] > order[i - 1], "step " + i + " out of order:\n" + r.text());
+        }
+        assertTrue(r.text().contains("CALL connect_bd_net ps7/FCLK_CLK1 s_axi_hp0_ic/M00_ACLK ps7/S_AXI_HP0_ACLK")
+                && r.text().contains("CALL connect_bd_net ps7/FCLK_CLK1 s_axi_hp1_ic/M00_ACLK ps7/S_AXI_HP1_ACLK")
+                && r.text().contains("CALL connect_bd_intf_net s_axi_hp0_ic/M00_AXI ps7/S_AXI_HP0")
+                && r.text().contains("CALL set_property -dict CONFIG.NUM_SI 2 CONFIG.NUM_MI 1 s_axi_hp1_ic")
+                && r.text().contains("CALL connect_bd_net ps7/FCLK_CLK0 dma/m_axi_s2mm_aclk"), r.text());
+        assertFalse(r.text().contains("bd_rule:axi4 -config Slave \"/ps7/S_AXI_HP"), "no automation on the HP ports");
+        assertTrue(r.text().contains("ODEGen build: the HP ports at 150 MHz (FCLK_CLK1)"), r.text());
+        // an HP clock not below the PL clock changes nothing; one that is not a clock is refused
+        Run same = run(g.folder(), Map.of(), List.of("tclsh", STUBS.toString(), "vivado/build.tcl", "-clock", "150",
+                "-hp-clock", "150"));
+        assertEquals(0, same.exit(), same.text());
+        assertTrue(same.index("CALL apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config Slave \"/ps7/S_AXI_HP0\"") > 0
+                && !same.text().contains("PCW_EN_CLK1_PORT"), same.text());
+        Run bad = run(g.folder(), Map.of(), List.of("tclsh", STUBS.toString(), "vivado/build.tcl", "-hp-clock", "fast"));
+        assertEquals(2, bad.exit(), bad.text());
+        assertTrue(bad.text().contains("-hp-clock takes the HP ports' clock in MHz, not 'fast'"), bad.text());
+    }
+
     /** HWC bytes (as an image library gives them) of CIFAR's [c][y][x] pixels. */
     private static byte[] hwc(List<Cifar100.Sample> samples) {
         byte[] out = new byte[samples.size() * 3072];
