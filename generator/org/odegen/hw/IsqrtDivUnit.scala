@@ -5,8 +5,12 @@ import spinal.lib._
 
 /** The batch-stats norm's per-channel arithmetic after the variance (ARITHMETIC.md):
   * `std = isqrt((var + eps) << F)`, then `inv = sat((1 << 2F) / std)`, bit-serial: one result bit a
-  * cycle, a fixed `latency` from `start`. One per lane, so all lanes finish together. */
-case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component {
+  * cycle, a fixed `latency` from `start`. One per lane, so all lanes finish together; or one for several lanes
+  * (the network engine's `normShare`), started on each in turn. `pipelined`: the root and the divider step apart,
+  * so that a unit may start on the next lane's root while it divides for the last one (a start no sooner than
+  * the last root is done, and a root done no sooner than the last division: [[IsqrtDivUnit.spacing]]); without
+  * it a start stops a division, and the divider waits while a root is found (the ODEBlock's unit, as built). */
+case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long, pipelined: Boolean = false) extends Component {
   private val w = dataWidth
   private val f = frac
   private val radicandWidth = 2 * w // (var + eps) << F < 2^(2W)
@@ -46,13 +50,25 @@ case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component 
   divShifted := (divRem |<< 1) | (divCount === quotientBits).asUInt.resize(rootWidth + 2)
   val divDigit = divShifted >= divisor.resize(rootWidth + 2)
 
-  when(io.start) {
+  private def divStep(): Unit = {
+    divRem := Mux(divDigit, divShifted - divisor.resize(rootWidth + 2), divShifted)
+    quotient := (quotient |<< 1) | divDigit.asUInt.resize(quotientBits)
+    divCount := divCount - 1
+    when(divCount === 1) {
+      divBusy := False
+    }
+  }
+  // pipelined: the divider steps on its own (a root's hand-over below, after it, wins; the spacing of starts
+  // keeps the two apart)
+  if (pipelined) when(divBusy) { divStep() }
+
+  val steps = when(io.start) {
     radicand := ((io.variance.resize(radicandWidth) + U(eps, radicandWidth bits)) |<< f).resized
     rem := 0
     root := 0
     sqrtCount := rootWidth
     sqrtBusy := True
-    divBusy := False
+    if (!pipelined) divBusy := False
   }.elsewhen(sqrtBusy) {
     radicand := radicand |<< 2
     rem := Mux(digit, shifted - trial, shifted)
@@ -67,14 +83,8 @@ case class IsqrtDivUnit(dataWidth: Int, frac: Int, eps: Long) extends Component 
       divRem := 0
       quotient := 0
     }
-  }.elsewhen(divBusy) {
-    divRem := Mux(divDigit, divShifted - divisor.resize(rootWidth + 2), divShifted)
-    quotient := (quotient |<< 1) | divDigit.asUInt.resize(quotientBits)
-    divCount := divCount - 1
-    when(divCount === 1) {
-      divBusy := False
-    }
   }
+  if (!pipelined) steps.elsewhen(divBusy) { divStep() }
 
   private val maxPositive = (BigInt(1) << (w - 1)) - 1
   if (quotientBits >= w) {
@@ -91,4 +101,13 @@ object IsqrtDivUnit {
 
   /** The unit of a datapath in `fmt`. */
   def apply(fmt: HwFormat, eps: Long): IsqrtDivUnit = IsqrtDivUnit(fmt.width, fmt.frac, eps)
+  def apply(fmt: HwFormat, eps: Long, pipelined: Boolean): IsqrtDivUnit =
+    IsqrtDivUnit(fmt.width, fmt.frac, eps, pipelined)
+
+  /** Cycles from one start of a pipelined unit to the next, for its lanes' results taken `normWait` cycles after
+    * each start (LaneTiming.normWait, as one lane a unit takes its result): the next start comes after the root is
+    * done (W cycles: the root hands its divisor over in the W-th), and its own root's hand-over, which clears the
+    * quotient from the cycle after it, no sooner than the cycle the last lane's result is taken in:
+    * `spacing + W >= normWait` (the last division is then long done: normWait is W + (2F + 1) + 4). */
+  def spacing(fmt: HwFormat): Int = (fmt.width + 1) max (LaneTiming.normWait(fmt) - fmt.width)
 }

@@ -279,6 +279,12 @@ case class NetworkHwConfig(
   def drain: Int = timing.drain
   /** Cycles a norm unit (IsqrtDivUnit) is given for one lane's variance; it serves `normShare` lanes in turn. */
   def normWait: Int = LaneTiming.normWait(format)
+  /** The norm units start on their next lane's root while they divide for the last ([[IsqrtDivUnit]]'s
+    * `pipelined`): NORM_START every [[normSpacing]] cycles, not every `normWait + 1`. The engines with more than one
+    * multiply-add a lane (x64 x3: 117 cycles a group, not 168); the others, the paper's comparison (16 lanes of
+    * Q32.20) among them, keep their units and cycles. */
+  def pipelinedNorm: Boolean = multiMac && normShare > 1
+  def normSpacing: Int = IsqrtDivUnit.spacing(format)
 
   def macs: Long = program.map(_.macs).sum
   def macBoundCycles: Long = (macs + lanes * macsPerLane - 1) / (lanes * macsPerLane)

@@ -349,17 +349,23 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
 
   // the batch-stats norm's isqrt and divider: one unit per `normShare` lanes (a unit is ~350 LUTs, and it
   // is busy only between VAR and SCALE), started on each of its lanes' variance in turn
+  // pipelined units (NetworkHwConfig.pipelinedNorm): each lane takes its result normWait cycles after its start,
+  // as one lane a unit does at NORM_WAIT's last cycle; the starts come in lane order, so a count names the lane
+  private val normTaken = cfg.pipelinedNorm generate Delay(waits.normStart, cfg.normWait, init = False)
+  private val normTakes = cfg.pipelinedNorm generate Reg(UInt(log2Up(cfg.normShare) bits)).init(0)
+  if (cfg.pipelinedNorm) when(normTaken) { normTakes := normTakes + 1 }
   val normUnits = if (!cfg.batchStats) Seq() else (0 until L / cfg.normShare).map { u =>
     new Area {
       val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
-      val unit = IsqrtDivUnit(fmt, cfg.eps)
+      val unit = IsqrtDivUnit(fmt, cfg.eps, cfg.pipelinedNorm)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
       unit.io.start := waits.normStart
       unit.io.variance := shiftOut(pick(members.map(_.core.acc), normSel)).asUInt.resized
       if (cfg.divides) when(cur.divide) {
         unit.io.variance := pick(members.map(_.divider.io.quotient), normSel).asUInt.resized
       }
-      for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
+      if (!cfg.pipelinedNorm) for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
+      else for ((m, j) <- members.zipWithIndex) when(normTaken && normTakes === j) { m.inv := unit.io.inv }
     }
   }
 
