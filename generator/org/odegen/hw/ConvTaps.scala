@@ -37,8 +37,13 @@ class ConvTaps(top: NetworkEngine) extends Area {
       else RegNext(shifts.zip(masks).map { case (s, m) => m & (iyNext.asUInt.resize(bufBits) |<< s).resize(bufBits) }
         .reduce(_ | _)).init(0)
     private val rowPad = if (cfg.oddMaps) RegNext(iyNext >= cur.inRows.resize(9).asSInt).init(False) else False
-    /** The tap's words from its channel's first in a lane's buffer. */
-    val offset = (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+    /** The tap's words from its channel's first in a lane's buffer. Where the maps' sides are powers of two a
+      * row's first word has its low log2(inCols) bits zero and the column of a tap inside the map fits in them:
+      * an OR, not an add (the add before the channel's base and the read's choices was x64 x3's slowest path,
+      * 6.58 ns, in one mapping of ABC's); a padding tap's column, -1 or inCols, gives an address whose word its pad
+      * replaces. */
+    val offset = if (cfg.oddMaps) (rowWords + ix.asUInt.resize(bufBits)).resize(bufBits)
+      else rowWords | ix.asUInt.resize(bufBits)
     // the region iy falls in, `delta` from the slice's first, registered (the shift by a region's rows is 3 LUT
     // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns)
     private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
