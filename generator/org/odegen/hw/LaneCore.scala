@@ -147,14 +147,16 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   accAddend := prod
   val accNext = Mux(first5, accStart, acc) + accAddend
   val convOut = fmt.sat(accNext)
-  // UPDATE decoded a cycle early: it selects the addend of every lane's adder
-  private val update5 = !addendAhead generate (RegNext(opAt(timing.resultStage - 1) === LaneOp.UPDATE) init False)
+  // UPDATE decoded a cycle early: it selects the addend of every lane's adder (registered, or with
+  // `addendAhead` the addend itself)
+  private val update4 = opAt(timing.resultStage - 1) === LaneOp.UPDATE
+  private val update5 = !addendAhead generate (RegNext(update4) init False)
   private val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
   // the addend, z or B, chosen a stage early where the top has z then (`addendAhead`): the choice ahead of the
   // adder (its output into both the carry chain and the adder's LUTs, so not merged into them) then the adder, the
   // saturation and the write's choice of word were x64 x3's slowest path, 6.58 ns. B is the group's from PARAM_B
   // on, which comes at least a DRAIN after the group's last APPLY
-  private val addend = if (addendAhead) RegNext(Mux(opAt(timing.resultStage - 1) === LaneOp.UPDATE, updAddend4, beta))
+  private val addend = if (addendAhead) RegNext(Mux(update4, updAddend4, beta))
     else Mux(update5, updAddend, beta)
   val normed = fmt.sat(result.resize(prodW) + addend.resize(prodW))
   switch(opAt(timing.resultStage)) {
