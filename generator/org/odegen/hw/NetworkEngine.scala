@@ -269,5 +269,6 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
     host.failRun()
     phase := Phase.IDLE
     loader.state := loader.State.IDLE
+    normSel := 0 // an error in the middle of a group's norm starts: the next run's first start is lane 0's
   }
 }

@@ -350,10 +350,10 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // the batch-stats norm's isqrt and divider: one unit per `normShare` lanes (a unit is ~350 LUTs, and it
   // is busy only between VAR and SCALE), started on each of its lanes' variance in turn
   // pipelined units (NetworkHwConfig.pipelinedNorm): each lane takes its result normWait cycles after its start,
-  // as one lane a unit does at NORM_WAIT's last cycle; the starts come in lane order, so a count names the lane
+  // as one lane a unit does at NORM_WAIT's last cycle: the start and its lane (normSel), delayed (no count that a
+  // run ended by a read error in the middle of a group would leave behind)
   private val normTaken = cfg.pipelinedNorm generate Delay(waits.normStart, cfg.normWait, init = False)
-  private val normTakes = cfg.pipelinedNorm generate Reg(UInt(log2Up(cfg.normShare) bits)).init(0)
-  if (cfg.pipelinedNorm) when(normTaken) { normTakes := normTakes + 1 }
+  private val normTakes = cfg.pipelinedNorm generate Delay(normSel, cfg.normWait)
   val normUnits = if (!cfg.batchStats) Seq() else (0 until L / cfg.normShare).map { u =>
     new Area {
       val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
