@@ -163,7 +163,8 @@ class NetworkGeneratorTest {
     @Test
     void threeMultiplyAddsALaneKeepEveryVariantAtNinetyPercentOfOneHundredNinetyTwoDsps() {
         // the every-DSP issue: at least 90% of the bound of the multipliers at work, for every variant at N = 20
-        // (the triples' flat walk and the pipelined norm units: 91.9% for rODENet-1-20, its ODEBlock in layer1, up to 94.1% for rODENet-3-20);
+        // (the triples' flat walk and the pipelined norm units: 91.9% for rODENet-1-20, its ODEBlock in layer1, up to
+        // 94.1% for rODENet-3-20);
         // the regression holds the schedule equal to CYCLES on its x3 rows
         var q = org.odegen.fixed.QFormat.parse("Q16.10");
         for (Variant v : Variant.values()) {
