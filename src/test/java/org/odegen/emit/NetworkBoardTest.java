@@ -88,10 +88,7 @@ class NetworkBoardTest {
         int irq = r.index("CALL connect_bd_net ode/interrupt irq/In0");
         int validate = r.index("CALL validate_bd_design");
         int impl = r.index("CALL launch_runs impl_1 -to_step write_bitstream");
-        int[] order = {ps, module, master, dmaIn, dmaOut, irq, validate, impl};
-        for (int i = 1; i < order.length; i++) {
-            assertTrue(order[i - 1] >= 0 && order[i] > order[i - 1], "step " + i + " out of order:\n" + r.text());
-        }
+        VivadoFlowTest.assertInOrder(r.text(), ps, module, master, dmaIn, dmaOut, irq, validate, impl);
         String ps7 = r.lines().get(ps);
         assertTrue(ps7.contains("CONFIG.PCW_USE_S_AXI_HP0 1") && ps7.contains("CONFIG.PCW_S_AXI_HP0_DATA_WIDTH 64")
                 && ps7.contains("CONFIG.PCW_USE_S_AXI_HP1 1"), ps7);
@@ -121,10 +118,7 @@ class NetworkBoardTest {
         int dmaIn = r.index("CALL connect_bd_intf_net dma/M_AXI_MM2S s_axi_hp1_ic/S00_AXI");
         int dmaOut = r.index("CALL connect_bd_intf_net dma/M_AXI_S2MM s_axi_hp1_ic/S01_AXI");
         int validate = r.index("CALL validate_bd_design");
-        int[] order = {fclk1, rst, hp0, master, hp1, dmaIn, dmaOut, validate};
-        for (int i = 1; i < order.length; i++) {
-            assertTrue(order[i - 1] >= 0 && order[i] > order[i - 1], "step " + i + " out of order:\n" + r.text());
-        }
+        VivadoFlowTest.assertInOrder(r.text(), fclk1, rst, hp0, master, hp1, dmaIn, dmaOut, validate);
         assertTrue(r.text().contains("CALL connect_bd_net ps7/FCLK_CLK1 s_axi_hp0_ic/M00_ACLK ps7/S_AXI_HP0_ACLK")
                 && r.text().contains("CALL connect_bd_net ps7/FCLK_CLK1 s_axi_hp1_ic/M00_ACLK ps7/S_AXI_HP1_ACLK")
                 && r.text().contains("CALL connect_bd_intf_net s_axi_hp0_ic/M00_AXI ps7/S_AXI_HP0")

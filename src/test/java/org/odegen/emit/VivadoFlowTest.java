@@ -80,11 +80,8 @@ class VivadoFlowTest {
         int synth = r.index("CALL launch_runs synth_1");
         int impl = r.index("CALL launch_runs impl_1 -to_step write_bitstream");
         int timing = r.index("CALL report_timing_summary");
-        int[] order = {project, files, ps, psConfig, module, dma, dmaConfig, streamIn, streamOut, irq, address, validate,
-            synth, impl, timing};
-        for (int i = 1; i < order.length; i++) {
-            assertTrue(order[i - 1] >= 0 && order[i] > order[i - 1], "step " + i + " out of order:\n" + r.text());
-        }
+        assertInOrder(r.text(), project, files, ps, psConfig, module, dma, dmaConfig, streamIn, streamOut, irq, address,
+                validate, synth, impl, timing);
         String ps7 = r.lines().get(psConfig);
         assertTrue(ps7.contains("CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ 100") && ps7.contains("CONFIG.PCW_USE_S_AXI_HP0 1")
                 && ps7.contains("CONFIG.PCW_FCLK0_PERIPHERAL_CLKSRC {IO PLL}")
@@ -96,6 +93,13 @@ class VivadoFlowTest {
                 r.text());
         assertTrue(Files.exists(g.folder().resolve("vivado/overlay/" + top + ".bit")));
         assertTrue(Files.exists(g.folder().resolve("vivado/overlay/" + top + ".hwh")));
+    }
+
+    /** The stub run's CALL lines at `steps` (indexes into its lines) come in that order, the first found. */
+    static void assertInOrder(String text, int... steps) {
+        for (int i = 1; i < steps.length; i++) {
+            assertTrue(steps[i - 1] >= 0 && steps[i] > steps[i - 1], "step " + i + " out of order:\n" + text);
+        }
     }
 
     @Test

@@ -232,10 +232,7 @@ class VivadoIpTest {
         int repo = r.index("CALL set_property ip_repo_paths " + folder.resolve("vivado/ip") + " " + top + "_pynq");
         int catalog = r.index("CALL update_ip_catalog");
         int cell = r.index("CALL create_bd_cell -type ip -vlnv odegen.org:odegen:" + top + ":1.0 ode");
-        int[] order = {pkg, project, repo, catalog, cell};
-        for (int i = 1; i < order.length; i++) {
-            assertTrue(order[i - 1] >= 0 && order[i] > order[i - 1], "step " + i + " out of order:\n" + r.text());
-        }
+        VivadoFlowTest.assertInOrder(r.text(), pkg, project, repo, catalog, cell);
         assertEquals(-1, r.index("CALL create_bd_cell -type module"), "no module reference with -ip 1");
         assertTrue(r.index("CALL launch_runs impl_1") > cell, r.text());
         // packaged already: not again
