@@ -49,12 +49,9 @@ object ConvKind extends LayerKind("conv") {
     // the lanes' dividers and waits for them (MeanDivider)
     def divide(k: PhaseKey) =
       if (p.kind.divides(p)) Seq(Span(k, 1), Span(NetworkPhases.DRAIN, cfg.divideWait)) else Seq()
-    // a norm unit's lanes one after the other: each start waits for the last result, or with pipelined units
-    // for the last root only (NetworkHwConfig.pipelinedNorm), the last start then for its result
-    val norms = if (!cfg.pipelinedNorm)
-      Seq.fill(cfg.normShare)(Seq(Span(NORM_START, 1), Span(NetworkPhases.NORM_WAIT, cfg.normWait))).flatten
-    else Seq.fill(cfg.normShare - 1)(Seq(Span(NORM_START, 1), Span(NetworkPhases.NORM_WAIT, cfg.normSpacing - 1)))
-      .flatten ++ Seq(Span(NORM_START, 1), Span(NetworkPhases.NORM_WAIT, cfg.normWait))
+    // a norm unit's lanes one after the other (NetworkHwConfig.normWaitAfter)
+    val norms = (0 until cfg.normShare).flatMap(j => Seq(Span(NORM_START, 1),
+      Span(NetworkPhases.NORM_WAIT, cfg.normWaitAfter(last = j == cfg.normShare - 1))))
     val stats = if (!cfg.batchStats) Seq() else
       Seq(Span(REDUCE_SUM, reduce)) ++ divide(LATCH_MEAN) ++ Seq(Span(LATCH_MEAN, 1), Span(VAR, n), drain,
         Span(REDUCE_VAR, reduce)) ++ divide(NORM_START) ++
@@ -286,21 +283,13 @@ object ConvKind extends LayerKind("conv") {
         } else waits.startNorm()
       }
       is(Phase.NORM_WAIT) {
-        // one norm unit serves `normShare` lanes, one after the other: pipelined, the next start normSpacing after
-        // the last, and the lanes take their results themselves (NetworkLanes.normUnits)
-        if (cfg.pipelinedNorm) {
-          val done = waits.normStep()
-          when(normSel =/= cfg.normShare - 1) {
-            when(waits.count === cfg.normSpacing - 2) {
-              normSel := normSel + 1
-              go(NORM_START)
-            }
-          }.elsewhen(done) {
-            normSel := 0
-            go(SCALE)
-          }
-        } else when(waits.normStep()) {
-          invLatch := True
+        // one norm unit serves `normShare` lanes, one after the other, each start NetworkHwConfig.normWaitAfter the
+        // last; pipelined, the lanes take their results themselves (NetworkLanes.normUnits)
+        val done = waits.normStep()
+        val leave = if (!cfg.pipelinedNorm) done
+          else Mux(normSel === cfg.normShare - 1, done, waits.count === cfg.normWaitAfter(last = false) - 1)
+        when(leave) {
+          if (!cfg.pipelinedNorm) invLatch := True
           normSel := normSel + 1
           go(NORM_START)
           when(normSel === cfg.normShare - 1) {

@@ -280,11 +280,13 @@ case class NetworkHwConfig(
   /** Cycles a norm unit (IsqrtDivUnit) is given for one lane's variance; it serves `normShare` lanes in turn. */
   def normWait: Int = LaneTiming.normWait(format)
   /** The norm units start on their next lane's root while they divide for the last ([[IsqrtDivUnit]]'s
-    * `pipelined`): NORM_START every [[normSpacing]] cycles, not every `normWait + 1`. The engines with more than one
+    * `pipelined`): NORM_START every `IsqrtDivUnit.spacing` cycles ([[normWaitAfter]]), not every `normWait + 1`. The engines with more than one
     * multiply-add a lane (x64 x3: 117 cycles a group, not 168); the others, the paper's comparison (16 lanes of
     * Q32.20) among them, keep their units and cycles. */
   def pipelinedNorm: Boolean = multiMac && normShare > 1
-  def normSpacing: Int = IsqrtDivUnit.spacing(format)
+  /** NORM_WAIT's cycles after a lane's NORM_START: its result's (`normWait`), or with pipelined units, before any
+    * lane but a unit's last, the next start's (`IsqrtDivUnit.spacing` after this one). */
+  def normWaitAfter(last: Boolean): Int = if (pipelinedNorm && !last) IsqrtDivUnit.spacing(format) - 1 else normWait
 
   def macs: Long = program.map(_.macs).sum
   def macBoundCycles: Long = (macs + lanes * macsPerLane - 1) / (lanes * macsPerLane)

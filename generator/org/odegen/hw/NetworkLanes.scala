@@ -352,8 +352,8 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // pipelined units (NetworkHwConfig.pipelinedNorm): each lane takes its result normWait cycles after its start,
   // as one lane a unit does at NORM_WAIT's last cycle: the start and its lane (normSel), delayed (no count that a
   // run ended by a read error in the middle of a group would leave behind)
-  private val normTaken = cfg.pipelinedNorm generate Delay(waits.normStart, cfg.normWait, init = False)
-  private val normTakes = cfg.pipelinedNorm generate Delay(normSel, cfg.normWait)
+  private val (take, takeLane) = if (!cfg.pipelinedNorm) (invLatch, normSel)
+    else (Delay(waits.normStart, cfg.normWait, init = False), Delay(normSel, cfg.normWait))
   val normUnits = if (!cfg.batchStats) Seq() else (0 until L / cfg.normShare).map { u =>
     new Area {
       val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
@@ -364,8 +364,7 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       if (cfg.divides) when(cur.divide) {
         unit.io.variance := pick(members.map(_.divider.io.quotient), normSel).asUInt.resized
       }
-      if (!cfg.pipelinedNorm) for ((m, j) <- members.zipWithIndex) when(invLatch && normSel === j) { m.inv := unit.io.inv }
-      else for ((m, j) <- members.zipWithIndex) when(normTaken && normTakes === j) { m.inv := unit.io.inv }
+      for ((m, j) <- members.zipWithIndex) when(take && takeLane === j) { m.inv := unit.io.inv }
     }
   }
 
