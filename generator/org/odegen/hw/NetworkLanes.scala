@@ -359,11 +359,16 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       val members = (0 until cfg.normShare).map(j => lanes(u * cfg.normShare + j))
       val unit = IsqrtDivUnit(fmt, cfg.eps, cfg.pipelinedNorm)
       unit.setDefinitionName(cfg.definitionName + "_IsqrtDiv")
-      unit.io.start := waits.normStart
-      unit.io.variance := shiftOut(pick(members.map(_.core.acc), normSel)).asUInt.resized
+      // the start and its lane's variance registered on the way in: the lane's pick, its shift and the unit's
+      // add of eps were x64 x3's slowest path into the unit (5.84 ns). Its result then comes a cycle later, one
+      // of the two cycles of margin in normWait (LaneTiming.normWait), so the lanes take it as before
+      val variance = UInt(unit.io.variance.getWidth bits)
+      variance := shiftOut(pick(members.map(_.core.acc), normSel)).asUInt.resized
       if (cfg.divides) when(cur.divide) {
-        unit.io.variance := pick(members.map(_.divider.io.quotient), normSel).asUInt.resized
+        variance := pick(members.map(_.divider.io.quotient), normSel).asUInt.resized
       }
+      unit.io.start := RegNext(waits.normStart) init False
+      unit.io.variance := RegNext(variance)
       for ((m, j) <- members.zipWithIndex) when(take && takeLane === j) { m.inv := unit.io.inv }
     }
   }

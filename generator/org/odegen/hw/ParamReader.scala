@@ -58,7 +58,13 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   val busy = RegInit(False)
   val beatAddr = Reg(UInt(32 bits)) init 0
   val beatsToAsk = Reg(UInt(24 bits)) init 0
-  val wordsLeft = Reg(UInt(24 bits)) init 0
+  // the words left of the job, as pairs and a last odd one: a take of one or two words decrements the pairs or
+  // does not, so that the taker's choice (`takeSecond`, late in the cycle) enables a decrement of a register
+  // rather than choosing the subtrahend of a 24-bit subtraction (the taker's part, its choice, the subtraction
+  // were x64 x3's slowest path with the norm's adder, 5.86 ns)
+  val pairsLeft = Reg(UInt(23 bits)) init 0
+  val oddLeft = RegInit(False)
+  val wordsLeft = pairsLeft @@ oddLeft.asUInt
   // wordsLeft is 1, is 2: kept beside it, so that the offer of a second word is not a 24-bit comparison
   val oneLeft, twoLeft = RegInit(False)
   val inFlight = Reg(UInt(log2Up(fifoBeats + 1) bits)) init 0 // beats asked for and not yet in the FIFO
@@ -87,7 +93,8 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
       // less the first's, two adds in a row, was x64 x3's slowest path with the norm's adder, 6.58 ns)
       val wordsToBeats = job.count.resize(25) + Mux(first(0), U(2, 2 bits), U(1, 2 bits)).resize(25)
       beatsToAsk := wordsToBeats(24 downto 1)
-      wordsLeft := job.count
+      pairsLeft := job.count(23 downto 1)
+      oddLeft := job.count(0)
       oneLeft := job.count === 1
       twoLeft := job.count === 2
     }
@@ -149,7 +156,13 @@ case class ParamReader(fifoBeats: Int = 64) extends Component {
   fifo.io.pop.ready := busy && (high || lastWord || two) && io.words.ready && io.words.valid
   when(io.words.fire) {
     high := !high && !two
-    wordsLeft := wordsLeft - Mux(two, U(2, 24 bits), U(1, 24 bits))
+    // less two: a pair; less one: the odd word, or a pair's first (the second then odd)
+    when(two || !oddLeft) {
+      pairsLeft := pairsLeft - 1
+    }
+    when(!two) {
+      oddLeft := !oddLeft
+    }
     // the flags of the words left after this take, chosen by `two` among flags of wordsLeft itself (compared
     // after the subtraction, the taker's choice, the 24-bit subtraction and the compare were one 7.5 ns path)
     oneLeft := Mux(two, threeLeft, twoLeft)
