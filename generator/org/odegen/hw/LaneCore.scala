@@ -46,7 +46,7 @@ abstract class LaneCmd extends Bundle {
   *    `convOut = sat(accNext)` (the ODEBlock's word; the engine saturates `acc` a stage later, off this adder's
   *    path); one adder for the norm's `sat(mulq + B)` (APPLY) and the update's
   *    `sat(z + mulq(c, k))` (UPDATE, z the top's `updAddend`, or with `addendAhead` its `updAddend4`, a stage
-  *    early), `normed`.
+  *    early), `normed`; or, where the multiplier adds B and z itself (its `addend`), their saturation only.
   * `accStart` and `accAddend` have defaults that a top may override (SpinalHDL's last assignment wins).
   * With `macs` 2 (the engine's two multiply-adds a lane) a second `mulq` takes CONV's second channel, and
   * `result` is the two products' sum, a stage later (`timing.sumStages`); with `macs` 3 a third takes the third
@@ -74,10 +74,14 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val broadcast1 = pairs generate SInt(W bits)
   val wOut2 = (macs == 3) generate SInt(W bits)
   val broadcast2 = (macs == 3) generate SInt(W bits)
+  /** The multiplier adds the norm's B and UPDATE's z itself (`mulqCfg.addend`: the engine's, where one DSP48E1 is
+    * the multiplier): no adder after it, and UPDATE's z comes with its operands, at stage 2 (`updAddend2`). */
+  private val inDsp = mulqCfg.addend
+  val updAddend2 = inDsp generate SInt(W bits)
   /** Stage 5: UPDATE's z (or the residual r), added to its product; with `addendAhead` (the engine) the word at
     * stage 4 (`updAddend4`), so that the norm's adder takes its addend, z or B, from a register. */
-  val updAddend = !addendAhead generate SInt(W bits)
-  val updAddend4 = addendAhead generate SInt(W bits)
+  val updAddend = (!addendAhead && !inDsp) generate SInt(W bits)
+  val updAddend4 = (addendAhead && !inDsp) generate SInt(W bits)
 
   val acc = Reg(SInt(accWidth bits)) init 0
   val mean = Reg(SInt(W bits)) init 0
@@ -97,10 +101,11 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   // few operand sources, since every source is a multiplexer input in every lane: a is the broadcast word,
   // d2, inv or UPDATE's coefficient; b is the weight, d2, scale or UPDATE's operand
   val mul = MulqUnit(mulqCfg)
-  mul.setDefinitionName(definitionName + "_Mulq")
+  mul.setDefinitionName(definitionName + (if (inDsp) "_MulqC" else "_Mulq"))
   mul.io.operands.valid := True
   mul.io.operands.payload.a := d2
   mul.io.operands.payload.b := w2.resized
+  if (inDsp) mul.io.operands.payload.c := 0
   switch(opAt(timing.operandStage)) {
     is(LaneOp.CONV) {
       mul.io.operands.payload.a := broadcast
@@ -110,10 +115,12 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
     }
     is(LaneOp.APPLY) {
       mul.io.operands.payload.b := scale.resized
+      if (inDsp) mul.io.operands.payload.c := beta
     }
     is(LaneOp.UPDATE) {
       mul.io.operands.payload.a := updA
       mul.io.operands.payload.b := updB
+      if (inDsp) mul.io.operands.payload.c := updAddend2
     }
     is(LaneOp.SCALE) {
       if (batchStats) mul.io.operands.payload.a := inv
@@ -125,7 +132,8 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   // broadcast register and the registered weight: no other op uses it), and its product added to the first's
   // in a stage of its own (timing.sumStages), so that the accumulator's adder stays a two-input one
   private def convMul(a: SInt, w: SInt): MulqUnit = {
-    val m = MulqUnit(mulqCfg)
+    // the conv's only: no addend
+    val m = MulqUnit(mulqCfg.copy(addend = false))
     m.setDefinitionName(definitionName + "_Mulq")
     m.io.operands.valid := True
     m.io.operands.payload.a := a
@@ -149,16 +157,19 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   val convOut = fmt.sat(accNext)
   // UPDATE decoded a cycle early: it selects the addend of every lane's adder (registered, or with
   // `addendAhead` the addend itself)
-  private val update4 = opAt(timing.resultStage - 1) === LaneOp.UPDATE
-  private val update5 = !addendAhead generate (RegNext(update4) init False)
+  private val update4 = !inDsp generate (opAt(timing.resultStage - 1) === LaneOp.UPDATE)
+  private val update5 = (!addendAhead && !inDsp) generate (RegNext(update4) init False)
   private val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
   // the addend, z or B, chosen a stage early where the top has z then (`addendAhead`): the choice ahead of the
   // adder (its output into both the carry chain and the adder's LUTs, so not merged into them) then the adder, the
   // saturation and the write's choice of word were x64 x3's slowest path, 6.58 ns. B is the group's from PARAM_B
-  // on, which comes at least a DRAIN after the group's last APPLY
-  private val addend = if (addendAhead) RegNext(Mux(update4, updAddend4, beta))
-    else Mux(update5, updAddend, beta)
-  val normed = fmt.sat(result.resize(prodW) + addend.resize(prodW))
+  // on, which comes at least a DRAIN after the group's last APPLY. In the DSP48E1 (`inDsp`) the product has it
+  // already: only the saturation is left, of a register (that adder, its saturation and the write's choice were
+  // x64 x3's slowest path still, 5.86 ns)
+  val normed = if (inDsp) fmt.sat(result) else {
+    val addend = if (addendAhead) RegNext(Mux(update4, updAddend4, beta)) else Mux(update5, updAddend, beta)
+    fmt.sat(result.resize(prodW) + addend.resize(prodW))
+  }
   switch(opAt(timing.resultStage)) {
     is(LaneOp.CONV, LaneOp.VAR) {
       acc := accNext

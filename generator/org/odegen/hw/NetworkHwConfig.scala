@@ -153,6 +153,8 @@ case class NetworkHwConfig(
   require(networkId >= 0 && networkId <= 0xFFFFFFFFL, s"NETWORK_ID $networkId is not a 32-bit CRC")
   require(program.last.kind == OutputKind, "the program ends with the output pass")
   for (p <- program) p.kind.check(p, lanes)
+  // the pass's r is its residual or its z (NetworkProgram), which the lanes read at different stages
+  for (p <- program) require(!(p.residual && p.update.isDefined), s"${p.label}: a pass adds a residual or updates z, not both")
 
   def log2Lanes: Int = log2Up(lanes)
   require(imageChannels >= 1 && imageHeight >= 1 && imageWidth >= 1,
@@ -260,7 +262,10 @@ case class NetworkHwConfig(
   /** WIDTH's solver field: the solver's code, 3 where the ODE layers use more than one. */
   def solverCode: Int = if (mixedSolvers) 3 else solver.code
   def rk4: Boolean = solver == org.odegen.model.OdeSolver.RK4
-  def mulq: MulqConfig = format.mulq(rk4)
+  /** The lanes' `mulq` units: where one DSP48E1 is the multiplier (W <= 18), its post-adder adds the norm's B and the
+    * update's z too ([[MulqConfig.addend]]). */
+  def mulq: MulqConfig = format.mulq(rk4).copy(addend = dspAddend)
+  def dspAddend: Boolean = dataWidth <= 18
   def multiStage: Boolean = solver != org.odegen.model.OdeSolver.EULER
   /** The k bank's word: `k1` (Heun), `k1 + 2k2 + 2k3` (RK4). */
   def kWidth: Int = format.kWidth(rk4)

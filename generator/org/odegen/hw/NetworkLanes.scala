@@ -76,13 +76,14 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
   // COPY's second and third buses (three channels a cycle, CopyKind.zerosApart): lane l writes bus l mod 3's word
   val bc5b = CopyKind.zerosApart(cfg) generate Delay(broadcast2b(0), t.operandToResult)
   val bc5c = CopyKind.zerosApart(cfg) generate Delay(broadcast2c(0), t.operandToResult)
-  // the operands wanted at stage 5, not stage 1 (POOL's x, the residual's or the update's r), are read
+  // the operands wanted at stage 5, not stage 1 (POOL's x, the residual's r, the update's z where it is not the
+  // multiplier's addend), are read
   // `lateRead` cycles late and registered once: one delay line of the address for all lanes, not one of the
   // word in every lane (the register keeps the block RAM's clock-to-out off the norm's adder)
   private val rdAddrLate = Delay(cmd.rdAddr, t.lateRead)
   private val isPool = cur.kind === LayerKinds.code(PoolKind)
   val bufRdAddr = (0 until buffers).map { b =>
-    val late = (isPool && cur.x === b) || ((cur.residual || cur.update) && cur.r === b)
+    val late = (isPool && cur.x === b) || ((cur.residual || (if (cfg.dspAddend) False else cur.update)) && cur.r === b)
     Mux(late, rdAddrLate, cmd.rdAddr)
   }
   // three multiply-adds a lane: lanes 0 and 1 of each block of a map (a pair's RAM) read the second address where a
@@ -247,7 +248,9 @@ class NetworkLanes(val top: NetworkEngine) extends Area {
       core.accAddend := Mux(reduceVar, accPartner, core.prod)
       when(reduceVar) { core.acc := core.accNext }
     }
-    core.updAddend4 := rOut
+    // UPDATE's z: for the multiplier's addend, read with the command and registered beside d2 (stage 2); else
+    // read late, at stage 4
+    if (cfg.dspAddend) core.updAddend2 := RegNext(rOut) else core.updAddend4 := rOut
     val normed = core.normed
 
     // COPY's and ZERO's write in this lane, decided a stage early (CopyKind.writes)
