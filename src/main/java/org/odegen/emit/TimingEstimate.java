@@ -88,10 +88,11 @@ public final class TimingEstimate {
                          int dsps, int dspMreg, int dspPreg, int brams, int bramOutReg, int[] slowerThanStep) {
         /**
          * The PS7 clocks above the default that {@link #slowerThanStep} counts against, MHz: 1000 / 9, 1000 / 8,
-         * 1000 / 7, 1000 / 6 (see {@link PlClock}). A count is how many endpoints a design must speed up to build at
-         * that clock.
+         * 1000 / 7, 1000 / 6 and the DDR PLL's 1050 / 6 (see {@link PlClock}), in that order (a cache holds the
+         * counts so). A count is how many endpoints a design must speed up to build at that clock.
          */
-        public static final int[] STEP_DIVIDERS = {9, 8, 7, 6};
+        public static final List<PlClock> STEPS = List.of(new PlClock(9), new PlClock(8), new PlClock(7),
+                new PlClock(6), new PlClock(PlClock.Pll.DDR, 6));
 
         public double fmaxMhz() {
             return worst == null ? Double.POSITIVE_INFINITY : worst.fmaxMhz();
@@ -162,11 +163,12 @@ public final class TimingEstimate {
             sb.append(String.format(Locale.ROOT, "| block RAM with the output register on (DOA_REG/DOB_REG) | %d of %d |%n",
                     bramOutReg, brams));
             if (slowerThanStep != null) {
-                // slowest clock first, the goal in its place (a cache written before 1000 / 6 was counted has three)
+                // slowest clock first, the goal in its place (a cache written before 1000 / 6 was counted has three,
+                // before 1050 / 6 four)
                 List<String> steps = new ArrayList<>();
                 boolean goal = false;
-                for (int i = 0; i < Math.min(STEP_DIVIDERS.length, slowerThanStep.length); i++) {
-                    PlClock step = new PlClock(STEP_DIVIDERS[i]);
+                for (int i = 0; i < Math.min(STEPS.size(), slowerThanStep.length); i++) {
+                    PlClock step = STEPS.get(i);
                     if (!goal && step.mhz() > TARGET_MHZ) {
                         steps.add(String.format(Locale.ROOT, "%.0f MHz (goal): %d", TARGET_MHZ, pathsBelowTarget));
                         goal = true;
@@ -715,8 +717,7 @@ public final class TimingEstimate {
             java.util.function.DoubleToIntFunction slowerThan = ns -> (int) sorted.stream()
                     .filter(e -> e.total() > ns + 1e-9).count();
             int below = slowerThan.applyAsInt(limit);
-            int[] steps = Arrays.stream(Result.STEP_DIVIDERS).map(d -> slowerThan.applyAsInt(new PlClock(d).periodNs()))
-                    .toArray();
+            int[] steps = Result.STEPS.stream().mapToInt(c -> slowerThan.applyAsInt(c.periodNs())).toArray();
             List<TimedPath> slowest = sorted.stream().limit(Math.max(5, Math.min(below, 10)))
                     .map(e -> path(e.pin(), e.bit(), e.total(), false)).toList();
             TimedPath deep = deepest == null ? null : path(deepest.pin(), deepest.bit(), deepest.total(), true);
