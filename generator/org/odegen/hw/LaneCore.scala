@@ -159,7 +159,6 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   // `addendAhead` the addend itself)
   private val update4 = !inDsp generate (opAt(timing.resultStage - 1) === LaneOp.UPDATE)
   private val update5 = (!addendAhead && !inDsp) generate (RegNext(update4) init False)
-  private val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
   // the addend, z or B, chosen a stage early where the top has z then (`addendAhead`): the choice ahead of the
   // adder (its output into both the carry chain and the adder's LUTs, so not merged into them) then the adder, the
   // saturation and the write's choice of word were x64 x3's slowest path, 6.58 ns. B is the group's from PARAM_B
@@ -167,6 +166,7 @@ class LaneCore(fmt: HwFormat, mulqCfg: MulqConfig, accWidth: Int, batchStats: Bo
   // already: only the saturation is left, of a register (that adder, its saturation and the write's choice were
   // x64 x3's slowest path still, 5.86 ns)
   val normed = if (inDsp) fmt.sat(result) else {
+    val prodW = (mulqCfg.resultWidth + 1) max result.getWidth
     val addend = if (addendAhead) RegNext(Mux(update4, updAddend4, beta)) else Mux(update5, updAddend, beta)
     fmt.sat(result.resize(prodW) + addend.resize(prodW))
   }

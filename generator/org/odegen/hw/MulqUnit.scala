@@ -55,7 +55,7 @@ case class MulqUnit(cfg: MulqConfig) extends Component {
   val p = if (!cfg.addend) RegNext(m + half) else {
     // c beside a and b, then beside m (the DSP48E1's C register)
     val c = RegNext(RegNext(io.operands.payload.c))
-    val cHalf = (c ## B(BigInt(1) << (cfg.frac - 1), cfg.frac bits)).asSInt
+    val cHalf = (c ## half(cfg.frac - 1 downto 0)).asSInt
     RegNext(m.resize(productWidth) + cHalf.resize(productWidth))
   }
   val valid = Delay(io.operands.valid, cfg.latency, init = False)
