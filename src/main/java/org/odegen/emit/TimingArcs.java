@@ -141,7 +141,7 @@ final class TimingArcs {
         List<Map.Entry<Pin, Double>> r = new ArrayList<>();
         Map<String, int[]> o = netlist.outs.get(cell);
         if (isLut(t)) {
-            r.add(Map.entry(new Pin(cell, t.equals("INV") ? "O" : "O", -1), DelayModel.LUT));
+            r.add(Map.entry(new Pin(cell, "O", -1), DelayModel.LUT));
         } else if (t.equals("MUXF7") || t.equals("MUXF8")) {
             boolean s = in.equals("S");
             double d = t.equals("MUXF7") ? (s ? DelayModel.MUXF7_S : DelayModel.MUXF7_I)
@@ -227,9 +227,6 @@ final class TimingArcs {
             }
             if (dt.startsWith("RAMB") && d.port().startsWith("CASCADEOUT")) {
                 return 0;
-            }
-            if (dt.equals("IBUF") || st.equals("OBUF")) {
-                return DelayModel.NET;
             }
         }
         return DelayModel.NET;

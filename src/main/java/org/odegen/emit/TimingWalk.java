@@ -21,7 +21,6 @@ final class TimingWalk {
     // per bit: arrival at the driver's output, the input bit it came from (-1: a start), and the same for depth
     private final Map<Integer, Double> arrival = new HashMap<>();
     private final Map<Integer, Integer> pred = new HashMap<>();
-    private final Map<Integer, Pin> via = new HashMap<>();
     private final Map<Integer, Integer> levels = new HashMap<>();
     private final Map<Integer, Integer> levelPred = new HashMap<>();
 
