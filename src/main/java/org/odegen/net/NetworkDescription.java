@@ -14,7 +14,7 @@ import org.odegen.model.OdeSolver;
 /**
  * One ODE network, described once: the image's shape and normalization, the classes, the norm
  * mode and the layers in execution order (a stem, ResNet blocks and ODEBlocks, a classifier). This
- * is the project's model of {@code network.json} (doc/network-json.md); the golden model, the
+ * is the project's model of {@code network.json} (doc/reference/network-json.md); the golden model, the
  * weights, the parameter blob and the generator all read it, and the paper's zoo is seven families
  * of instances of it ({@link #zoo}).
  *

@@ -25,7 +25,7 @@ import org.odegen.net.NetworkDescription.Shortcut;
 import org.odegen.net.NetworkDescription.Stem;
 
 /**
- * Reads {@code network.json} (doc/network-json.md) into a {@link NetworkDescription}: its JSON, keys and types, the
+ * Reads {@code network.json} (doc/reference/network-json.md) into a {@link NetworkDescription}: its JSON, keys and types, the
  * defaults of absent keys, each mistake one {@link DescriptionException} naming the file, the layer and the problem.
  * What the values mean together (shapes, shortcuts, tensor names) is {@link NetworkDescriptionValidator}'s, through
  * the record's constructor. The bodies of {@link NetworkDescription#read} and {@link NetworkDescription#parse}.
