@@ -160,7 +160,7 @@ object ConvKind extends LayerKind("conv") {
           for (sl <- 0 until cfg.slices) cmd.banks(sl) := sliceBank(sl)
           cmd.isTime := isTimeTap
         } else when(cur.paired) {
-          triple.issue(bankOf, sliceRegion, tapOffset)
+          triple.issue(bankOf, tap.delta, tapOffset)
         } otherwise {
           triple.issueOne(bankOf, sliceRegion, isTimeTap, wRd)
         }
@@ -168,7 +168,7 @@ object ConvKind extends LayerKind("conv") {
         cmd.first := inner === 0
         cmd.last := lastTap
         cmd.firstPixel := p === 0
-        cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+        cmd.wrAddr := gp.resized
         inner := inner + 1
         innerLast := inner === cur.convCycles - 2
         if (pairs) {
@@ -263,7 +263,7 @@ object ConvKind extends LayerKind("conv") {
       }
       on(VAR) {
         cmd.op := LaneOp.VAR
-        cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+        cmd.rdAddr := gp.resized
         cmd.first := p === 0
         countOn(p, p === cur.lastRegionPixel) {
           drainTo(NORM_START)
@@ -306,8 +306,8 @@ object ConvKind extends LayerKind("conv") {
       // APPLY and UPDATE: one pass over the group's pixels each, reading and writing in place
       for ((key, op) <- Seq(APPLY -> LaneOp.APPLY, UPDATE -> LaneOp.UPDATE)) on(key) {
         cmd.op := op
-        cmd.rdAddr := (gBase + p.resize(bufBits)).resized
-        cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+        cmd.rdAddr := gp.resized
+        cmd.wrAddr := gp.resized
         countOn(p, p === cur.lastRegionPixel) {
           if (key == APPLY) {
             when(cur.update) {

@@ -22,6 +22,19 @@ class ConvTaps(top: NetworkEngine) extends Area {
   // slice sl's first region, sl * 2^log2SliceStep (shifted in the cycle of the read, before the region's add, then
   // the bank's shift: 6.01 ns at x64 x3)
   private val sliceFirst = (0 until cfg.slices).map(sl => RegNext(S(sl, 9 bits) |<< cur.log2SliceStep).init(0))
+  // the shift from a row to its region: one flag for each of the program's shifts, registered a cycle after FETCH
+  // (the shift by the pass's `log2InRegionRows` after the row's add, two LUT levels, was x16's and x32 x2's slowest
+  // path into `delta`, 6.86 and 7.79 ns, in one mapping of ABC's)
+  private val regionShifts = cfg.program.map(_.log2InRegionRows(cfg.lanes)).distinct.sorted
+    .map(s => s -> RegNext(cur.log2InRegionRows === s).init(False))
+  // (the row's high bits, sign-extended: a slice, not a shift, so that the Verilog is as wide as it is used)
+  private def shifted(iy: SInt, s: Int): SInt = if (s == 0) iy else iy(iy.getWidth - 1 downto s).resize(iy.getWidth)
+  private def toRegion(iy: SInt): SInt =
+    if (regionShifts.size == 1) shifted(iy, regionShifts.head._1)
+    else regionShifts.map { case (s, on) => Mux(on, shifted(iy, s), S(0, iy.getWidth bits)) }.reduce(_ | _)
+
+  /** Slice `sl`'s region of a tap `delta` regions from the slice's first. */
+  def region(sl: Int, delta: SInt): SInt = sliceFirst(sl) + delta
 
   /** The tap whose row and column are `iyNext` and `ixNext` now: its address and regions the next cycle. */
   class Tap(iyNext: SInt, ixNext: SInt) extends Area {
@@ -46,9 +59,9 @@ class ConvTaps(top: NetworkEngine) extends Area {
       else rowWords | ix.asUInt.resize(bufBits)
     // the region iy falls in, `delta` from the slice's first, registered (the shift by a region's rows is 3 LUT
     // levels, and the next values before it 4 more: with the slice's add too, x32's slowest path, 9.15 ns)
-    private val delta = RegNext(iyNext >> cur.log2InRegionRows) init 0
+    val delta = RegNext(toRegion(iyNext)) init 0
     /** Each slice's region, and whether the tap is padding there. */
-    val regions = sliceFirst.map(_ + delta)
+    val regions = sliceFirst.indices.map(sl => region(sl, delta))
     val pads = regions.map(r => colPad || rowPad || r < 0 || r >= cur.inRegions.resize(9).asSInt)
   }
 }

@@ -78,13 +78,15 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, taps: ConvTaps) extends Area 
     val wraps = Seq(False, left === 1, left <= 2) // in the next tap's list
     val on = (0 until 3).map(k => if (k == 0) True else Mux(wraps(k), True, leftReal > k))
     // a member of the next tap is its list's member k - left: the time channel (0, with time), else a channel of
-    // lane k - left - time
+    // lane k - left - time, 0 to 2 wherever `wraps(k)` holds (left <= k there): two bits, a LUT each (an add of the lane's
+    // width was on x64 x3's slowest path into busLane, 5.84 ns, in one mapping of ABC's); where the member is the
+    // time channel the lane is not read
     val isTime = (0 until 3).map(k => if (k == 0) firstIsTime else wraps(k) && time && left === k)
     private val mask = cur.inLaneMask
     val lanes = (0 until 3).map { k =>
       if (k == 0) firstLane else {
         val inTap = Mux(firstIsTime, U(k - 1, laneBits bits), (firstLane + k).resize(laneBits) & mask)
-        val nextTap = (U(k, laneBits + 2 bits) - left.resize(laneBits + 2) - U(time).resize(laneBits + 2)).resize(laneBits)
+        val nextTap = (U(k, 2 bits) - left(1 downto 0) - U(time).resize(2)).resize(laneBits)
         Mux(wraps(k), nextTap, inTap)
       }
     }
@@ -176,10 +178,10 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, taps: ConvTaps) extends Area 
   }
 
   /** CONV's command: the weights in bank order, each bus's lane in each slice (`bankOf` the lane and the slice's
-    * region, this tap's or the next's), whether it carries a channel, the time channel, the next tap's padding;
-    * the second address (the next block's at this tap's `tapOffset`, or the next tap's). */
-  def issue(bankOf: (UInt, SInt) => UInt, sliceRegion: Seq[SInt], tapOffset: UInt): Unit = {
-    val nextRegion = nextTap.region
+    * region, this tap's, `tapDelta` regions from the slice's first, or the next's), whether it carries a channel, the
+    * time channel, the next tap's padding; the second address (the next block's at this tap's `tapOffset`, or the
+    * next tap's). */
+  def issue(bankOf: (UInt, SInt) => UInt, tapDelta: SInt, tapOffset: UInt): Unit = {
     val nextPads = nextTap.pads
     val nextTapAddr = nextTap.addr
     cmd.wAddr := bankAddr(0)
@@ -187,7 +189,9 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, taps: ConvTaps) extends Area 
     cmd.wAddr18 := bankAddr(2)
     val banks = Seq(cmd.banks, cmd.banks1, cmd.banks2)
     for (sl <- 0 until cfg.slices; b <- 0 until 3)
-      banks(b)(sl) := bankOf(busLane(b), Mux(busNextTap(b), nextRegion(sl), sliceRegion(sl)))
+      // the tap's region chosen by its delta, before the slice's add (after it, a LUT level more on the way to the
+      // bus's bank: x64 x3's slowest path, 5.72 ns, in one mapping of ABC's)
+      banks(b)(sl) := bankOf(busLane(b), taps.region(sl, Mux(busNextTap(b), nextTap.delta, tapDelta)))
     for (sl <- 0 until cfg.slices) cmd.padsNext(sl) := nextPads(sl)
     cmd.off0 := !busOn(0)
     cmd.on1 := busOn(1)
@@ -245,7 +249,7 @@ class ConvTriples(top: NetworkEngine, wBase: UInt, taps: ConvTaps) extends Area 
     private val kxNextN = Mux(steps, Mux(kxN === 2, U(0, kxN.getWidth bits), kxN + 1), kxN)
     private val tap = new taps.Tap(iyBase + kyNextN.resize(9).asSInt, ixBase + kxNextN.resize(9).asSInt)
     val addr = tap.offset
-    val region = tap.regions
+    val delta = tap.delta
     val pads = tap.pads
   }
   // (a class, built here, after wrapsNow: an object's hardware would be built where it is first used, in a phase)

@@ -130,7 +130,7 @@ object CopyKind extends LayerKind("copy") {
       on(COPY)(copy())
       if (zeros) on(ZERO) {
         cmd.op := LaneOp.ZERO
-        cmd.wrAddr := (gBase + p.resize(bufBits)).resized
+        cmd.wrAddr := gp.resized
         cmd.zeroLo := zeroBounds.lo
         cmd.zeroHi := zeroBounds.hi
         cmd.zeroTop := zeroBounds.top

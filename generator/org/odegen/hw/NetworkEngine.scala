@@ -168,6 +168,12 @@ case class NetworkEngine(cfg: NetworkHwConfig, interruptPort: String = "interrup
   val gChan = Reg(UInt(9 bits)) init 0 // g * groupLanes: the group's first channel
   val wBase = Reg(UInt(wBits bits)) init 0
   val p = Reg(UInt(12 bits)) init 0
+  // gBase + p, a group's pixel in a lane's buffer (the address of VAR, APPLY, UPDATE, POOL and the conv's and ZERO's
+  // writes), as a register: the sum of the two registers' next values, so that no phase chooses an adder's operands
+  // on the way to the buffers' read address (x64 x2's slowest path, 6.92 ns: the phase, a shared adder, the
+  // address's choice, the late read's). The same value every cycle as the sum it replaces.
+  val gp = Reg(UInt(bufBits bits)) init 0
+  gp := gBase.getAheadValue() + p.getAheadValue().resize(bufBits)
   val ox = Reg(UInt(7 bits)) init 0 // the output column (the row is counted by iyBase, and COPY's copyQ)
   val oxLast = RegInit(False) // ox is the row's last: a flag beside it (it selects the next input row)
   val iyBase, ixBase = Reg(SInt(9 bits)) init 0

@@ -73,6 +73,8 @@ case class Pass(
   /** Output pixels a lane computes of each of its channels: its region's. */
   def regionPixels(lanes: Int): Int = outPixels / outRegions(lanes)
   def inRegionPixels(lanes: Int): Int = inPixels / inRegions(lanes)
+  /** log2 of a region's rows of the input map (the shift from a row to its region, ConvTaps). */
+  def log2InRegionRows(lanes: Int): Int = log2Up(inSize / inRegions(lanes))
   def groups(lanes: Int): Int = (cout + groupLanes(lanes) - 1) / groupLanes(lanes)
   /** Weight loads (its kind's): a conv loads each group of `groupLanes` output channels into a weight slot while
     * the group before it computes (every slice of a channel gets its row); the classifier loads all its rows

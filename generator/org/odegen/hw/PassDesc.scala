@@ -138,7 +138,7 @@ object PassDesc {
     d.inRegionPixels := p.inRegionPixels(l)
     d.log2RegionPixels := log2Up(p.regionPixels(l))
     d.log2InRegionPixels := log2Up(p.inRegionPixels(l))
-    d.log2InRegionRows := log2Up(p.inSize / p.inRegions(l))
+    d.log2InRegionRows := p.log2InRegionRows(l)
     // a region's rows are masked in its lane's buffer; a map of another size has one region, unmasked
     val rows = p.inSize / p.inRegions(l)
     d.inRegionRowMask := (if ((rows & (rows - 1)) == 0) rows - 1 else 63)

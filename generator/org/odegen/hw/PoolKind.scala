@@ -37,7 +37,7 @@ object PoolKind extends LayerKind("pool") {
     def phases(): Unit = {
       on(POOL) {
         cmd.op := LaneOp.POOL
-        cmd.rdAddr := (gBase + p.resize(bufBits)).resized
+        cmd.rdAddr := gp.resized
         cmd.wrAddr := g.resized
         cmd.first := p === 0
         cmd.last := p === cur.lastInPixel
