@@ -37,8 +37,8 @@ final class NetworkDescriptionWriter {
                 b.append(", \"out\": ").append(st.out()).append(", \"conv\": ").append(quote(st.conv()))
                         .append(", \"bn\": ").append(quote(st.bn()));
             } else if (l instanceof Res r) {
-                    b.append(", \"name\": ").append(quote(r.name())).append(", \"out\": ").append(r.out())
-                            .append(", \"stride\": ").append(r.stride());
+                b.append(", \"name\": ").append(quote(r.name())).append(", \"out\": ").append(r.out())
+                        .append(", \"stride\": ").append(r.stride());
                 if (r.shortcut() != Shortcut.IDENTITY) {
                     b.append(", \"shortcut\": ").append(quote(r.shortcut().name()));
                 }
